@@ -1,0 +1,2 @@
+// Contract only; the implementation is being written. See src/types.ts.
+export * from './types.js';

@@ -1,0 +1,52 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { Height, Hex, SuiteId } from './common.js';
+
+export const GenesisValidator = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 64 }),
+    publicKey: Hex(),
+    power: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const ChainParams = Type.Object(
+  {
+    /** Target interval between blocks, ms. */
+    blockIntervalMs: Type.Integer({ minimum: 10, maximum: 60_000 }),
+    maxBlockTxs: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    maxBlockBytes: Type.Integer({ minimum: 1024, maximum: 256 * 1024 * 1024 }),
+    maxTxBytes: Type.Integer({ minimum: 256, maximum: 16 * 1024 * 1024 }),
+    /** A tx's expiryHeight may be at most this many blocks after the height it is included at. */
+    maxTxLifetime: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * The genesis document. Its hash (suite hash of its canonical JSON bytes) identifies the chain;
+ * a verifier that trusts the genesis trusts its validator set.
+ */
+export const Genesis = Type.Object(
+  {
+    format: Type.Literal('xinlian-genesis/1'),
+    chainId: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
+    suite: SuiteId,
+    /** ms since epoch; the first block's time must be greater. */
+    genesisTime: Height,
+    validators: Type.Array(GenesisValidator, { minItems: 1, maxItems: 256 }),
+    params: ChainParams,
+  },
+  { additionalProperties: false },
+);
+export type Genesis = Static<typeof Genesis>;
+export type ChainParams = Static<typeof ChainParams>;
+export type GenesisValidator = Static<typeof GenesisValidator>;
+
+export const DEFAULT_CHAIN_PARAMS: ChainParams = {
+  blockIntervalMs: 200,
+  maxBlockTxs: 5000,
+  maxBlockBytes: 16 * 1024 * 1024,
+  maxTxBytes: 256 * 1024,
+  maxTxLifetime: 1000,
+};

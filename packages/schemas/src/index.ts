@@ -1,0 +1,3 @@
+export * from './common.js';
+export * from './genesis.js';
+export * from './receipt.js';

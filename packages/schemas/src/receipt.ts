@@ -1,0 +1,88 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { Base64, Hash, Hex, SuiteId } from './common.js';
+
+/**
+ * The offline-verifiable receipt (format `xinlian-receipt/1`). Everything needed to check a
+ * claim against a trusted genesis, with no network access:
+ *
+ *   file ──hash──▶ subject.digest ──anchor.path──▶ batch root (batch anchoring only)
+ *   subject/anchor ⊂ tx args; tx signature by tx signer
+ *   tx bytes ──tx.path──▶ header.txRoot;  result bytes (status ok) ──result.path──▶ header.receiptRoot
+ *   header ──hash──▶ blockId;  certificate: > 2/3 power of validatorSet signed blockId
+ *   validatorSet ──hash──▶ header.validatorSetHash; validatorSet == trusted genesis validators
+ *
+ * All Merkle proofs are RFC 6962 audit paths using the chain suite's hash.
+ */
+export const MerklePath = Type.Object(
+  {
+    leafIndex: Type.Integer({ minimum: 0 }),
+    treeSize: Type.Integer({ minimum: 1 }),
+    path: Type.Array(Hash),
+  },
+  { additionalProperties: false },
+);
+
+export const Digest = Type.Object(
+  {
+    algorithm: Type.Union([Type.Literal('sm3'), Type.Literal('sha256')]),
+    value: Hash,
+  },
+  { additionalProperties: false },
+);
+
+export const Receipt = Type.Object(
+  {
+    format: Type.Literal('xinlian-receipt/1'),
+    chainId: Type.String(),
+    suite: SuiteId,
+    /** Hash of the genesis document this receipt is checked against. */
+    genesisHash: Hash,
+    subject: Type.Object(
+      {
+        /** Module that recorded the claim, e.g. 'evidence'. */
+        module: Type.String(),
+        /** The digest being proven. */
+        digest: Digest,
+        /** The module's record as stored on chain (informational; checked against the tx args). */
+        record: Type.Optional(Type.Unknown()),
+      },
+      { additionalProperties: false },
+    ),
+    /** Present for batch-anchored digests: digest (leaf data) → batch root. */
+    anchor: Type.Optional(Type.Intersect([MerklePath, Type.Object({ batchRoot: Hash })])),
+    /** The signed transaction (encoded SignedTx) and its path to header.txRoot. */
+    tx: Type.Intersect([MerklePath, Type.Object({ bytes: Base64, id: Hash })]),
+    /** The execution result (encoded TxReceipt) and its path to header.receiptRoot. */
+    result: Type.Intersect([MerklePath, Type.Object({ bytes: Base64 })]),
+    block: Type.Object(
+      {
+        height: Type.Integer({ minimum: 1 }),
+        id: Hash,
+        /** Encoded BlockHeader. */
+        header: Base64,
+        /** Encoded CommitCertificate. */
+        certificate: Base64,
+      },
+      { additionalProperties: false },
+    ),
+    validatorSet: Type.Object(
+      {
+        validators: Type.Array(
+          Type.Object(
+            { name: Type.String(), publicKey: Hex(), power: Type.Integer({ minimum: 1 }) },
+            {
+              additionalProperties: false,
+            },
+          ),
+        ),
+        /** How the verifier reaches this set from the trusted genesis: 'genesis' = it is the genesis set. */
+        source: Type.Literal('genesis'),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type Receipt = Static<typeof Receipt>;
+export type MerklePath = Static<typeof MerklePath>;
+export type Digest = Static<typeof Digest>;

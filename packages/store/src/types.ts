@@ -1,0 +1,88 @@
+/**
+ * Public contract of @xinlian/store: the embedded database (lmdb). It stores bytes and knows
+ * nothing about codecs or modules. One block = one atomic, durable commit.
+ *
+ * Keys are Uint8Array compared bytewise; state keys are namespaced by the execution layer.
+ */
+
+export interface StateWrite {
+  readonly key: Uint8Array;
+  /** null deletes the key (history keeps the deletion). */
+  readonly value: Uint8Array | null;
+}
+
+/** Everything one block changes, written in one lmdb transaction. */
+export interface BlockCommit {
+  readonly height: number;
+  readonly blockId: Uint8Array;
+  /** Encoded block (header, txs, certificate) as produced by @xinlian/codec. */
+  readonly blockBytes: Uint8Array;
+  /** Encoded receipts of the block's txs, in tx order. */
+  readonly receipts: readonly Uint8Array[];
+  /** txId of each tx in block order (index = position). */
+  readonly txIds: readonly Uint8Array[];
+  readonly appHash: Uint8Array;
+  readonly stateWrites: readonly StateWrite[];
+  /** Node-local, non-consensus data to write atomically with the block (e.g. batch leaves). */
+  readonly auxWrites?: readonly StateWrite[];
+}
+
+export interface ChainHead {
+  readonly height: number;
+  readonly blockId: Uint8Array;
+  readonly appHash: Uint8Array;
+}
+
+export interface TxLocation {
+  readonly height: number;
+  readonly index: number;
+}
+
+export interface ScanOptions {
+  /** Inclusive lower bound (default: prefix). */
+  readonly start?: Uint8Array;
+  /** Exclusive upper bound (default: end of prefix). */
+  readonly end?: Uint8Array;
+  readonly limit?: number;
+  readonly reverse?: boolean;
+}
+
+export interface KeyValue {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+}
+
+export interface HistoryEntry {
+  readonly height: number;
+  /** null = deleted at that height. */
+  readonly value: Uint8Array | null;
+}
+
+/** Read-only view of the latest committed state. Synchronous (lmdb reads are). */
+export interface StateReader {
+  get(key: Uint8Array): Uint8Array | undefined;
+  /** Latest values of keys starting with prefix, in key order. */
+  scan(prefix: Uint8Array, opts?: ScanOptions): KeyValue[];
+}
+
+export interface ChainStore extends StateReader {
+  /** Highest committed block, undefined before the first block. */
+  head(): ChainHead | undefined;
+  /** Atomically and durably commits a block; resolves only once it is on disk. Heights must be consecutive. */
+  commitBlock(commit: BlockCommit): Promise<void>;
+  getBlockBytes(height: number): Uint8Array | undefined;
+  getHeightByBlockId(blockId: Uint8Array): number | undefined;
+  getReceipts(height: number): Uint8Array[] | undefined;
+  getTxLocation(txId: Uint8Array): TxLocation | undefined;
+  /** Value of key as of the end of block `height` (undefined if absent or deleted then). */
+  getAt(key: Uint8Array, height: number): Uint8Array | undefined;
+  /** Every version of a key, oldest first. */
+  history(key: Uint8Array, opts?: { readonly limit?: number; readonly reverse?: boolean }): HistoryEntry[];
+  /** Node-local auxiliary data (not consensus state). */
+  getAux(key: Uint8Array): Uint8Array | undefined;
+  scanAux(prefix: Uint8Array, opts?: ScanOptions): KeyValue[];
+  /** Small metadata (genesis, node identity); written durably. */
+  getMeta(key: string): Uint8Array | undefined;
+  putMeta(key: string, value: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,16 @@
+export {
+  compareBytes,
+  concatBytes,
+  equalBytes,
+  fromBase64,
+  fromHex,
+  fromUtf8,
+  isHex,
+  readU64be,
+  toBase64,
+  toHex,
+  u64be,
+  utf8,
+} from './bytes.js';
+export { type Clock, systemClock } from './clock.js';
+export { type ErrorDetails, isXinlianError, toXinlianError, XinlianError } from './errors.js';
