@@ -1,2 +1,3 @@
-// Contract only; the implementation is being written. See src/types.ts.
+export { MAX_KEY_BYTES } from './keys.js';
+export { LmdbChainStore } from './lmdb-store.js';
 export * from './types.js';

@@ -86,3 +86,44 @@ export interface ChainStore extends StateReader {
   putMeta(key: string, value: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Minimal structured logger (a pino logger fits). */
+export interface StoreLogger {
+  info(obj: Record<string, unknown>, msg: string): void;
+  warn(obj: Record<string, unknown>, msg: string): void;
+}
+
+export interface LmdbStoreOptions {
+  /** Directory of the lmdb environment (created if missing). */
+  readonly path: string;
+  /** Initial map size; lmdb grows it automatically when full. */
+  readonly mapSizeBytes?: number;
+  /** Skip fsync: commits are NOT durable. Only for tests and benchmarks. */
+  readonly noSync?: boolean;
+  /** Height of the first block (default 1: genesis has no block). */
+  readonly initialHeight?: number;
+}
+
+export interface StoreModules {
+  readonly logger?: StoreLogger;
+}
+
+/** Counters since open, for the node's metrics. */
+export interface StoreStats {
+  /** Blocks committed. */
+  readonly commits: number;
+  /** commitBlock calls that failed (bad input or I/O). */
+  readonly commitErrors: number;
+  /** Duration of the last successful commit, in milliseconds. */
+  readonly lastCommitMs: number;
+  /** Sum of successful commit durations, in milliseconds. */
+  readonly totalCommitMs: number;
+  /** Payload bytes (keys and values) of the last successful commit. */
+  readonly lastCommitBytes: number;
+  /** Payload bytes of all successful commits. */
+  readonly totalCommitBytes: number;
+  /** State writes (sets and deletes) committed. */
+  readonly stateWrites: number;
+  /** Bytes of the environment in use (pages up to the last used one). */
+  readonly dbSizeBytes: number;
+}
