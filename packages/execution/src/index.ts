@@ -1,2 +1,14 @@
-// Contract only; the implementation is being written. See src/types.ts.
+export { computeAppHash, encodeStateWrites, genesisAppHash } from './app-hash.js';
+export {
+  EXEC_ERROR_CODES,
+  type ExecErrorCode,
+  QUERY_ERROR_CODES,
+  type QueryErrorCode,
+  TX_ERROR_CODES,
+  type TxErrorCode,
+} from './errors.js';
+export { type CheckTxOptions, Executor, type ExecutorModules, type ExecutorOptions } from './executor.js';
+export { MemoryState } from './memory.js';
+export { queryModule } from './query.js';
+export { namespacePrefix, type ScanOptions } from './state.js';
 export * from './types.js';

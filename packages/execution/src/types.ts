@@ -3,7 +3,7 @@
  * and the module host. Modules see a namespaced state view and a context, nothing else:
  * no wall clock, no randomness, no I/O, no floating point in consensus data.
  */
-import type { JsonValue, TxEvent } from '@xinlian/codec';
+import type { JsonValue, SignedTx, TxEvent, TxReceipt } from '@xinlian/codec';
 
 /** What a module method knows about the transaction being executed. */
 export interface TxContext {
@@ -43,7 +43,7 @@ export interface ModuleState {
 
 /** A method of a module. Throwing a XinlianError fails the tx with that code (state changes discarded). */
 export interface ModuleMethod<A = unknown> {
-  /** Validates and decodes the canonical JSON args; throws EXEC_BAD_ARGS (or a module code) on bad input. */
+  /** Validates and decodes the canonical JSON args; throws TX_BAD_ARGS (or a module code such as EVIDENCE_BAD_ARGS) on bad input. */
   decodeArgs(args: JsonValue): A;
   execute(ctx: TxContext, state: ModuleState, args: A): JsonValue | undefined;
 }
@@ -78,4 +78,82 @@ export interface Module {
   readonly name: string;
   readonly methods: Readonly<Record<string, ModuleMethod<unknown>>>;
   readonly queries: Readonly<Record<string, ModuleQuery<unknown, JsonValue>>>;
+}
+
+/** One change of the state: `value: null` deletes the key (same shape as @xinlian/store's StateWrite). */
+export interface StateWrite {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array | null;
+}
+
+/** A key and its value, as returned by scans. */
+export interface KeyValue {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+}
+
+/**
+ * The narrow read interface execution needs from the committed state (structurally satisfied by
+ * @xinlian/store's ChainStore). Keys are full (namespaced) keys.
+ */
+export interface ExecutionStateReader {
+  get(key: Uint8Array): Uint8Array | undefined;
+  /** Latest values of keys starting with prefix, in key order (start inclusive, end exclusive). */
+  scan(
+    prefix: Uint8Array,
+    opts?: {
+      readonly start?: Uint8Array;
+      readonly end?: Uint8Array;
+      readonly limit?: number;
+      readonly reverse?: boolean;
+    },
+  ): readonly KeyValue[];
+  /** Every version of a key, oldest first; `value: null` = deleted at that height. */
+  history(key: Uint8Array): readonly { readonly height: number; readonly value: Uint8Array | null }[];
+}
+
+/** Replay guard: which txIds are already committed (structurally satisfied by ChainStore). */
+export interface TxIndexReader {
+  getTxLocation(txId: Uint8Array): { readonly height: number; readonly index: number } | undefined;
+}
+
+/** Chain parameters execution enforces (a subset of the genesis ChainParams). */
+export interface ExecutionParams {
+  readonly maxTxBytes: number;
+  readonly maxTxLifetime: number;
+  readonly maxBlockTxs: number;
+}
+
+/** A transaction that passed `Executor.checkTx` (immutable). */
+export interface CheckedTx {
+  readonly tx: SignedTx;
+  readonly txId: Uint8Array;
+  /** The encoded SignedTx exactly as received (the txRoot leaf data). */
+  readonly bytes: Uint8Array;
+  readonly sender: { readonly publicKey: Uint8Array; readonly address: string };
+}
+
+/** What to execute: a block's txs in block order, at a height, on top of the previous app hash. */
+export interface BlockInput {
+  readonly height: number;
+  /** Block (proposer) time, ms since epoch. */
+  readonly time: number;
+  /** App hash after the previous block (genesisAppHash for height 1). */
+  readonly prevAppHash: Uint8Array;
+  readonly txs: readonly CheckedTx[];
+}
+
+/** Everything a block's execution produces; the node stores it and puts the roots in the header. */
+export interface BlockExecution {
+  /** One receipt per tx, in block order. */
+  readonly receipts: readonly TxReceipt[];
+  /** Encoded receipts (the receiptRoot leaf data), in block order. */
+  readonly receiptBytes: readonly Uint8Array[];
+  /** txId of each tx, in block order. */
+  readonly txIds: readonly Uint8Array[];
+  /** Net state changes, sorted by key, one per key, no-op writes removed. */
+  readonly stateWrites: readonly StateWrite[];
+  readonly appHash: Uint8Array;
+  readonly txRoot: Uint8Array;
+  readonly receiptRoot: Uint8Array;
 }

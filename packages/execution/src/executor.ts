@@ -1,0 +1,390 @@
+/**
+ * The Executor: deterministic transaction validation (checkTx, for mempool admission) and block
+ * execution (executeBlock). It reads committed state through injected readers and returns the
+ * block's receipts, net state writes, roots and app hash; it never writes, reads a clock or does I/O.
+ */
+import {
+  canonicalJson,
+  decodeSignedTx,
+  encodeSignedTx,
+  encodeTxReceipt,
+  type JsonValue,
+  merkleRoot,
+  parseCanonicalJson,
+  type SignedTx,
+  type TxBody,
+  type TxReceipt,
+} from '@xinlian/codec';
+import { addressOf, type CryptoSuite, type PublicKey } from '@xinlian/crypto';
+import { isXinlianError, toHex, toXinlianError, XinlianError } from '@xinlian/utils';
+import { computeAppHash } from './app-hash.js';
+import { queryModule } from './query.js';
+import { BlockOverlay, moduleState, TxOverlay } from './state.js';
+import type {
+  BlockExecution,
+  BlockInput,
+  CheckedTx,
+  ExecutionParams,
+  ExecutionStateReader,
+  Module,
+  ModuleMethod,
+  TxContext,
+  TxIndexReader,
+} from './types.js';
+
+export interface ExecutorOptions {
+  readonly chainId: string;
+  readonly params: ExecutionParams;
+}
+
+export interface ExecutorModules {
+  readonly suite: CryptoSuite;
+  readonly modules: readonly Module[];
+  /** Latest committed state (the store). */
+  readonly state: ExecutionStateReader;
+  /** Committed txIds (the store). */
+  readonly txIndex: TxIndexReader;
+}
+
+export interface CheckTxOptions {
+  /**
+   * The caller has already verified the signature over bodyBytes with the signer key (e.g. in a
+   * VerifierPool batch). Trusted in-process callers only: the result counts as verified.
+   */
+  readonly skipSignature?: boolean;
+}
+
+const MODULE_NAME_RE = /^[a-z][a-z0-9_]{0,31}$/;
+const EMPTY = new Uint8Array(0);
+
+/** Records the first failure of a committed-state read so a block aborts instead of recording it. */
+class ReadGuard {
+  failure: unknown;
+  run<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (e) {
+      this.failure ??= e;
+      throw e;
+    }
+  }
+}
+
+/** Per-block execution state. */
+interface BlockRun {
+  readonly input: BlockInput;
+  readonly guard: ReadGuard;
+  readonly overlay: BlockOverlay;
+  /** Hex txIds already seen in this block. */
+  readonly seen: Set<string>;
+}
+
+function guardedReader(reader: ExecutionStateReader, guard: ReadGuard): ExecutionStateReader {
+  return {
+    get: (key) => guard.run(() => reader.get(key)),
+    scan: (prefix, opts) => guard.run(() => reader.scan(prefix, opts)),
+    history: (key) => guard.run(() => reader.history(key)),
+  };
+}
+
+function failedReceipt(txId: Uint8Array, e: unknown): TxReceipt {
+  const err = isXinlianError(e)
+    ? e
+    : new XinlianError('EXEC_MODULE_ERROR', 'module threw an error that is not a XinlianError');
+  return { txId, status: 'failed', code: err.code, message: err.message, events: [], result: EMPTY };
+}
+
+/** Deterministic tx validation and block execution over a set of modules. */
+export class Executor {
+  readonly #opts: ExecutorOptions;
+  readonly #suite: CryptoSuite;
+  readonly #moduleList: readonly Module[];
+  readonly #modules: ReadonlyMap<string, Module>;
+  readonly #state: ExecutionStateReader;
+  readonly #txIndex: TxIndexReader;
+  /** CheckedTx objects this executor created (their signature is verified). */
+  readonly #verified = new WeakSet<CheckedTx>();
+  readonly #hash: (...parts: Uint8Array[]) => Uint8Array;
+
+  constructor(opts: ExecutorOptions, modules: ExecutorModules) {
+    const byName = new Map<string, Module>();
+    for (const m of modules.modules) {
+      if (!MODULE_NAME_RE.test(m.name) || byName.has(m.name)) {
+        throw new XinlianError('EXEC_INVALID_MODULE', `invalid or duplicate module name "${m.name}"`, {
+          module: m.name,
+        });
+      }
+      byName.set(m.name, m);
+    }
+    this.#opts = opts;
+    this.#suite = modules.suite;
+    this.#moduleList = modules.modules;
+    this.#modules = byName;
+    this.#state = modules.state;
+    this.#txIndex = modules.txIndex;
+    this.#hash = (...parts) => modules.suite.hash(...parts);
+  }
+
+  /**
+   * Mempool admission: validates an encoded SignedTx for inclusion at `ctx.height` (the next
+   * height) against committed state. Throws a XinlianError with a TX_* code (or a module's args
+   * code) on the first failed check, in this order: size, decoding, chain ID, signer, signature,
+   * expiry, replay, module, method, args.
+   */
+  checkTx(bytes: Uint8Array, ctx: { readonly height: number }, opts?: CheckTxOptions): CheckedTx {
+    const checked = this.#admit(bytes, opts?.skipSignature === true);
+    this.#checkExpiry(checked.tx.body, ctx.height);
+    if (this.#txIndex.getTxLocation(checked.txId) !== undefined) throw duplicate(checked.txId);
+    const method = this.#resolve(checked.tx.body);
+    this.#decodeArgs(method, checked.tx.body);
+    this.#verified.add(checked);
+    return checked;
+  }
+
+  /**
+   * Executes a block's txs in order on top of committed state. Every tx gets a receipt: a tx
+   * that fails any check or whose method throws is 'failed' with the error code and has no state
+   * effect. Signatures are re-verified except for CheckedTx objects returned by this executor's
+   * checkTx. Throws EXEC_BAD_BLOCK for an invalid input and aborts (throws) if reading committed
+   * state fails.
+   */
+  executeBlock(input: BlockInput): BlockExecution {
+    this.#checkBlockInput(input);
+    const guard = new ReadGuard();
+    const run: BlockRun = {
+      input,
+      guard,
+      overlay: new BlockOverlay(guardedReader(this.#state, guard)),
+      seen: new Set<string>(),
+    };
+    const receipts: TxReceipt[] = [];
+    const receiptBytes: Uint8Array[] = [];
+    const txIds: Uint8Array[] = [];
+    const txBytes: Uint8Array[] = [];
+    for (let i = 0; i < input.txs.length; i++) {
+      const item = input.txs[i]!;
+      const verified = this.#verified.has(item);
+      const bytes = verified ? item.bytes : encodeForBlock(item.tx, i);
+      const txId = verified ? item.txId : this.#suite.hash(item.tx.bodyBytes);
+      const receipt = this.#executeTx(run, verified ? item : bytes, txId, i);
+      if (guard.failure !== undefined) throw toXinlianError(guard.failure, 'EXEC_STATE_UNAVAILABLE');
+      receipts.push(receipt.receipt);
+      receiptBytes.push(receipt.bytes);
+      txIds.push(txId);
+      txBytes.push(bytes);
+    }
+    const stateWrites = run.overlay.netWrites();
+    if (guard.failure !== undefined) throw toXinlianError(guard.failure, 'EXEC_STATE_UNAVAILABLE');
+    return {
+      receipts,
+      receiptBytes,
+      txIds,
+      stateWrites,
+      appHash: computeAppHash(this.#suite, input.prevAppHash, stateWrites),
+      txRoot: merkleRoot(this.#hash, txBytes),
+      receiptRoot: merkleRoot(this.#hash, receiptBytes),
+    };
+  }
+
+  /** Runs a module query on the latest committed state (QUERY_UNKNOWN, QUERY_BAD_PARAMS). */
+  query(moduleName: string, queryName: string, params: JsonValue): JsonValue {
+    return queryModule(this.#moduleList, moduleName, queryName, params, this.#state);
+  }
+
+  /** Executes one tx: `tx` is a verified CheckedTx, or the bytes of one still to be admitted. */
+  #executeTx(
+    run: BlockRun,
+    tx: CheckedTx | Uint8Array,
+    txId: Uint8Array,
+    txIndex: number,
+  ): { receipt: TxReceipt; bytes: Uint8Array } {
+    const { input, overlay, seen, guard } = run;
+    try {
+      const id = toHex(txId);
+      if (seen.has(id)) throw duplicate(txId, true);
+      seen.add(id);
+      const checked = tx instanceof Uint8Array ? this.#admit(tx, false) : tx;
+      const body = checked.tx.body;
+      this.#checkExpiry(body, input.height);
+      if (guard.run(() => this.#txIndex.getTxLocation(txId)) !== undefined) throw duplicate(txId);
+      const method = this.#resolve(body);
+      const args = this.#decodeArgs(method, body);
+      const txOverlay = new TxOverlay(overlay);
+      const ctx: TxContext = Object.freeze({
+        chainId: this.#opts.chainId,
+        height: input.height,
+        blockTime: input.time,
+        txId,
+        txIndex,
+        sender: checked.sender,
+        hash: this.#hash,
+      });
+      const value = method.execute(ctx, moduleState(txOverlay, body.module), args);
+      const receipt: TxReceipt = {
+        txId,
+        status: 'ok',
+        code: '',
+        message: '',
+        events: txOverlay.events,
+        result: value === undefined ? EMPTY : encodeResult(value),
+      };
+      const encoded = encodeReceiptChecked(receipt);
+      txOverlay.commit();
+      return { receipt, bytes: encoded };
+    } catch (e) {
+      const receipt = failedReceipt(txId, e);
+      return { receipt, bytes: encodeTxReceipt(receipt) };
+    }
+  }
+
+  /** Stateless checks: size, canonical decoding, chain ID, signer key, signature. */
+  #admit(bytes: Uint8Array, skipSignature: boolean): CheckedTx {
+    const { maxTxBytes } = this.#opts.params;
+    if (bytes.length > maxTxBytes) {
+      throw new XinlianError('TX_TOO_LARGE', `transaction is ${bytes.length} bytes, limit ${maxTxBytes}`, {
+        size: bytes.length,
+        limit: maxTxBytes,
+      });
+    }
+    let tx: SignedTx;
+    try {
+      tx = decodeSignedTx(bytes);
+    } catch (e) {
+      const reason = isXinlianError(e) ? e.code : 'UNKNOWN';
+      throw new XinlianError(
+        'TX_MALFORMED',
+        'transaction bytes are not a canonical SignedTx',
+        { reason },
+        {
+          cause: e,
+        },
+      );
+    }
+    const body = tx.body;
+    if (body.chainId !== this.#opts.chainId) {
+      throw new XinlianError('TX_WRONG_CHAIN', `transaction is for chain "${body.chainId}"`, {
+        expected: this.#opts.chainId,
+        actual: body.chainId,
+      });
+    }
+    let publicKey: PublicKey;
+    try {
+      publicKey = this.#suite.publicKeyFromBytes(body.signer);
+    } catch (e) {
+      throw new XinlianError(
+        'TX_BAD_SIGNER',
+        `signer is not a valid ${this.#suite.id} public key`,
+        {
+          suite: this.#suite.id,
+        },
+        { cause: e },
+      );
+    }
+    if (!skipSignature && !this.#suite.verify(publicKey, tx.bodyBytes, tx.signature)) {
+      throw new XinlianError('TX_BAD_SIGNATURE', 'signature does not verify with the signer key', {});
+    }
+    Object.freeze(body);
+    Object.freeze(tx);
+    const sender = Object.freeze({ publicKey: body.signer, address: addressOf(this.#suite, body.signer) });
+    return Object.freeze({ tx, txId: this.#suite.hash(tx.bodyBytes), bytes, sender });
+  }
+
+  #checkExpiry(body: TxBody, height: number): void {
+    if (body.expiryHeight < height) {
+      throw new XinlianError('TX_EXPIRED', `transaction expired at height ${body.expiryHeight}`, {
+        expiryHeight: body.expiryHeight,
+        height,
+      });
+    }
+    const max = height + this.#opts.params.maxTxLifetime;
+    if (body.expiryHeight > max) {
+      throw new XinlianError(
+        'TX_EXPIRY_TOO_FAR',
+        `expiryHeight ${body.expiryHeight} is beyond the maximum ${max} for height ${height}`,
+        { expiryHeight: body.expiryHeight, height, max },
+      );
+    }
+  }
+
+  #resolve(body: TxBody): ModuleMethod<unknown> {
+    const module = this.#modules.get(body.module);
+    if (module === undefined) {
+      throw new XinlianError('TX_UNKNOWN_MODULE', `unknown module "${body.module}"`, { module: body.module });
+    }
+    const method = Object.hasOwn(module.methods, body.method) ? module.methods[body.method] : undefined;
+    if (method === undefined) {
+      throw new XinlianError('TX_UNKNOWN_METHOD', `module "${body.module}" has no method "${body.method}"`, {
+        module: body.module,
+        method: body.method,
+      });
+    }
+    return method;
+  }
+
+  #decodeArgs(method: ModuleMethod<unknown>, body: TxBody): unknown {
+    let json: JsonValue;
+    try {
+      json = parseCanonicalJson(body.args);
+    } catch (e) {
+      const reason = isXinlianError(e) ? e.code : 'UNKNOWN';
+      throw new XinlianError('TX_BAD_ARGS', 'args are not canonical JSON', { reason }, { cause: e });
+    }
+    try {
+      return method.decodeArgs(json);
+    } catch (e) {
+      throw toXinlianError(e, 'TX_BAD_ARGS');
+    }
+  }
+
+  #checkBlockInput(input: BlockInput): void {
+    const bad = (message: string, details: Record<string, unknown>) =>
+      new XinlianError('EXEC_BAD_BLOCK', message, details);
+    if (!Number.isSafeInteger(input.height) || input.height < 1) {
+      throw bad('height must be a positive safe integer', { height: input.height });
+    }
+    if (!Number.isSafeInteger(input.time) || input.time < 0) {
+      throw bad('time must be a non-negative safe integer', { time: input.time });
+    }
+    if (input.prevAppHash.length !== 32) {
+      throw bad('prevAppHash must be 32 bytes', { length: input.prevAppHash.length });
+    }
+    if (input.txs.length > this.#opts.params.maxBlockTxs) {
+      throw bad(`block has ${input.txs.length} txs, limit ${this.#opts.params.maxBlockTxs}`, {
+        txCount: input.txs.length,
+        limit: this.#opts.params.maxBlockTxs,
+      });
+    }
+  }
+}
+
+function duplicate(txId: Uint8Array, inBlock = false): XinlianError {
+  const message = inBlock
+    ? 'transaction already appears earlier in this block'
+    : 'transaction is already committed';
+  return new XinlianError('TX_DUPLICATE', message, { txId: toHex(txId) });
+}
+
+/** txRoot leaf of a tx not checked by this executor: its canonical encoding (the block's bytes). */
+function encodeForBlock(tx: SignedTx, index: number): Uint8Array {
+  try {
+    return encodeSignedTx(tx);
+  } catch (e) {
+    throw new XinlianError('EXEC_BAD_BLOCK', `tx ${index} cannot be encoded`, { index }, { cause: e });
+  }
+}
+
+function encodeResult(value: JsonValue): Uint8Array {
+  try {
+    return canonicalJson(value);
+  } catch (e) {
+    throw new XinlianError('EXEC_BAD_RESULT', 'module result is not canonical JSON', {}, { cause: e });
+  }
+}
+
+function encodeReceiptChecked(receipt: TxReceipt): Uint8Array {
+  try {
+    return encodeTxReceipt(receipt);
+  } catch (e) {
+    throw new XinlianError('EXEC_BAD_RESULT', 'module events cannot be encoded', {}, { cause: e });
+  }
+}
