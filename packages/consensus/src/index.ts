@@ -1,0 +1,6 @@
+export { validatorSetHash } from '@xinlian/codec';
+export { type CertificateFailure, makeCommitCertificate, verifyCommitCertificate } from './certificate.js';
+export { type GenesisDocument, genesisHash, genesisValidatorSet } from './genesis.js';
+export { quorumPower, totalPower } from './quorum.js';
+export { type SoloCommit, SoloProposer, type SoloProposerOptions } from './solo.js';
+export { checkSignature, type SignatureCheck, signVote, type UnsignedVote, verifyVote } from './vote.js';

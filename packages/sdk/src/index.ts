@@ -1,0 +1,30 @@
+export type { Genesis, Receipt, VerificationReport, VerificationStep } from '@xinlian/schemas';
+export {
+  type BlockStream,
+  type BlockView,
+  type ClientOptions,
+  EvidenceApi,
+  type EvidenceList,
+  type EvidenceLookup,
+  type EvidenceRecordView,
+  type FetchFn,
+  type StatusResponse,
+  type TxAccepted,
+  type TxCommitted,
+  type TxInput,
+  type TxResponse,
+  type WaitCommit,
+  type WaitNone,
+  XinlianClient,
+} from './client.js';
+export * from './evidence.js';
+export * from './keys.js';
+export {
+  type BuildReceiptInput,
+  buildReceipt,
+  RECEIPT_STEPS,
+  type ReceiptStep,
+  type VerifyReceiptOptions,
+  verifyReceipt,
+} from './receipt.js';
+export { type BuildTxInput, type BuiltTx, buildTx, randomNonce } from './tx.js';
