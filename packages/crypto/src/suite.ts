@@ -61,11 +61,12 @@ class Suite implements CryptoSuite {
     this.#keys = new LruCache(opts.keyCacheSize ?? 10_000);
   }
 
-  hash(...parts: readonly Uint8Array[]): Uint8Array {
+  /** Bound to the instance, so `suite.hash` can be passed around as a plain HashFn. */
+  readonly hash = (...parts: readonly Uint8Array[]): Uint8Array => {
     const h = createHash(this.hashAlgorithm);
     for (const p of parts) h.update(p);
     return u8(h.digest());
-  }
+  };
 
   generateKey(): PrivateKey {
     const { privateKey } =

@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TProperties, Type } from '@sinclair/typebox';
 import { Base64, Hash, Hex, SuiteId } from './common.js';
 
 /**
@@ -21,6 +21,10 @@ export const MerklePath = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** A Merkle path object extended with more fields (one flat object, no extra properties allowed). */
+const pathWith = <T extends TProperties>(extra: T) =>
+  Type.Object({ ...MerklePath.properties, ...extra }, { additionalProperties: false });
 
 export const Digest = Type.Object(
   {
@@ -49,11 +53,11 @@ export const Receipt = Type.Object(
       { additionalProperties: false },
     ),
     /** Present for batch-anchored digests: digest (leaf data) → batch root. */
-    anchor: Type.Optional(Type.Intersect([MerklePath, Type.Object({ batchRoot: Hash })])),
+    anchor: Type.Optional(pathWith({ batchRoot: Hash })),
     /** The signed transaction (encoded SignedTx) and its path to header.txRoot. */
-    tx: Type.Intersect([MerklePath, Type.Object({ bytes: Base64, id: Hash })]),
+    tx: pathWith({ bytes: Base64, id: Hash }),
     /** The execution result (encoded TxReceipt) and its path to header.receiptRoot. */
-    result: Type.Intersect([MerklePath, Type.Object({ bytes: Base64 })]),
+    result: pathWith({ bytes: Base64 }),
     block: Type.Object(
       {
         height: Type.Integer({ minimum: 1 }),
@@ -86,3 +90,22 @@ export const Receipt = Type.Object(
 export type Receipt = Static<typeof Receipt>;
 export type MerklePath = Static<typeof MerklePath>;
 export type Digest = Static<typeof Digest>;
+
+/** One step of an offline receipt verification (names: the SDK's RECEIPT_STEPS). */
+export const VerificationStep = Type.Object(
+  {
+    name: Type.String(),
+    ok: Type.Boolean(),
+    /** What was checked, or why it failed / was not checked. */
+    detail: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
+/** Result of verifying a receipt (SDK verifyReceipt, POST /v1/evidence/verify): every step, in order. */
+export const VerificationReport = Type.Object(
+  { ok: Type.Boolean(), steps: Type.Array(VerificationStep) },
+  { additionalProperties: false },
+);
+export type VerificationStep = Static<typeof VerificationStep>;
+export type VerificationReport = Static<typeof VerificationReport>;
