@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { compareBytes, utf8, XinlianError } from '@xinlian/utils';
 import { type Database, open, type RangeOptions, type RootDatabase } from 'lmdb';
 import {
@@ -260,6 +263,26 @@ export class LmdbChainStore implements ChainStore {
     } catch (e) {
       throw ioError('putMeta', e, { key });
     }
+  }
+
+  /**
+   * Hot backup: writes a consistent snapshot of the whole store (a complete lmdb environment,
+   * openable with LmdbChainStore.open) to `targetPath` while the store stays in use.
+   */
+  async backup(targetPath: string, opts: { readonly compact?: boolean } = {}): Promise<void> {
+    this.assertOpen();
+    if (existsSync(join(targetPath, 'data.mdb'))) {
+      throw new XinlianError('STORE_BAD_ARGUMENT', 'backup target already holds a database', {
+        path: targetPath,
+      });
+    }
+    try {
+      await mkdir(targetPath, { recursive: true });
+      await this.env.backup(targetPath, opts.compact === true);
+    } catch (e) {
+      throw ioError('backup', e, { path: targetPath });
+    }
+    this.logger?.info({ path: targetPath }, 'store backed up');
   }
 
   /** Counters since open (the node exports them as metrics). */
