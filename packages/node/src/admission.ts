@@ -1,0 +1,138 @@
+import { merkleRoot, parseCanonicalJson } from '@xinlian/codec';
+import type { CryptoSuite } from '@xinlian/crypto';
+import type { CheckedTx, TxIndexReader } from '@xinlian/execution';
+import { type Clock, equalBytes, fromHex, isXinlianError, toHex, XinlianError } from '@xinlian/utils';
+import { LEAF_BYTES } from './batch.js';
+import type { Mempool } from './mempool.js';
+import type { NodeMetrics } from './metrics.js';
+import type { PendingTx } from './producer.js';
+import type { VerifyBatcher } from './verify-batcher.js';
+import { hashFnOf } from './views.js';
+
+export interface AdmissionRequest {
+  readonly bytes: Uint8Array;
+  /** The module the endpoint accepts (API_WRONG_MODULE otherwise). */
+  readonly module?: string;
+  /** Leaf data of an evidence.anchorBatch tx. */
+  readonly leaves?: readonly Uint8Array[];
+}
+
+export interface AdmissionModules {
+  readonly suite: CryptoSuite;
+  readonly clock: Clock;
+  readonly mempool: Mempool<PendingTx>;
+  readonly txIndex: TxIndexReader;
+  readonly metrics: NodeMetrics;
+  /** Executor.checkTx at the next height; `skipSignature` when the batcher verifies it. */
+  readonly checkTx: (bytes: Uint8Array, skipSignature: boolean) => CheckedTx;
+  /** Verifies signatures on worker threads; without it checkTx verifies inline. */
+  readonly verifier?: VerifyBatcher;
+}
+
+/**
+ * Mempool admission: bounds first (a cheap MEMPOOL_FULL before any crypto, counting txs still
+ * being verified), then the executor's checkTx, endpoint rules (module, batch leaves), the
+ * signature (batched on worker threads), de-duplication and insertion. Every rejection is
+ * counted in xinlian_tx_rejected_total{code}.
+ */
+export class Admission {
+  readonly #m: AdmissionModules;
+  readonly #inFlight = { count: 0, bytes: 0 };
+
+  constructor(modules: AdmissionModules) {
+    this.#m = modules;
+  }
+
+  /** Admits a tx; resolves with its mempool entry (the existing one for a resubmission). */
+  async admit(req: AdmissionRequest): Promise<PendingTx> {
+    try {
+      return await this.#admit(req);
+    } catch (e) {
+      this.#m.metrics.txRejected.inc({ code: isXinlianError(e) ? e.code : 'INTERNAL' });
+      throw e;
+    }
+  }
+
+  async #admit(req: AdmissionRequest): Promise<PendingTx> {
+    const { mempool, verifier } = this.#m;
+    const size = req.bytes.length + (req.leaves?.length ?? 0) * LEAF_BYTES;
+    mempool.ensureRoom(1, size, this.#inFlight);
+    const checked = this.#m.checkTx(req.bytes, verifier !== undefined);
+    const { body } = checked.tx;
+    if (req.module !== undefined && body.module !== req.module) {
+      throw new XinlianError('API_WRONG_MODULE', `this endpoint accepts only ${req.module} transactions`, {
+        field: 'tx',
+        expected: req.module,
+        actual: body.module,
+      });
+    }
+    const txId = toHex(checked.txId);
+    const pending = mempool.get(txId);
+    if (pending !== undefined) return pending;
+    const batch = req.leaves === undefined ? undefined : this.#batch(checked, req.leaves);
+    if (verifier !== undefined) {
+      this.#inFlight.count += 1;
+      this.#inFlight.bytes += size;
+      let ok: boolean;
+      try {
+        ok = await verifier.verify({
+          publicKey: body.signer,
+          message: checked.tx.bodyBytes,
+          signature: checked.tx.signature,
+        });
+      } finally {
+        this.#inFlight.count -= 1;
+        this.#inFlight.bytes -= size;
+      }
+      if (!ok)
+        throw new XinlianError('TX_BAD_SIGNATURE', 'signature does not verify with the signer key', {});
+      // While verifying, the same tx may have been admitted or even committed.
+      if (this.#m.txIndex.getTxLocation(checked.txId) !== undefined) {
+        throw new XinlianError('TX_DUPLICATE', 'transaction already committed', { txId });
+      }
+      const raced = mempool.get(txId);
+      if (raced !== undefined) return raced;
+    }
+    const entry: PendingTx = {
+      txId,
+      size,
+      expiryHeight: body.expiryHeight,
+      checked,
+      admittedAt: this.#m.clock.now(),
+      ...(batch === undefined ? {} : { batch }),
+    };
+    mempool.add(entry);
+    return entry;
+  }
+
+  /** Checks that the leaves are exactly the batch the anchorBatch tx commits to. */
+  #batch(checked: CheckedTx, leaves: readonly Uint8Array[]): NonNullable<PendingTx['batch']> {
+    const body = checked.tx.body;
+    if (body.module !== 'evidence' || body.method !== 'anchorBatch') {
+      throw mismatch('the batch endpoint accepts only evidence.anchorBatch transactions', 'tx');
+    }
+    const args = parseCanonicalJson(body.args) as { root: string; size: number; algorithm: string };
+    if (leaves.length !== args.size) {
+      throw mismatch(`args.size is ${args.size} but ${leaves.length} leaves were sent`, 'leaves', {
+        expected: args.size,
+        actual: leaves.length,
+      });
+    }
+    const root = merkleRoot(hashFnOf(this.#m.suite), leaves);
+    if (!equalBytes(root, fromHex(args.root))) {
+      throw mismatch('the Merkle root of the leaves does not equal args.root', 'leaves', {
+        expected: args.root,
+        actual: toHex(root),
+      });
+    }
+    const blob = new Uint8Array(leaves.length * LEAF_BYTES);
+    leaves.forEach((leaf, i) => {
+      blob.set(leaf, i * LEAF_BYTES);
+    });
+    return { root, algorithm: args.algorithm, leaves: blob };
+  }
+}
+
+function mismatch(message: string, field: string, details: Record<string, unknown> = {}): XinlianError {
+  return new XinlianError('API_BATCH_MISMATCH', message, { field, ...details });
+}

@@ -1,0 +1,293 @@
+import { type Static, Type } from '@sinclair/typebox';
+import {
+  BlockParams,
+  BlocksQuery,
+  BlocksResponse,
+  BlockView,
+  EvidenceDigestParams,
+  EvidenceListQuery,
+  EvidenceListResponse,
+  EvidenceLookupResponse,
+  EvidenceRecord,
+  EvidenceRecordParams,
+  Genesis,
+  HealthResponse,
+  Problem,
+  QueryParams,
+  Receipt,
+  StateHistoryResponse,
+  StateParams,
+  StateQuery,
+  StateValueResponse,
+  StatusResponse,
+  SubmitBatchRequest,
+  SubmitTxRequest,
+  TxAccepted,
+  TxCommitted,
+  TxIdParams,
+  TxResponse,
+  VerificationReport,
+  VerifyRequest,
+  WaitQuery,
+} from '@xinlian/schemas';
+import { fromBase64, fromHex } from '@xinlian/utils';
+import { type ResponseSpec, type RouteSpec, route } from './route.js';
+import type { EventStream } from './sse.js';
+
+/** What a submit endpoint asks of the node. */
+export interface SubmitRequest {
+  readonly bytes: Uint8Array;
+  readonly wait: boolean;
+  /** Required module (the evidence endpoints accept only evidence txs). */
+  readonly module?: string;
+  /** Batch leaves (POST /v1/evidence/batch): the tx must be evidence.anchorBatch over exactly these. */
+  readonly leaves?: readonly Uint8Array[];
+}
+
+/** The node as the HTTP layer sees it. Every method throws XinlianError on failure. */
+export interface NodeApi {
+  status(): Static<typeof StatusResponse>;
+  genesis(): Genesis;
+  submit(req: SubmitRequest): Promise<Static<typeof TxAccepted> | Static<typeof TxCommitted>>;
+  tx(txId: string): Static<typeof TxResponse>;
+  /** A block by 'latest', height or hex block ID (API_NOT_FOUND if absent). */
+  block(ref: 'latest' | number | string): Static<typeof BlockView>;
+  blocks(before: number | undefined, limit: number): Static<typeof BlockView>[];
+  state(
+    module: string,
+    keyHex: string,
+    history: boolean,
+  ): Static<typeof StateValueResponse> | Static<typeof StateHistoryResponse>;
+  evidenceByDigest(algorithm: string, digestHex: string): Static<typeof EvidenceLookupResponse>;
+  evidenceRecord(id: string): Static<typeof EvidenceRecord>;
+  evidenceList(q: Static<typeof EvidenceListQuery>): Static<typeof EvidenceListResponse>;
+  evidenceReceipt(algorithm: string, digestHex: string): Receipt;
+  verifyReceipt(receipt: unknown, digestHex: string | undefined): Static<typeof VerificationReport>;
+  query(module: string, query: string, params: unknown): unknown;
+  metrics(): Promise<{ contentType: string; text: string }>;
+  readonly blockStream: EventStream;
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export const BATCH_BODY_LIMIT = 64 * 1024 * 1024;
+
+const problem = (description: string): ResponseSpec => ({ description, schema: Problem });
+const json = (description: string, schema: ResponseSpec['schema']): ResponseSpec =>
+  schema === undefined ? { description } : { description, schema };
+
+const submitResponses: Record<number, ResponseSpec> = {
+  200: json('committed (wait=commit)', TxCommitted),
+  202: json('accepted into the mempool (wait=none)', TxAccepted),
+  400: problem('invalid transaction (TX_*, module argument codes, API_BAD_REQUEST)'),
+  409: problem('TX_DUPLICATE: already committed'),
+  413: problem('TX_TOO_LARGE / API_PAYLOAD_TOO_LARGE'),
+  503: problem('MEMPOOL_FULL: overloaded, retry after Retry-After seconds'),
+  504: problem('API_TIMEOUT: not committed within 30 s (wait=commit)'),
+};
+
+const notFound = problem('API_NOT_FOUND');
+
+async function submit(
+  api: NodeApi,
+  reply: { code(status: number): unknown },
+  req: SubmitRequest,
+): Promise<Static<typeof TxAccepted> | Static<typeof TxCommitted>> {
+  const out = await api.submit(req);
+  reply.code(req.wait ? 200 : 202);
+  return out;
+}
+
+/** Every route of API v1 (spec/api-v1.md). */
+export function apiRoutes(api: NodeApi): RouteSpec[] {
+  return [
+    route({
+      method: 'GET',
+      url: '/healthz',
+      tag: 'node',
+      summary: 'Liveness probe',
+      responses: { 200: json('alive', HealthResponse) },
+      handle: () => ({ ok: true }),
+    }),
+    route({
+      method: 'GET',
+      url: '/metrics',
+      tag: 'node',
+      summary: 'Prometheus metrics',
+      responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } },
+      handle: async ({ reply }) => {
+        const m = await api.metrics();
+        reply.header('content-type', m.contentType);
+        return m.text;
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/status',
+      tag: 'node',
+      summary: 'Chain and node status',
+      responses: { 200: json('status', StatusResponse) },
+      handle: () => api.status(),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/genesis',
+      tag: 'node',
+      summary: 'The genesis document',
+      responses: { 200: json('genesis', Genesis) },
+      handle: () => api.genesis(),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/txs',
+      tag: 'txs',
+      summary: 'Submit a signed transaction',
+      query: WaitQuery,
+      body: SubmitTxRequest,
+      responses: submitResponses,
+      handle: ({ query, body, reply }) =>
+        submit(api, reply, { bytes: fromBase64(body.tx), wait: query.wait === 'commit' }),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/txs/:txId',
+      tag: 'txs',
+      summary: 'A pending or committed transaction',
+      params: TxIdParams,
+      responses: { 200: json('transaction', TxResponse), 404: notFound },
+      handle: ({ params }) => api.tx(params.txId),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/blocks/latest',
+      tag: 'blocks',
+      summary: 'The latest block',
+      responses: { 200: json('block', BlockView), 404: problem('API_NOT_FOUND: no block yet') },
+      handle: () => api.block('latest'),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/blocks/:heightOrId',
+      tag: 'blocks',
+      summary: 'A block by height or ID',
+      params: BlockParams,
+      responses: { 200: json('block', BlockView), 404: notFound },
+      handle: ({ params }) =>
+        api.block(params.heightOrId.length === 64 ? params.heightOrId : Number(params.heightOrId)),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/blocks',
+      tag: 'blocks',
+      summary: 'Blocks, newest first',
+      query: BlocksQuery,
+      responses: { 200: json('blocks', BlocksResponse) },
+      handle: ({ query }) => ({ blocks: api.blocks(query.before, query.limit ?? 20) }),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/state/:module/:keyHex',
+      tag: 'state',
+      summary: "A module state key's value or history",
+      params: StateParams,
+      query: StateQuery,
+      responses: {
+        200: json('value or history', Type.Union([StateValueResponse, StateHistoryResponse])),
+      },
+      handle: ({ params, query }) => api.state(params.module, params.keyHex, query.history === '1'),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/stream/blocks',
+      tag: 'blocks',
+      summary: 'Server-Sent Events: event `block`, data BlockView',
+      responses: { 200: { description: 'event stream of BlockView', contentType: 'text/event-stream' } },
+      handle: ({ reply }) => {
+        reply.hijack();
+        api.blockStream.attach(reply.raw);
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/evidence',
+      tag: 'evidence',
+      summary: 'Submit an evidence transaction',
+      query: WaitQuery,
+      body: SubmitTxRequest,
+      responses: submitResponses,
+      handle: ({ query, body, reply }) =>
+        submit(api, reply, { bytes: fromBase64(body.tx), wait: query.wait === 'commit', module: 'evidence' }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/evidence/batch',
+      tag: 'evidence',
+      summary: 'Anchor a batch of digests (evidence.anchorBatch with its leaves)',
+      query: WaitQuery,
+      body: SubmitBatchRequest,
+      bodyLimit: BATCH_BODY_LIMIT,
+      responses: { ...submitResponses, 400: problem('API_BATCH_MISMATCH, TX_*, EVIDENCE_BAD_ARGS') },
+      handle: ({ query, body, reply }) =>
+        submit(api, reply, {
+          bytes: fromBase64(body.tx),
+          wait: query.wait === 'commit',
+          module: 'evidence',
+          leaves: body.leaves.map((l) => fromHex(l)),
+        }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/evidence/verify',
+      tag: 'evidence',
+      summary: "Verify a receipt with the SDK's verifyReceipt against this node's genesis",
+      body: VerifyRequest,
+      responses: { 200: json('verification report', VerificationReport) },
+      handle: ({ body }) => api.verifyReceipt(body.receipt, body.digest),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/evidence/records/:id',
+      tag: 'evidence',
+      summary: 'An evidence record by ID',
+      params: EvidenceRecordParams,
+      responses: { 200: json('record', EvidenceRecord), 404: notFound },
+      handle: ({ params }) => api.evidenceRecord(params.id),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/evidence',
+      tag: 'evidence',
+      summary: 'List evidence records by submitter (if given) or else by time range, newest first',
+      query: EvidenceListQuery,
+      responses: { 200: json('records', EvidenceListResponse) },
+      handle: ({ query }) => api.evidenceList(query),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/evidence/:algorithm/:digestHex',
+      tag: 'evidence',
+      summary: 'Look up a digest (direct record or batch membership)',
+      params: EvidenceDigestParams,
+      responses: { 200: json('lookup', EvidenceLookupResponse) },
+      handle: ({ params }) => api.evidenceByDigest(params.algorithm, params.digestHex),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/evidence/:algorithm/:digestHex/receipt',
+      tag: 'evidence',
+      summary: 'Offline-verifiable receipt (xinlian-receipt/1) for a digest',
+      params: EvidenceDigestParams,
+      responses: { 200: json('receipt', Receipt), 404: notFound },
+      handle: ({ params }) => api.evidenceReceipt(params.algorithm, params.digestHex),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/query/:module/:query',
+      tag: 'state',
+      summary: 'Run a module query on committed state',
+      params: QueryParams,
+      body: Type.Unknown({ description: 'query parameters (JSON)' }),
+      responses: { 200: { description: 'query result (JSON)' }, 404: problem('QUERY_UNKNOWN') },
+      handle: ({ params, body }) => api.query(params.module, params.query, body ?? {}),
+    }),
+  ];
+}

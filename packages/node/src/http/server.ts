@@ -1,0 +1,120 @@
+import type { TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Value } from '@sinclair/typebox/value';
+import { isXinlianError, XinlianError } from '@xinlian/utils';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { NodeMetrics } from '../metrics.js';
+import { problemOf, retryAfterOf } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import type { RouteSpec } from './route.js';
+import { DEFAULT_BODY_LIMIT } from './routes.js';
+
+export interface ApiServerOptions {
+  readonly version: string;
+}
+
+export interface ApiServerModules {
+  readonly routes: readonly RouteSpec[];
+  readonly logger: FastifyBaseLogger;
+  readonly metrics: NodeMetrics;
+}
+
+/** Turns anything thrown in a request into a XinlianError with an API code. */
+function toApiError(err: unknown): XinlianError {
+  if (isXinlianError(err)) return err;
+  const e = err as { code?: unknown; statusCode?: unknown; message?: unknown };
+  const message = typeof e.message === 'string' ? e.message : 'request failed';
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new XinlianError('API_PAYLOAD_TOO_LARGE', 'request body too large', {});
+  }
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new XinlianError('API_UNSUPPORTED_MEDIA_TYPE', 'request body must be application/json', {});
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new XinlianError('API_BAD_REQUEST', message, {});
+  }
+  return new XinlianError('INTERNAL', message, {}, { cause: err });
+}
+
+/**
+ * Validates one part of a request against its TypeBox schema. Path and query strings are
+ * converted to the schema's types first (`?limit=5` → 5); bodies must match exactly.
+ */
+function validatorFor(schema: TSchema, part: string): (data: unknown) => { value?: unknown; error?: Error } {
+  const checker = TypeCompiler.Compile(schema);
+  const convert = part !== 'body';
+  return (data) => {
+    const value = convert ? Value.Convert(schema, data) : data;
+    if (checker.Check(value)) return { value };
+    const first = checker.Errors(value).First();
+    const field = first?.path || '/';
+    const reason = first?.message ?? 'invalid';
+    return {
+      error: new XinlianError('API_BAD_REQUEST', `invalid ${part}: ${field}: ${reason}`, {
+        in: part,
+        field,
+        reason,
+      }),
+    };
+  };
+}
+
+/** Builds the fastify app serving the given routes plus GET /v1/openapi.json. Call `listen` on it. */
+export function createApiServer(opts: ApiServerOptions, modules: ApiServerModules): FastifyInstance {
+  const { routes, metrics } = modules;
+  const app = Fastify({
+    loggerInstance: modules.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  });
+
+  app.setValidatorCompiler(({ schema, httpPart }) => validatorFor(schema as TSchema, httpPart ?? 'body'));
+
+  app.setErrorHandler((err, request, reply) => {
+    const xe = toApiError(err);
+    const body = problemOf(xe);
+    if (body.status >= 500 && body.status !== 503 && body.status !== 504) {
+      request.log.error({ err, code: xe.code, url: request.url }, 'request failed');
+    }
+    if (body.status === 429 || body.status === 503) reply.header('retry-after', String(retryAfterOf(xe)));
+    reply.code(body.status).type('application/problem+json').send(body);
+  });
+
+  app.setNotFoundHandler((request) => {
+    throw new XinlianError('API_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`, {});
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequests.inc({
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    });
+  });
+
+  const openapi = openApiDocument(routes, { version: opts.version });
+  app.get('/v1/openapi.json', async () => openapi);
+
+  for (const r of routes) {
+    const schema: Record<string, TSchema> = {};
+    if (r.params !== undefined) schema.params = r.params;
+    if (r.query !== undefined) schema.querystring = r.query;
+    if (r.body !== undefined) schema.body = r.body;
+    app.route({
+      method: r.method,
+      url: r.url,
+      schema,
+      ...(r.bodyLimit === undefined ? {} : { bodyLimit: r.bodyLimit }),
+      handler: async (request, reply) =>
+        r.handle({
+          params: request.params,
+          query: request.query,
+          body: request.body,
+          request,
+          reply,
+        } as Parameters<RouteSpec['handle']>[0]),
+    });
+  }
+  return app;
+}

@@ -1,0 +1,33 @@
+export {
+  DEFAULT_API_HOST,
+  DEFAULT_API_PORT,
+  defaultConfig,
+  LogLevel,
+  type NodeConfig,
+  NodeConfigSchema,
+  parseConfig,
+  parseGenesis,
+} from './config.js';
+export {
+  CONFIG_FILE,
+  GENESIS_FILE,
+  type HomeInfo,
+  type InitHomeOptions,
+  initHome,
+  readHome,
+} from './home.js';
+export {
+  ERROR_STATUS,
+  ERROR_STATUS_PREFIXES,
+  NODE_ERROR_CODES,
+  problemOf,
+  retryAfterOf,
+  type StatusSource,
+  statusOf,
+} from './http/errors.js';
+export { createLogger, type Logger } from './logger.js';
+export { Mempool, type MempoolOptions, type MempoolTx } from './mempool.js';
+export { NodeMetrics } from './metrics.js';
+export { type RunningNode, type StartNodeOptions, startNode } from './node.js';
+export type { CommittedBlock, HeadState, PendingTx } from './producer.js';
+export { NODE_VERSION } from './version.js';

@@ -1,0 +1,253 @@
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { decodeBlock, validatorSetHash } from '@xinlian/codec';
+import { genesisValidatorSet, SoloProposer } from '@xinlian/consensus';
+import { createSuite, decryptKeyFile, VerifierPool } from '@xinlian/crypto';
+import { Executor, genesisAppHash } from '@xinlian/execution';
+import { createEvidenceModule } from '@xinlian/module-evidence';
+import { LmdbChainStore } from '@xinlian/store';
+import { equalBytes, fromHex, systemClock, toHex, utf8, XinlianError } from '@xinlian/utils';
+import type { Logger } from 'pino';
+import { Admission } from './admission.js';
+import type { LogLevel } from './config.js';
+import { readHome } from './home.js';
+import { apiRoutes } from './http/routes.js';
+import { createApiServer } from './http/server.js';
+import { EventStream } from './http/sse.js';
+import { createLogger } from './logger.js';
+import { Mempool } from './mempool.js';
+import { NodeMetrics } from './metrics.js';
+import { BlockProducer, type HeadState, type PendingTx } from './producer.js';
+import { NodeService, type TxOutcome } from './service.js';
+import type { Timers } from './timers.js';
+import { VerifyBatcher } from './verify-batcher.js';
+import { NODE_VERSION } from './version.js';
+import { hashFnOf } from './views.js';
+import { CommitWaiters } from './waiters.js';
+
+export interface StartNodeOptions {
+  readonly home: string;
+  /** Decrypts the validator key file. */
+  readonly passphrase: string;
+  /** Override config.json api.host / api.port (port 0 = any free port). */
+  readonly apiHost?: string;
+  readonly apiPort?: number;
+  readonly logLevel?: LogLevel;
+  /** Use this logger instead of creating one (stdout JSON). */
+  readonly logger?: Logger;
+}
+
+export interface RunningNode {
+  /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
+  readonly apiUrl: string;
+  readonly chainId: string;
+  readonly genesisHash: string;
+  readonly home: string;
+  readonly logger: Logger;
+  /** Current committed height. */
+  height(): number;
+  /** Stops serving, finishes the block in progress, closes the store. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+const META_GENESIS_HASH = 'genesisHash';
+/** `?wait=commit` gives up (504 API_TIMEOUT) after this long. */
+const WAIT_TIMEOUT_MS = 30_000;
+/** Without txs, one empty block per this interval at most (a liveness heartbeat). */
+const HEARTBEAT_MS = 10_000;
+/** SSE events queued for a slow client before it is dropped. */
+const SSE_MAX_QUEUE = 256;
+const SSE_HEARTBEAT_MS = 15_000;
+
+/**
+ * Starts a node from its home directory. This is the only place where the modules are
+ * constructed and wired: store, suite, executor (with the evidence module), mempool,
+ * block producer, HTTP API.
+ */
+export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
+  const info = await readHome(opts.home);
+  const { genesis, config } = info;
+  const logger = opts.logger ?? createLogger({ level: opts.logLevel ?? config.log.level });
+  const suite = createSuite(genesis.suite);
+  const genesisHash = fromHex(info.genesisHash);
+  const key = decryptKeyFile(await readKeyFile(info.keyFile), opts.passphrase);
+  const validatorSet = genesisValidatorSet(genesis);
+  if (!validatorSet.validators.some((v) => equalBytes(v.publicKey, key.publicKey.bytes))) {
+    throw new XinlianError('NODE_NOT_VALIDATOR', 'the key file does not hold a genesis validator key', {
+      publicKey: toHex(key.publicKey.bytes),
+    });
+  }
+
+  const cleanup: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const fn of cleanup.reverse()) await fn();
+  };
+  try {
+    const store = await LmdbChainStore.open(
+      { path: info.dataDir },
+      { logger: logger.child({ component: 'store' }) },
+    );
+    cleanup.push(() => store.close());
+    await checkGenesis(store, info.genesisHash, info.dataDir);
+    const head = loadHead(store, genesis.genesisTime, genesisAppHash(suite, genesisHash));
+
+    const metrics = new NodeMetrics();
+    metrics.blockHeight.set(head.height);
+    const mempool = new Mempool<PendingTx>(config.mempool);
+    const waiters = new CommitWaiters<TxOutcome>({ timeoutMs: WAIT_TIMEOUT_MS }, { timers: realTimers });
+    const blockStream = new EventStream({ maxQueue: SSE_MAX_QUEUE, heartbeatMs: SSE_HEARTBEAT_MS });
+    cleanup.push(async () => blockStream.close());
+    const executor = new Executor(
+      { chainId: genesis.chainId, params: genesis.params },
+      { suite, modules: [createEvidenceModule()], state: store, txIndex: store },
+    );
+    const proposer = new SoloProposer(
+      { chainId: genesis.chainId, key, validatorSet, lastSignedHeight: head.height },
+      { suite },
+    );
+    const pool = new VerifierPool({ suite: genesis.suite, threads: Math.min(2, availableParallelism()) });
+    cleanup.push(() => pool.close());
+    const verifier = new VerifyBatcher(
+      { maxBatch: 512 },
+      { verifier: pool, defer: (fn) => setImmediate(fn) },
+    );
+
+    // The producer reports commits to the service, which needs the producer's head: late-bound.
+    let service: NodeService | undefined;
+    const producer = new BlockProducer(
+      {
+        chainId: genesis.chainId,
+        blockIntervalMs: genesis.params.blockIntervalMs,
+        heartbeatMs: HEARTBEAT_MS,
+        maxBlockTxs: genesis.params.maxBlockTxs,
+        maxBlockBytes: genesis.params.maxBlockBytes,
+        validatorSetHash: validatorSetHash(hashFnOf(suite), validatorSet),
+        proposer: key.publicKey.bytes,
+      },
+      {
+        clock: systemClock,
+        timers: realTimers,
+        store,
+        mempool,
+        executor,
+        certify: (header) => proposer.commit(header),
+        logger: logger.child({ component: 'producer' }),
+        metrics,
+        onCommit: (c) => service?.onCommit(c),
+        onDrop: (txs, err) => service?.onDrop(txs, err),
+      },
+      head,
+    );
+    const admission = new Admission({
+      suite,
+      clock: systemClock,
+      mempool,
+      txIndex: store,
+      metrics,
+      checkTx: (bytes, skipSignature) =>
+        executor.checkTx(bytes, { height: producer.head.height + 1 }, { skipSignature }),
+      verifier,
+    });
+    service = new NodeService(
+      { genesis, genesisHash, nodeVersion: NODE_VERSION },
+      { suite, store, executor, mempool, admission, producer, waiters, metrics, blockStream },
+    );
+
+    const app = createApiServer(
+      { version: NODE_VERSION },
+      { routes: apiRoutes(service), logger: logger.child({ component: 'http' }), metrics },
+    );
+    const host = opts.apiHost ?? config.api.host;
+    const port = opts.apiPort ?? config.api.port;
+    try {
+      await app.listen({ host, port });
+    } catch (e) {
+      throw new XinlianError(
+        'NODE_LISTEN_FAILED',
+        `cannot listen on ${host}:${port}`,
+        { host, port },
+        { cause: e },
+      );
+    }
+    const address = app.server.address();
+    const apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${typeof address === 'object' && address !== null ? address.port : port}`;
+    producer.start();
+    logger.info(
+      { apiUrl, chainId: genesis.chainId, height: head.height, genesisHash: info.genesisHash },
+      'node started',
+    );
+
+    let stopping: Promise<void> | undefined;
+    const stop = async () => {
+      waiters.rejectAll(
+        new XinlianError('NODE_STOPPING', 'the node is shutting down', { retryAfterSeconds: 1 }),
+      );
+      blockStream.close();
+      await app.close();
+      await producer.stop();
+      await closeAll();
+      logger.info({ height: producer.head.height }, 'node stopped');
+    };
+    return {
+      apiUrl,
+      chainId: genesis.chainId,
+      genesisHash: info.genesisHash,
+      home: info.home,
+      logger,
+      height: () => producer.head.height,
+      stop: () => {
+        stopping ??= stop();
+        return stopping;
+      },
+    };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}
+
+async function readKeyFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw new XinlianError(
+      'NODE_BAD_CONFIG',
+      `cannot read the key file ${path}`,
+      { field: '/keyFile', path },
+      { cause: e },
+    );
+  }
+}
+
+/** Binds the data directory to one genesis: a store created for another chain is refused. */
+async function checkGenesis(store: LmdbChainStore, genesisHashHex: string, dataDir: string): Promise<void> {
+  const stored = store.getMeta(META_GENESIS_HASH);
+  if (stored === undefined) await store.putMeta(META_GENESIS_HASH, utf8(genesisHashHex));
+  else if (!equalBytes(stored, utf8(genesisHashHex))) {
+    throw new XinlianError('NODE_GENESIS_MISMATCH', 'the data directory belongs to another genesis', {
+      dataDir,
+    });
+  }
+}
+
+/** The in-memory head rebuilt from the store (height 0 = genesis). */
+function loadHead(store: LmdbChainStore, genesisTime: number, genesisAppHashValue: Uint8Array): HeadState {
+  const head = store.head();
+  if (head === undefined) {
+    return { height: 0, blockId: new Uint8Array(32), appHash: genesisAppHashValue, time: genesisTime };
+  }
+  const bytes = store.getBlockBytes(head.height);
+  if (bytes === undefined)
+    throw new XinlianError('STORE_CORRUPT', 'head block missing', { height: head.height });
+  return {
+    height: head.height,
+    blockId: head.blockId,
+    appHash: head.appHash,
+    time: decodeBlock(bytes).header.time,
+  };
+}

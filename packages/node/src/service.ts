@@ -1,0 +1,296 @@
+import {
+  type Block,
+  decodeBlock,
+  decodeTxReceipt,
+  type JsonValue,
+  MerkleTree,
+  type TxReceipt,
+} from '@xinlian/codec';
+import { addressOf, type CryptoSuite } from '@xinlian/crypto';
+import { type Executor, namespacePrefix } from '@xinlian/execution';
+import type { DigestAlgorithm, EvidenceRecord, RecordPage } from '@xinlian/module-evidence';
+import type {
+  BlockView,
+  EvidenceListQuery,
+  Genesis,
+  Receipt,
+  StatusResponse,
+  TxAccepted,
+  TxCommitted,
+  TxResponse,
+  VerificationReport,
+} from '@xinlian/schemas';
+import { buildReceipt, verifyReceipt } from '@xinlian/sdk';
+import type { LmdbChainStore } from '@xinlian/store';
+import { concatBytes, fromHex, toHex, XinlianError } from '@xinlian/utils';
+import type { Admission } from './admission.js';
+import { type BatchLocation, batchLeaves, findBatch } from './batch.js';
+import type { NodeApi, SubmitRequest } from './http/routes.js';
+import type { EventStream } from './http/sse.js';
+import type { Mempool } from './mempool.js';
+import type { NodeMetrics } from './metrics.js';
+import type { BlockProducer, CommittedBlock, PendingTx } from './producer.js';
+import { blockView, hashFnOf, resultView, txView } from './views.js';
+import type { CommitWaiters } from './waiters.js';
+
+/** Where a committed tx landed and how it ended. */
+export interface TxOutcome {
+  readonly height: number;
+  readonly index: number;
+  readonly receipt: TxReceipt;
+}
+
+export interface NodeServiceOptions {
+  readonly genesis: Genesis;
+  readonly genesisHash: Uint8Array;
+  readonly nodeVersion: string;
+}
+
+export interface NodeServiceModules {
+  readonly suite: CryptoSuite;
+  readonly store: LmdbChainStore;
+  readonly executor: Executor;
+  readonly mempool: Mempool<PendingTx>;
+  readonly admission: Admission;
+  readonly producer: BlockProducer;
+  readonly waiters: CommitWaiters<TxOutcome>;
+  readonly metrics: NodeMetrics;
+  readonly blockStream: EventStream;
+}
+
+const TREE_CACHE_SIZE = 4;
+
+function notFound(what: string, details: Record<string, unknown>): XinlianError {
+  return new XinlianError('API_NOT_FOUND', `${what} not found`, details);
+}
+
+/** The node's API operations on top of store, mempool and producer (the HTTP layer's NodeApi). */
+export class NodeService implements NodeApi {
+  readonly #o: NodeServiceOptions;
+  readonly #m: NodeServiceModules;
+  readonly blockStream: EventStream;
+  readonly #trees = new Map<string, MerkleTree>();
+
+  constructor(opts: NodeServiceOptions, modules: NodeServiceModules) {
+    this.#o = opts;
+    this.#m = modules;
+    this.blockStream = modules.blockStream;
+  }
+
+  status(): StatusResponse {
+    const { genesis } = this.#o;
+    const head = this.#m.producer.head;
+    return {
+      chainId: genesis.chainId,
+      suite: genesis.suite,
+      genesisHash: toHex(this.#o.genesisHash),
+      nodeVersion: this.#o.nodeVersion,
+      height: head.height,
+      blockId: head.height === 0 ? null : toHex(head.blockId),
+      appHash: toHex(head.appHash),
+      time: head.time,
+      validators: genesis.validators.map((v) => ({
+        ...v,
+        address: addressOf(this.#m.suite, fromHex(v.publicKey)),
+      })),
+      mempool: { size: this.#m.mempool.size, capacity: this.#m.mempool.capacity },
+    };
+  }
+
+  genesis(): Genesis {
+    return this.#o.genesis;
+  }
+
+  async submit(req: SubmitRequest): Promise<TxAccepted | TxCommitted> {
+    const entry = await this.#m.admission.admit(req);
+    if (!req.wait) return { txId: entry.txId };
+    const waiting = this.#m.waiters.wait(entry.txId);
+    // A resubmitted tx may have committed before the waiter was registered.
+    const loc = this.#m.store.getTxLocation(entry.checked.txId);
+    const stored = loc === undefined ? undefined : this.#m.store.getReceipt(loc.height, loc.index);
+    if (loc !== undefined && stored !== undefined) {
+      this.#m.waiters.resolve(entry.txId, { ...loc, receipt: decodeTxReceipt(stored) });
+    }
+    const outcome = await waiting;
+    return {
+      txId: entry.txId,
+      height: outcome.height,
+      index: outcome.index,
+      result: resultView(outcome.receipt),
+    };
+  }
+
+  /** Acknowledges the txs of a durably committed block and publishes it. */
+  onCommit(c: CommittedBlock): void {
+    const height = c.block.header.height;
+    c.txs.forEach((t, index) => {
+      this.#m.waiters.resolve(t.txId, { height, index, receipt: c.execution.receipts[index]! });
+    });
+    this.#m.metrics.mempoolSize.set(this.#m.mempool.size);
+    this.#m.metrics.mempoolBytes.set(this.#m.mempool.bytes);
+    if (this.blockStream.clientCount > 0)
+      this.blockStream.publish('block', blockView(this.#m.suite, c.block));
+  }
+
+  /** Fails the waiters of txs dropped from the mempool. */
+  onDrop(txs: readonly PendingTx[], err: XinlianError): void {
+    for (const t of txs) this.#m.waiters.reject(t.txId, err);
+  }
+
+  tx(txIdHex: string): TxResponse {
+    const pending = this.#m.mempool.get(txIdHex);
+    if (pending !== undefined) {
+      return { txId: txIdHex, status: 'pending', tx: txView(this.#m.suite, pending.checked.tx) };
+    }
+    const loc = this.#m.store.getTxLocation(fromHex(txIdHex));
+    const block = loc === undefined ? undefined : this.#block(loc.height);
+    const receipt = loc === undefined ? undefined : this.#m.store.getReceipt(loc.height, loc.index);
+    if (loc === undefined || block === undefined || receipt === undefined)
+      throw notFound('transaction', { txId: txIdHex });
+    return {
+      txId: txIdHex,
+      status: 'committed',
+      height: loc.height,
+      index: loc.index,
+      tx: txView(this.#m.suite, block.txs[loc.index]!),
+      result: resultView(decodeTxReceipt(receipt)),
+    };
+  }
+
+  #block(height: number): Block | undefined {
+    const bytes = this.#m.store.getBlockBytes(height);
+    return bytes === undefined ? undefined : decodeBlock(bytes);
+  }
+
+  block(ref: 'latest' | number | string): BlockView {
+    const height =
+      ref === 'latest'
+        ? this.#m.producer.head.height
+        : typeof ref === 'number'
+          ? ref
+          : this.#m.store.getHeightByBlockId(fromHex(ref));
+    const block = height === undefined || height === 0 ? undefined : this.#block(height);
+    if (block === undefined) throw notFound('block', { ref });
+    return blockView(this.#m.suite, block);
+  }
+
+  blocks(before: number | undefined, limit: number): BlockView[] {
+    const out: BlockView[] = [];
+    const top = Math.min(
+      this.#m.producer.head.height,
+      before === undefined ? Number.MAX_SAFE_INTEGER : before - 1,
+    );
+    for (let h = top; h >= 1 && out.length < limit; h--) {
+      const block = this.#block(h);
+      if (block !== undefined) out.push(blockView(this.#m.suite, block));
+    }
+    return out;
+  }
+
+  state(module: string, keyHex: string, history: boolean) {
+    const key = concatBytes(namespacePrefix(module), fromHex(keyHex));
+    const b64 = (v: Uint8Array | null | undefined) => (v == null ? null : Buffer.from(v).toString('base64'));
+    if (!history) return { key: keyHex, value: b64(this.#m.store.get(key)) };
+    return {
+      key: keyHex,
+      history: this.#m.store.history(key).map((h) => ({ height: h.height, value: b64(h.value) })),
+    };
+  }
+
+  query(module: string, query: string, params: unknown): JsonValue {
+    return this.#m.executor.query(module, query, params as JsonValue);
+  }
+
+  /**
+   * The record proving a digest: its own record if it was notarized directly, else the record
+   * of the earliest batch anchoring it; `batch` locates the digest in that batch.
+   */
+  evidenceByDigest(
+    algorithm: string,
+    digestHex: string,
+  ): { record: EvidenceRecord | null; batch: BatchLocation | null } {
+    const { record, batch } = this.#lookup(algorithm, digestHex);
+    return { record, batch };
+  }
+
+  #lookup(algorithm: string, digestHex: string) {
+    const direct = this.query('evidence', 'byDigest', {
+      algorithm,
+      value: digestHex,
+    }) as EvidenceRecord | null;
+    const batch = findBatch(this.#m.store, algorithm, fromHex(digestHex));
+    if (direct !== null || batch === null) return { direct: true, record: direct, batch };
+    return { direct: false, record: this.evidenceRecord(batch.recordId), batch };
+  }
+
+  evidenceRecord(id: string): EvidenceRecord {
+    const record = this.query('evidence', 'get', { id });
+    if (record === null) throw notFound('record', { id });
+    return record as EvidenceRecord;
+  }
+
+  evidenceList(q: EvidenceListQuery) {
+    const page = { limit: q.limit ?? 20, ...(q.cursor === undefined ? {} : { cursor: q.cursor }) };
+    const result =
+      q.submitter !== undefined
+        ? this.query('evidence', 'bySubmitter', { address: q.submitter, ...page })
+        : this.query('evidence', 'byTime', {
+            from: q.from ?? 0,
+            to: q.to ?? Number.MAX_SAFE_INTEGER,
+            ...page,
+          });
+    return result as RecordPage;
+  }
+
+  /** The offline-verifiable receipt of a digest (built by the SDK's buildReceipt). */
+  evidenceReceipt(algorithm: string, digestHex: string): Receipt {
+    const { direct, record, batch } = this.#lookup(algorithm, digestHex);
+    if (record === null) throw notFound('digest', { algorithm, digest: digestHex });
+    const loc = this.#m.store.getTxLocation(fromHex(record.txId));
+    const block = loc === undefined ? undefined : this.#m.store.getBlockBytes(loc.height);
+    const receipts = loc === undefined ? undefined : this.#m.store.getReceipts(loc.height);
+    if (loc === undefined || block === undefined || receipts === undefined) {
+      throw new XinlianError('STORE_CORRUPT', 'the block of a record is missing', { recordId: record.id });
+    }
+    return buildReceipt({
+      suite: this.#m.suite,
+      genesis: this.#o.genesis,
+      genesisHash: this.#o.genesisHash,
+      block,
+      receipts,
+      txIndex: loc.index,
+      digest: { algorithm: algorithm as DigestAlgorithm, value: digestHex },
+      record: record as JsonValue,
+      ...(direct || batch === null
+        ? {}
+        : { batch: { index: batch.leafIndex, tree: this.#batchTree(batch.root) } }),
+    });
+  }
+
+  /** The Merkle tree of a stored batch (the last few are cached: receipts of one batch come in bursts). */
+  #batchTree(rootHex: string): MerkleTree {
+    const cached = this.#trees.get(rootHex);
+    if (cached !== undefined) return cached;
+    const leaves = batchLeaves(this.#m.store, fromHex(rootHex));
+    if (leaves === undefined)
+      throw new XinlianError('STORE_CORRUPT', 'batch leaves missing', { root: rootHex });
+    const tree = new MerkleTree(hashFnOf(this.#m.suite), leaves);
+    if (this.#trees.size >= TREE_CACHE_SIZE) this.#trees.delete(this.#trees.keys().next().value!);
+    this.#trees.set(rootHex, tree);
+    return tree;
+  }
+
+  verifyReceipt(receipt: unknown, digestHex: string | undefined): VerificationReport {
+    return verifyReceipt(receipt, {
+      genesis: this.#o.genesis,
+      ...(digestHex === undefined ? {} : { file: { digest: fromHex(digestHex) } }),
+    });
+  }
+
+  async metrics(): Promise<{ contentType: string; text: string }> {
+    const { metrics, mempool } = this.#m;
+    metrics.mempoolSize.set(mempool.size);
+    metrics.mempoolBytes.set(mempool.bytes);
+    return { contentType: metrics.registry.contentType, text: await metrics.registry.metrics() };
+  }
+}

@@ -1,0 +1,124 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { JsonValue } from '@xinlian/codec';
+import type { PrivateKey, SuiteId } from '@xinlian/crypto';
+import { type BuiltTx, buildTx, generateKey } from '@xinlian/sdk';
+import { initHome } from '../src/index.js';
+
+/** The compiled process entry (packages/node/dist/src/main.js). */
+export const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+export const PASSPHRASE = 'test-passphrase';
+
+export async function tempHome(
+  suite: SuiteId,
+  opts: { blockIntervalMs?: number; mempool?: { capacity: number; maxBytes: number } } = {},
+): Promise<{ home: string; cleanup(): Promise<void> }> {
+  const home = await mkdtemp(join(tmpdir(), 'xinlian-node-'));
+  await initHome({
+    home,
+    suite,
+    passphrase: PASSPHRASE,
+    apiPort: 0,
+    blockIntervalMs: opts.blockIntervalMs ?? 20,
+    force: true,
+  });
+  if (opts.mempool !== undefined) {
+    const path = join(home, 'config.json');
+    const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    await writeFile(path, JSON.stringify({ ...config, mempool: opts.mempool }));
+  }
+  return { home, cleanup: () => rm(home, { recursive: true, force: true }) };
+}
+
+export interface NodeProcess {
+  readonly url: string;
+  readonly proc: ChildProcess;
+  /** SIGTERM and wait for exit; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait for exit. */
+  kill(): Promise<void>;
+}
+
+/** Spawns `node main.js --home` and resolves once it printed {"event":"ready"}. */
+export function spawnNode(home: string, timeoutMs = 20_000): Promise<NodeProcess> {
+  const proc = spawn(process.execPath, [MAIN, '--home', home, '--log-level', 'warn'], {
+    env: { ...process.env, XINLIAN_PASSPHRASE: PASSPHRASE },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const waitExit = () =>
+    proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve(proc.exitCode) : exited;
+  return new Promise<NodeProcess>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`node did not become ready: ${stderr}`));
+    }, timeoutMs);
+    const lines = createInterface({ input: proc.stdout! });
+    lines.on('line', (line) => {
+      const event = JSON.parse(line) as { event: string; apiUrl?: string };
+      if (event.event === 'ready') {
+        clearTimeout(timer);
+        resolve({
+          url: event.apiUrl!,
+          proc,
+          stop: () => {
+            proc.kill('SIGTERM');
+            return waitExit();
+          },
+          kill: async () => {
+            proc.kill('SIGKILL');
+            await waitExit();
+          },
+        });
+      } else if (event.event === 'error') {
+        clearTimeout(timer);
+        reject(new Error(`node failed: ${line} ${stderr}`));
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`node exited with ${code}: ${stderr}`));
+    });
+  });
+}
+
+/** JSON request helper: resolves status, headers and parsed body. */
+export async function http(
+  url: string,
+  init: { method?: string; body?: unknown; rawBody?: string } = {},
+): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+  const hasBody = init.body !== undefined || init.rawBody !== undefined;
+  const res = await fetch(url, {
+    method: init.method ?? (hasBody ? 'POST' : 'GET'),
+    ...(hasBody
+      ? { headers: { 'content-type': 'application/json' }, body: init.rawBody ?? JSON.stringify(init.body) }
+      : {}),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+  };
+}
+
+/** A signed tx for `chainId` (expiry: `expiryHeight`, default 1000 is within maxTxLifetime at height < 1). */
+export function makeTx(
+  key: PrivateKey,
+  chainId: string,
+  call: { module: string; method: string; args: JsonValue },
+  expiryHeight: number,
+  nonce?: number,
+): BuiltTx {
+  return buildTx({ chainId, key, ...call, expiryHeight, ...(nonce === undefined ? {} : { nonce }) });
+}
+
+export { generateKey };

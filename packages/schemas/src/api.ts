@@ -1,0 +1,273 @@
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { Base64, Hash, Height, Hex, SuiteId } from './common.js';
+
+/**
+ * Request and response schemas of the HTTP API v1 (spec/api-v1.md). The node validates every
+ * input against them and generates its OpenAPI document from them; the SDK and console reuse
+ * the static types.
+ */
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Address = Hex(20);
+const ModuleName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,31}$', description: 'module name' });
+const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+
+// ---- common -------------------------------------------------------------------------------
+
+/** RFC 7807 problem body; `code` is the XinlianError code. */
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer({ minimum: 400, maximum: 599 }),
+    detail: Type.String(),
+    code: Type.String(),
+    details: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
+export type Problem = Static<typeof Problem>;
+
+export const HealthResponse = Type.Object({ ok: Type.Literal(true) }, { additionalProperties: false });
+
+/** `?wait=none|commit` on every submit endpoint (default none). */
+export const WaitQuery = Type.Object(
+  { wait: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('commit')])) },
+  { additionalProperties: false },
+);
+export type WaitQuery = Static<typeof WaitQuery>;
+
+// ---- transactions ---------------------------------------------------------------------------
+
+export const SubmitTxRequest = Type.Object(
+  { tx: Type.String({ ...Base64, description: 'standard base64 of an encoded SignedTx' }) },
+  { additionalProperties: false },
+);
+export type SubmitTxRequest = Static<typeof SubmitTxRequest>;
+
+export const SubmitBatchRequest = Type.Object(
+  {
+    tx: SubmitTxRequest.properties.tx,
+    /** Leaf data of the batch (raw digests), in submission order. */
+    leaves: Type.Array(Hash, { minItems: 1, maxItems: 10_000_000 }),
+  },
+  { additionalProperties: false },
+);
+export type SubmitBatchRequest = Static<typeof SubmitBatchRequest>;
+
+export const TxAccepted = Type.Object({ txId: Hash }, { additionalProperties: false });
+export type TxAccepted = Static<typeof TxAccepted>;
+
+export const TxEventView = Type.Object(
+  {
+    type: Type.String(),
+    attributes: Type.Array(Type.Object({ key: Type.String(), value: Type.String() })),
+  },
+  { additionalProperties: false },
+);
+
+export const TxResultView = Type.Object(
+  {
+    status: Type.Union([Type.Literal('ok'), Type.Literal('failed')]),
+    code: Type.String(),
+    message: Type.String(),
+    events: Type.Array(TxEventView),
+    result: Type.Unknown({ description: 'module result (JSON) or null' }),
+  },
+  { additionalProperties: false },
+);
+export type TxResultView = Static<typeof TxResultView>;
+
+export const TxCommitted = Type.Object(
+  { txId: Hash, height: Height, index: Count, result: TxResultView },
+  { additionalProperties: false },
+);
+export type TxCommitted = Static<typeof TxCommitted>;
+
+export const TxView = Type.Object(
+  {
+    chainId: Type.String(),
+    signer: Hex(),
+    signerAddress: Address,
+    nonce: Count,
+    expiryHeight: Height,
+    module: Type.String(),
+    method: Type.String(),
+    args: Type.Unknown({ description: 'module arguments (JSON)' }),
+    signature: Hex(),
+  },
+  { additionalProperties: false },
+);
+export type TxView = Static<typeof TxView>;
+
+export const TxResponse = Type.Object(
+  {
+    txId: Hash,
+    status: Type.Union([Type.Literal('pending'), Type.Literal('committed')]),
+    height: Type.Optional(Height),
+    index: Type.Optional(Count),
+    tx: TxView,
+    result: Type.Optional(TxResultView),
+  },
+  { additionalProperties: false },
+);
+export type TxResponse = Static<typeof TxResponse>;
+
+export const TxIdParams = Type.Object({ txId: Hash }, { additionalProperties: false });
+
+// ---- blocks ---------------------------------------------------------------------------------
+
+export const BlockView = Type.Object(
+  {
+    height: Height,
+    id: Hash,
+    time: Count,
+    parentId: Hash,
+    txRoot: Hash,
+    receiptRoot: Hash,
+    appHash: Hash,
+    validatorSetHash: Hash,
+    nextValidatorSetHash: Hash,
+    proposer: Hex(),
+    txCount: Count,
+    txIds: Type.Array(Hash),
+    certificate: Type.Object(
+      {
+        round: Count,
+        signatures: Type.Array(
+          Type.Object({ validatorIndex: Count, signature: Hex() }, { additionalProperties: false }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type BlockView = Static<typeof BlockView>;
+
+export const BlockParams = Type.Object(
+  {
+    heightOrId: Type.String({
+      pattern: '^([0-9]{1,16}|[0-9a-f]{64})$',
+      description: 'decimal height or 32-byte hex block ID',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const BlocksQuery = Type.Object(
+  {
+    before: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  },
+  { additionalProperties: false },
+);
+export type BlocksQuery = Static<typeof BlocksQuery>;
+
+export const BlocksResponse = Type.Object({ blocks: Type.Array(BlockView) }, { additionalProperties: false });
+
+// ---- status ---------------------------------------------------------------------------------
+
+export const StatusResponse = Type.Object(
+  {
+    chainId: Type.String(),
+    suite: SuiteId,
+    genesisHash: Hash,
+    nodeVersion: Type.String(),
+    height: Height,
+    blockId: Nullable(Hash),
+    appHash: Hash,
+    time: Count,
+    validators: Type.Array(
+      Type.Object(
+        { name: Type.String(), publicKey: Hex(), power: Type.Integer({ minimum: 1 }), address: Address },
+        { additionalProperties: false },
+      ),
+    ),
+    mempool: Type.Object({ size: Count, capacity: Count }, { additionalProperties: false }),
+  },
+  { additionalProperties: false },
+);
+export type StatusResponse = Static<typeof StatusResponse>;
+
+// ---- state ----------------------------------------------------------------------------------
+
+export const StateParams = Type.Object(
+  { module: ModuleName, keyHex: Hex() },
+  { additionalProperties: false },
+);
+export const StateQuery = Type.Object(
+  { history: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1')])) },
+  { additionalProperties: false },
+);
+export const StateValueResponse = Type.Object(
+  { key: Hex(), value: Nullable(Base64) },
+  { additionalProperties: false },
+);
+export const StateHistoryResponse = Type.Object(
+  {
+    key: Hex(),
+    history: Type.Array(
+      Type.Object({ height: Height, value: Nullable(Base64) }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+// ---- evidence -------------------------------------------------------------------------------
+
+/** An evidence record (spec/evidence.md); shape owned by the evidence module. */
+export const EvidenceRecord = Type.Object(
+  { id: Hash, kind: Type.String(), submitter: Address, height: Height, time: Count, txId: Hash },
+  { additionalProperties: true, description: 'evidence record (spec/evidence.md)' },
+);
+
+export const DigestAlgorithm = Type.Union([Type.Literal('sm3'), Type.Literal('sha256')]);
+
+export const EvidenceDigestParams = Type.Object(
+  { algorithm: DigestAlgorithm, digestHex: Hash },
+  { additionalProperties: false },
+);
+
+export const BatchLocation = Type.Object(
+  { root: Hash, leafIndex: Count, treeSize: Type.Integer({ minimum: 1 }), recordId: Hash },
+  { additionalProperties: false },
+);
+export type BatchLocation = Static<typeof BatchLocation>;
+
+export const EvidenceLookupResponse = Type.Object(
+  { record: Nullable(EvidenceRecord), batch: Nullable(BatchLocation) },
+  { additionalProperties: false },
+);
+
+export const EvidenceRecordParams = Type.Object({ id: Hash }, { additionalProperties: false });
+
+export const EvidenceListQuery = Type.Object(
+  {
+    submitter: Type.Optional(Address),
+    from: Type.Optional(Count),
+    to: Type.Optional(Count),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+  },
+  { additionalProperties: false },
+);
+export type EvidenceListQuery = Static<typeof EvidenceListQuery>;
+
+export const EvidenceListResponse = Type.Object(
+  { records: Type.Array(EvidenceRecord), nextCursor: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+
+export const VerifyRequest = Type.Object(
+  { receipt: Type.Unknown({ description: 'an xinlian-receipt/1 document' }), digest: Type.Optional(Hash) },
+  { additionalProperties: false },
+);
+export type VerifyRequest = Static<typeof VerifyRequest>;
+
+// ---- queries --------------------------------------------------------------------------------
+
+export const QueryParams = Type.Object(
+  { module: ModuleName, query: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' }) },
+  { additionalProperties: false },
+);
