@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { loadSdk } from '../lazy.js';
+import { nodeUrl } from '../paths.js';
+import type { CommandContext } from '../program.js';
+
+/** `xinlian status`: the node's chain, height, validators and mempool. */
+export function registerStatus(program: Command, ctx: CommandContext): void {
+  program
+    .command('status')
+    .description('show a node: chain, suite, height, validators, mempool')
+    .option('--node <url>', 'node API URL (default: $XINLIAN_NODE or http://127.0.0.1:8080)')
+    .action(async (opts: { node?: string }) => {
+      const url = nodeUrl(opts.node, ctx.io);
+      const { XinlianClient } = await loadSdk();
+      const s = await new XinlianClient({ url }).status();
+      const { out } = ctx;
+      out.result({ ok: true, node: url, status: s });
+      out.line(`node        ${url}`);
+      out.line(`chain       ${s.chainId} (suite ${s.suite})`);
+      out.line(`genesis     ${s.genesisHash}`);
+      out.line(`height      ${s.height}  block ${s.blockId}`);
+      out.line(`app hash    ${s.appHash}`);
+      out.line(`mempool     ${s.mempool.size}/${s.mempool.capacity}`);
+      out.line(`version     ${s.nodeVersion}`);
+      out.line(`validators  ${s.validators.length}`);
+      for (const v of s.validators) out.line(`  ${v.name}  power ${v.power}  address ${v.address}`);
+    });
+}
