@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { XinlianError } from '@xinlian/utils';
 import { Command, CommanderError } from 'commander';
+import { registerBackup } from './commands/backup.js';
 import { registerDev } from './commands/dev.js';
 import { registerEvidence } from './commands/evidence.js';
 import { registerInit } from './commands/init.js';
@@ -53,6 +54,7 @@ Quick start: xinlian dev    (then, in another terminal: xinlian evidence submit 
   registerKeys(program, ctx);
   registerEvidence(program, ctx);
   registerStatus(program, ctx);
+  registerBackup(program, ctx);
   return program;
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -392,6 +392,33 @@ describe('a node started by `xinlian start`', () => {
     ]);
     assert.equal(cross.code, 3);
     assert.equal((json(cross).steps as { name: string; ok: boolean }[]).find((s) => !s.ok)?.name, FILE_STEP);
+  });
+
+  test('backup while the node runs; the snapshot restores into a working node', async () => {
+    const status = json(await cli(['status', '--node', url, '--json'])).status as { height: number };
+    const out = join(dir, 'backup');
+    const r = await cli(['backup', '--home', home, '--out', out, '--json'], env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const backedUp = json(r).height as number;
+    assert.ok(backedUp >= status.height && status.height >= 1, `backup height ${backedUp}`);
+    const again = await cli(['backup', '--home', home, '--out', out, '--json'], env);
+    assert.equal(again.code, 1);
+    assert.equal(errorCode(again), 'STORE_BAD_ARGUMENT');
+    // Restore: a copy of the home whose data directory is the snapshot.
+    const restored = join(dir, 'restored');
+    await cp(home, restored, { recursive: true, filter: (src) => !src.startsWith(join(home, 'data')) });
+    await cp(out, join(restored, 'data'), { recursive: true });
+    const started = await startCli(['start', '--home', restored, '--port', '0', '--log-level', 'warn'], env);
+    try {
+      const s = json(await cli(['status', '--node', started.ready.apiUrl as string, '--json'])).status as {
+        height: number;
+        genesisHash: string;
+      };
+      assert.ok(s.height >= backedUp, `restored height ${s.height} < ${backedUp}`);
+      assert.equal(s.genesisHash, started.ready.genesisHash);
+    } finally {
+      assert.equal(await stop(started.child), 0);
+    }
   });
 
   test('a receipt that is not JSON exits 3; a key of the wrong suite is refused', async () => {

@@ -1,3 +1,4 @@
+export { type BackupResult, backupHome } from './backup.js';
 export {
   DEFAULT_API_HOST,
   DEFAULT_API_PORT,
