@@ -18,6 +18,7 @@ import {
   PB,
   type PbMessage,
   requireSame,
+  roundOrNoneTo,
   stringTo,
   u64From,
   u64To,
@@ -26,7 +27,9 @@ import type {
   Block,
   BlockHeader,
   CommitCertificate,
+  ConsensusMessage,
   EventAttribute,
+  Proposal,
   SignedTx,
   TxBody,
   TxEvent,
@@ -35,10 +38,15 @@ import type {
   ValidatorSet,
   Vote,
   VoteType,
+  WalRecord,
 } from './types.js';
 
 /** Domain tag prefixed to a vote's sign bytes (UTF-8), so they can never be another message. */
 export const VOTE_SIGN_DOMAIN = 'xinlian/vote/v1';
+/** Domain tag prefixed to a proposal's sign bytes (UTF-8). */
+export const PROPOSAL_SIGN_DOMAIN = 'xinlian/proposal/v1';
+const VOTE_DOMAIN_BYTES = utf8(VOTE_SIGN_DOMAIN);
+const PROPOSAL_DOMAIN_BYTES = utf8(PROPOSAL_SIGN_DOMAIN);
 
 const VOTE_TYPES = enumValues('VoteType');
 const VOTE_TYPE_NUMBERS: Readonly<Record<VoteType, number>> = Object.freeze({
@@ -315,7 +323,138 @@ export function decodeVote(bytes: Uint8Array): Vote {
 /** The bytes a validator signs: UTF-8 VOTE_SIGN_DOMAIN ‖ the vote encoded without its signature. */
 export function encodeVoteSignBytes(vote: Vote): Uint8Array {
   const unsigned = encodeWith(PB.Vote, { ...voteFields(vote), signature: new Uint8Array(0) });
-  return concatBytes(utf8(VOTE_SIGN_DOMAIN), unsigned);
+  return concatBytes(VOTE_DOMAIN_BYTES, unsigned);
+}
+
+// ---- Proposal ----
+
+function proposalFields(p: Proposal) {
+  const t = 'Proposal';
+  return {
+    chainId: stringTo(t, 'chainId', p.chainId),
+    height: u64To(t, 'height', p.height),
+    round: u64To(t, 'round', p.round),
+    polRound: roundOrNoneTo(t, 'polRound', p.polRound),
+    block: bytesTo(t, 'blockBytes', p.blockBytes),
+    proposerIndex: u64To(t, 'proposerIndex', p.proposerIndex),
+    signature: bytesTo(t, 'signature', p.signature),
+  };
+}
+
+function proposalFromPb(m: PbMessage): Proposal {
+  checkFields(PB.Proposal, m);
+  const t = 'Proposal';
+  return {
+    chainId: m.chainId as string,
+    height: u64From(t, 'height', m.height),
+    round: u64From(t, 'round', m.round),
+    polRound: roundOrNoneTo(t, 'polRound', m.polRound as number),
+    blockBytes: bytesFrom(m.block),
+    proposerIndex: u64From(t, 'proposerIndex', m.proposerIndex),
+    signature: bytesFrom(m.signature),
+  };
+}
+
+/** Canonical bytes of a proposal, signature included (gossip/WAL form). */
+export function encodeProposal(proposal: Proposal): Uint8Array {
+  return encodeWith(PB.Proposal, proposalFields(proposal));
+}
+
+/** Decodes canonical Proposal bytes; polRound must be -1 or more. */
+export function decodeProposal(bytes: Uint8Array): Proposal {
+  return decodeCanonical(PB.Proposal, bytes, proposalFromPb, encodeProposal);
+}
+
+/** The bytes a proposer signs: UTF-8 PROPOSAL_SIGN_DOMAIN ‖ the proposal encoded without its signature. */
+export function encodeProposalSignBytes(proposal: Proposal): Uint8Array {
+  const unsigned = encodeWith(PB.Proposal, { ...proposalFields(proposal), signature: new Uint8Array(0) });
+  return concatBytes(PROPOSAL_DOMAIN_BYTES, unsigned);
+}
+
+// ---- ConsensusMessage ----
+
+function consensusMessageFields(msg: ConsensusMessage) {
+  switch (msg?.kind) {
+    case 'proposal':
+      return { proposal: proposalFields(msg.proposal) };
+    case 'vote':
+      return { vote: voteFields(msg.vote) };
+    default:
+      throw codecError('CODEC_MALFORMED', 'ConsensusMessage.kind has an unknown value', {
+        type: 'ConsensusMessage',
+        field: 'kind',
+      });
+  }
+}
+
+function consensusMessageFromPb(m: PbMessage): ConsensusMessage {
+  checkFields(PB.ConsensusMessage, m);
+  const hasProposal = m.proposal !== null && m.proposal !== undefined;
+  const hasVote = m.vote !== null && m.vote !== undefined;
+  if (hasProposal === hasVote) {
+    throw codecError('CODEC_MALFORMED', 'ConsensusMessage must hold exactly one of proposal, vote', {
+      type: 'ConsensusMessage',
+    });
+  }
+  return hasProposal
+    ? { kind: 'proposal', proposal: proposalFromPb(m.proposal as PbMessage) }
+    : { kind: 'vote', vote: voteFromPb(m.vote as PbMessage) };
+}
+
+/** Canonical bytes of a consensus message (what validators send each other). */
+export function encodeConsensusMessage(msg: ConsensusMessage): Uint8Array {
+  return encodeWith(PB.ConsensusMessage, consensusMessageFields(msg));
+}
+
+/** Decodes a canonical ConsensusMessage holding exactly one proposal or vote. */
+export function decodeConsensusMessage(bytes: Uint8Array): ConsensusMessage {
+  return decodeCanonical(PB.ConsensusMessage, bytes, consensusMessageFromPb, encodeConsensusMessage);
+}
+
+// ---- WalRecord ----
+
+function walRecordFields(r: WalRecord) {
+  const t = 'WalRecord';
+  switch (r?.kind) {
+    case 'proposal':
+      return { proposal: proposalFields(r.proposal) };
+    case 'vote':
+      return { vote: voteFields(r.vote) };
+    case 'lock':
+      return {
+        proposal: proposalFields(r.proposal),
+        vote: voteFields(r.vote),
+        lockPrevotes: listTo(t, 'prevotes', r.prevotes).map(voteFields),
+      };
+    default:
+      throw codecError('CODEC_MALFORMED', 'WalRecord.kind has an unknown value', { type: t, field: 'kind' });
+  }
+}
+
+function walRecordFromPb(m: PbMessage): WalRecord {
+  checkFields(PB.WalRecord, m);
+  const proposal = m.proposal === null || m.proposal === undefined ? undefined : (m.proposal as PbMessage);
+  const vote = m.vote === null || m.vote === undefined ? undefined : (m.vote as PbMessage);
+  const prevotes = (m.lockPrevotes as readonly PbMessage[]).map(voteFromPb);
+  if (proposal !== undefined && vote !== undefined) {
+    return { kind: 'lock', vote: voteFromPb(vote), proposal: proposalFromPb(proposal), prevotes };
+  }
+  if (prevotes.length === 0 && proposal !== undefined)
+    return { kind: 'proposal', proposal: proposalFromPb(proposal) };
+  if (prevotes.length === 0 && vote !== undefined) return { kind: 'vote', vote: voteFromPb(vote) };
+  throw codecError('CODEC_MALFORMED', 'WalRecord must hold a proposal, a vote, or both (a lock)', {
+    type: 'WalRecord',
+  });
+}
+
+/** Canonical bytes of a write-ahead-log record. */
+export function encodeWalRecord(record: WalRecord): Uint8Array {
+  return encodeWith(PB.WalRecord, walRecordFields(record));
+}
+
+/** Decodes a canonical WalRecord (a proposal, a vote, or a lock: both plus its prevotes). */
+export function decodeWalRecord(bytes: Uint8Array): WalRecord {
+  return decodeCanonical(PB.WalRecord, bytes, walRecordFromPb, encodeWalRecord);
 }
 
 // ---- ValidatorSet ----

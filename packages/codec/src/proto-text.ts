@@ -82,6 +82,33 @@ message Vote {
   bytes signature = 7;
 }
 
+// A proposer's block proposal for one round (Tendermint PROPOSAL). The signature covers the sign
+// bytes: UTF-8 "xinlian/proposal/v1" followed by this message encoded without its signature.
+message Proposal {
+  string chain_id = 1;
+  uint64 height = 2;
+  uint64 round = 3;
+  sint32 pol_round = 4;               // round of a proof of lock for this block, or -1 for none
+  bytes block = 5;                    // the proposed block's bytes (opaque to consensus)
+  uint64 proposer_index = 6;
+  bytes signature = 7;
+}
+
+// A consensus message between validators: exactly one field is set.
+message ConsensusMessage {
+  Proposal proposal = 1;
+  Vote vote = 2;
+}
+
+// A validator's write-ahead-log record: a message it signed, written durably before it is sent.
+// Exactly one of: a proposal; a vote; or a precommit for a block (a lock) with the round's
+// proposal of that block and the prevotes (> 2/3 of the power) it locked on.
+message WalRecord {
+  Proposal proposal = 1;
+  Vote vote = 2;
+  repeated Vote lock_prevotes = 3;
+}
+
 message Validator {
   string name = 1;
   bytes public_key = 2;

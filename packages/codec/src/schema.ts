@@ -24,6 +24,9 @@ export const PB = Object.freeze({
   EventAttribute: type('EventAttribute'),
   TxEvent: type('TxEvent'),
   TxReceipt: type('TxReceipt'),
+  Proposal: type('Proposal'),
+  ConsensusMessage: type('ConsensusMessage'),
+  WalRecord: type('WalRecord'),
 });
 
 /** Enum numbers by name, read from the schema. */
@@ -136,6 +139,18 @@ export function stringTo(typeName: string, field: string, v: string): string {
     throw codecError('CODEC_MALFORMED', `${typeName}.${field} must be a well-formed string`, {
       type: typeName,
       field,
+    });
+  }
+  return v;
+}
+
+/** Validates a round number that may be -1 (none): an integer in [-1, 2^31 - 1] (a sint32). */
+export function roundOrNoneTo(typeName: string, field: string, v: number): number {
+  if (!Number.isInteger(v) || v < -1 || v > 0x7fff_ffff) {
+    throw codecError('CODEC_MALFORMED', `${typeName}.${field} must be an integer from -1 to 2^31 - 1`, {
+      type: typeName,
+      field,
+      value: String(v),
     });
   }
   return v;

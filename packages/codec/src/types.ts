@@ -67,6 +67,43 @@ export interface Vote {
   readonly signature: Uint8Array;
 }
 
+/**
+ * A proposer's signed block proposal for one round (Tendermint PROPOSAL). The signature covers
+ * encodeProposalSignBytes(proposal).
+ */
+export interface Proposal {
+  readonly chainId: string;
+  readonly height: number;
+  readonly round: number;
+  /** Round of a proof of lock (prevotes of > 2/3 of the power) for this block, or -1 for none. */
+  readonly polRound: number;
+  /** The proposed block's bytes (opaque to consensus; the application decodes them). */
+  readonly blockBytes: Uint8Array;
+  /** Index of the proposer in the validator set. */
+  readonly proposerIndex: number;
+  readonly signature: Uint8Array;
+}
+
+/** A consensus message between validators. */
+export type ConsensusMessage =
+  | { readonly kind: 'proposal'; readonly proposal: Proposal }
+  | { readonly kind: 'vote'; readonly vote: Vote };
+
+/**
+ * A validator's write-ahead-log record: a message it signed, written durably before it is sent.
+ * `lock` is a precommit for a block together with the round's proposal of that block and the
+ * prevotes (> 2/3 of the power) it locked on.
+ */
+export type WalRecord =
+  | { readonly kind: 'proposal'; readonly proposal: Proposal }
+  | { readonly kind: 'vote'; readonly vote: Vote }
+  | {
+      readonly kind: 'lock';
+      readonly vote: Vote;
+      readonly proposal: Proposal;
+      readonly prevotes: readonly Vote[];
+    };
+
 /** Quorum certificate for a block: precommits of validators holding > 2/3 of the voting power. */
 export interface CommitCertificate {
   readonly height: number;

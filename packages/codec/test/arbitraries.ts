@@ -4,12 +4,15 @@ import {
   type Block,
   type BlockHeader,
   type CommitCertificate,
+  type ConsensusMessage,
   encodeTxBody,
+  type Proposal,
   type SignedTx,
   type TxBody,
   type TxReceipt,
   type ValidatorSet,
   type Vote,
+  type WalRecord,
 } from '../src/index.js';
 
 /** fc.record with ordinary objects (the codecs return plain objects, never null-prototype ones). */
@@ -88,3 +91,32 @@ export const receipt: fc.Arbitrary<TxReceipt> = rec({
   ),
   result: bytes,
 });
+
+/** polRound: -1 (none) or a round up to 2^31 - 1. */
+export const polRound = fc.oneof(fc.constant(-1), fc.nat(300), fc.integer({ min: 0, max: 0x7fff_ffff }));
+
+export const proposal: fc.Arbitrary<Proposal> = rec({
+  chainId: str,
+  height: u64,
+  round: u64,
+  polRound,
+  blockBytes: bytes,
+  proposerIndex: u64,
+  signature: bytes,
+});
+
+export const consensusMessage: fc.Arbitrary<ConsensusMessage> = fc.oneof(
+  rec({ kind: fc.constant('proposal' as const), proposal }),
+  rec({ kind: fc.constant('vote' as const), vote }),
+);
+
+export const walRecord: fc.Arbitrary<WalRecord> = fc.oneof(
+  rec({ kind: fc.constant('proposal' as const), proposal }),
+  rec({ kind: fc.constant('vote' as const), vote }),
+  rec({
+    kind: fc.constant('lock' as const),
+    vote,
+    proposal,
+    prevotes: fc.array(vote, { maxLength: 4 }),
+  }),
+);

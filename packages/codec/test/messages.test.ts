@@ -10,20 +10,29 @@ import {
   decodeBlock,
   decodeBlockHeader,
   decodeCommitCertificate,
+  decodeConsensusMessage,
+  decodeProposal,
   decodeSignedTx,
   decodeTxBody,
   decodeTxReceipt,
   decodeValidatorSet,
   decodeVote,
+  decodeWalRecord,
   encodeBlock,
   encodeBlockHeader,
   encodeCommitCertificate,
+  encodeConsensusMessage,
+  encodeProposal,
+  encodeProposalSignBytes,
   encodeSignedTx,
   encodeTxBody,
   encodeTxReceipt,
   encodeValidatorSet,
   encodeVote,
   encodeVoteSignBytes,
+  encodeWalRecord,
+  PROPOSAL_SIGN_DOMAIN,
+  type Proposal,
   type TxBody,
   type TxReceipt,
   txId,
@@ -231,6 +240,25 @@ codecProperties('TxReceipt', {
   decode: decodeTxReceipt,
 });
 
+codecProperties('Proposal', {
+  type: PB.Proposal,
+  arb: arb.proposal,
+  encode: encodeProposal,
+  decode: decodeProposal,
+});
+codecProperties('ConsensusMessage', {
+  type: PB.ConsensusMessage,
+  arb: arb.consensusMessage,
+  encode: encodeConsensusMessage,
+  decode: decodeConsensusMessage,
+});
+codecProperties('WalRecord', {
+  type: PB.WalRecord,
+  arb: arb.walRecord,
+  encode: encodeWalRecord,
+  decode: decodeWalRecord,
+});
+
 // ---- hand-built wire bytes (protobuf encoding spec) ----
 
 const EMPTY_BODY: TxBody = {
@@ -377,6 +405,92 @@ describe('canonical wire form', () => {
     const a = decodeTxBody(new Uint8Array(0));
     const b = decodeTxBody(new Uint8Array(0));
     assert.notEqual(a.signer, b.signer);
+  });
+});
+
+describe('consensus messages', () => {
+  const proposal: Proposal = {
+    chainId: 'c',
+    height: 2,
+    round: 1,
+    polRound: -1,
+    blockBytes: u8(0xaa),
+    proposerIndex: 0,
+    signature: u8(0x01),
+  };
+
+  it('writes polRound as a zigzag sint32: -1 is 0x01, 0 is omitted, 3 is 0x06', () => {
+    // chain_id "c", height 2, round 1, pol_round -1, block aa, signature 01
+    const wire = u8(0x0a, 0x01, 0x63, 0x10, 0x02, 0x18, 0x01, 0x20, 0x01, 0x2a, 0x01, 0xaa, 0x3a, 0x01, 0x01);
+    assert.deepEqual(encodeProposal(proposal), wire);
+    assert.deepEqual(decodeProposal(wire), proposal);
+    assert.deepEqual(
+      encodeProposal({ ...proposal, polRound: 0 }),
+      u8(0x0a, 0x01, 0x63, 0x10, 0x02, 0x18, 0x01, 0x2a, 0x01, 0xaa, 0x3a, 0x01, 0x01),
+    );
+    assert.equal(decodeProposal(u8(0x20, 0x06)).polRound, 3);
+    // -2 (zigzag 3) has no meaning
+    assert.throws(() => decodeProposal(u8(0x20, 0x03)), rejects('CODEC_MALFORMED'));
+    for (const polRound of [-2, 1.5, 2 ** 31, Number.NaN]) {
+      assert.throws(
+        () => encodeProposal({ ...proposal, polRound }),
+        rejects('CODEC_MALFORMED'),
+        String(polRound),
+      );
+    }
+  });
+
+  it('proposal sign bytes are the domain tag and the proposal without its signature', () => {
+    fc.assert(
+      fc.property(arb.proposal, arb.bytes, (p, otherSig) => {
+        const sb = encodeProposalSignBytes(p);
+        const tag = utf8(PROPOSAL_SIGN_DOMAIN);
+        assert.deepEqual(sb.subarray(0, tag.length), utf8('xinlian/proposal/v1'));
+        assert.deepEqual(decodeProposal(sb.subarray(tag.length)), { ...p, signature: new Uint8Array(0) });
+        assert.deepEqual(encodeProposalSignBytes({ ...p, signature: otherSig }), sb);
+        assert.notDeepEqual(encodeProposalSignBytes({ ...p, polRound: p.polRound === -1 ? 0 : -1 }), sb);
+        // a vote's sign bytes never equal a proposal's (different domain tags)
+        assert.notDeepEqual(sb.subarray(0, utf8(VOTE_SIGN_DOMAIN).length), utf8(VOTE_SIGN_DOMAIN));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a consensus message holds exactly one of proposal and vote', () => {
+    const vote = decodeVote(u8(0x10, 0x01));
+    const both = concatBytes(
+      encodeConsensusMessage({ kind: 'proposal', proposal }),
+      encodeConsensusMessage({ kind: 'vote', vote }),
+    );
+    assert.throws(() => decodeConsensusMessage(both), rejects('CODEC_MALFORMED'));
+    assert.throws(() => decodeConsensusMessage(new Uint8Array(0)), rejects('CODEC_MALFORMED'));
+    assert.deepEqual(decodeConsensusMessage(u8(0x12, 0x02, 0x10, 0x02)), {
+      kind: 'vote',
+      vote: { ...vote, type: 'precommit' },
+    });
+    assert.throws(
+      () =>
+        encodeConsensusMessage({ kind: 'block' } as unknown as Parameters<typeof encodeConsensusMessage>[0]),
+      rejects('CODEC_MALFORMED'),
+    );
+  });
+
+  it('a WAL record is a proposal, a vote, or a lock (both, with prevotes)', () => {
+    const vote = decodeVote(u8(0x10, 0x02));
+    const p = encodeProposal(proposal);
+    const v = encodeVote(vote);
+    const field = (tag: number, b: Uint8Array) => u8(tag, b.length, ...b);
+    assert.equal(decodeWalRecord(field(0x0a, p)).kind, 'proposal');
+    assert.equal(decodeWalRecord(field(0x12, v)).kind, 'vote');
+    const lock = decodeWalRecord(concatBytes(field(0x0a, p), field(0x12, v), field(0x1a, v)));
+    assert.deepEqual(lock, { kind: 'lock', vote, proposal, prevotes: [vote] });
+    // prevotes without the precommit and proposal, or nothing at all, are malformed
+    assert.throws(
+      () => decodeWalRecord(concatBytes(field(0x12, v), field(0x1a, v))),
+      rejects('CODEC_MALFORMED'),
+    );
+    assert.throws(() => decodeWalRecord(field(0x1a, v)), rejects('CODEC_MALFORMED'));
+    assert.throws(() => decodeWalRecord(new Uint8Array(0)), rejects('CODEC_MALFORMED'));
   });
 });
 

@@ -13,7 +13,7 @@ describe('schema', () => {
   });
 
   it('builds every codec from that schema', () => {
-    assert.equal(Object.keys(PB).length, 12);
+    assert.equal(Object.keys(PB).length, 15);
     for (const [name, t] of Object.entries(PB)) {
       assert.equal(t.fullName, `.xinlian.v1.${name}`);
       assert.ok(XINLIAN_PROTO.includes(`message ${name} {`));

@@ -1,4 +1,5 @@
 export { validatorSetHash } from '@xinlian/codec';
+export * from './bft/index.js';
 export { type CertificateFailure, makeCommitCertificate, verifyCommitCertificate } from './certificate.js';
 export { type GenesisDocument, genesisHash, genesisValidatorSet } from './genesis.js';
 export { quorumPower, totalPower } from './quorum.js';
