@@ -12,6 +12,7 @@ const LAYERS = [
   'store',
   'execution',
   'consensus',
+  'network',
   'modules/evidence',
   'schemas',
   'sdk',
