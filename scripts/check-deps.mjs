@@ -22,12 +22,14 @@ const LAYERS = [
 const ALLOWED_SUBPATHS = new Set(['@xinlian/sdk/node']);
 const problems = [];
 const nameOf = new Map();
-for (const dir of LAYERS) nameOf.set(dir, JSON.parse(readFileSync(`packages/${dir}/package.json`, 'utf8')).name);
+for (const dir of LAYERS)
+  nameOf.set(dir, JSON.parse(readFileSync(`packages/${dir}/package.json`, 'utf8')).name);
 const rank = new Map(LAYERS.map((d, i) => [nameOf.get(d), i]));
 
 for (const top of readdirSync('packages')) {
   const dirs = top === 'modules' ? readdirSync('packages/modules').map((m) => `modules/${m}`) : [top];
-  for (const d of dirs) if (!LAYERS.includes(d)) problems.push(`packages/${d} is not listed in scripts/check-deps.mjs LAYERS`);
+  for (const d of dirs)
+    if (!LAYERS.includes(d)) problems.push(`packages/${d} is not listed in scripts/check-deps.mjs LAYERS`);
 }
 
 function files(dir) {
@@ -46,7 +48,8 @@ for (const dir of LAYERS) {
   for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })) {
     if (!dep.startsWith('@xinlian/')) continue;
     if (!rank.has(dep)) problems.push(`${name} depends on unknown package ${dep}`);
-    else if (rank.get(dep) >= rank.get(name)) problems.push(`${name} depends on ${dep}, which is not below it`);
+    else if (rank.get(dep) >= rank.get(name))
+      problems.push(`${name} depends on ${dep}, which is not below it`);
   }
   for (const sub of ['src', 'test']) {
     let list = [];

@@ -3,7 +3,7 @@
  * leaf = H(0x00 ‖ data), node = H(0x01 ‖ left ‖ right), empty tree = H().
  * Sizes and indexes are safe integers; all bit arithmetic avoids 32-bit JS operators.
  */
-import { equalBytes } from '@xinlian/utils';
+import { equalBytes, toHex } from '@xinlian/utils';
 import { merkleError } from './errors.js';
 
 /** The suite hash of the concatenation of the parts. */
@@ -33,12 +33,23 @@ export function merkleNodeHash(hash: HashFn, left: Uint8Array, right: Uint8Array
 /** Root of the tree whose leaf hashes are given (O(n) hashing, no full tree kept). */
 export function merkleRootFromLeafHashes(hash: HashFn, leafHashes: readonly Uint8Array[]): Uint8Array {
   if (leafHashes.length === 0) return hash();
-  const node = nodePrefix();
   const level = leafHashes.slice();
   let count = level.length;
+  // One reusable 0x01 ‖ left ‖ right buffer: a single-part hash call per node, no concatenation.
+  let buf = new Uint8Array(0);
   while (count > 1) {
     let j = 0;
-    for (let i = 0; i + 1 < count; i += 2) level[j++] = hash(node, level[i], level[i + 1]);
+    for (let i = 0; i + 1 < count; i += 2) {
+      const l = level[i];
+      const r = level[i + 1];
+      if (buf.length !== 1 + l.length + r.length) {
+        buf = new Uint8Array(1 + l.length + r.length);
+        buf[0] = 1;
+      }
+      buf.set(l, 1);
+      buf.set(r, 1 + l.length);
+      level[j++] = hash(buf);
+    }
     if (isOdd(count)) level[j++] = level[count - 1];
     count = j;
   }
@@ -47,9 +58,8 @@ export function merkleRootFromLeafHashes(hash: HashFn, leafHashes: readonly Uint
 
 /** Root of the tree over the given leaf data. */
 export function merkleRoot(hash: HashFn, leaves: readonly Uint8Array[]): Uint8Array {
-  const leaf = leafPrefix();
-  const leafHashes = leaves.map((d) => hash(leaf, d));
-  return merkleRootFromLeafHashes(hash, leafHashes);
+  if (leaves.length === 0) return hash();
+  return new MerkleTree(hash, leaves).root;
 }
 
 /** Number of levels above a subtree of `n` leaves: ceil(log2 n). */
@@ -79,6 +89,8 @@ export class MerkleTree {
   /** levels[h] holds the nodes of height h (level 0 = leaf hashes), hashLength bytes each. */
   readonly #levels: Uint8Array[] = [];
   #hashLength = 0;
+  /** Lower-case hex of every node by level, built on the first inclusionProofHex call. */
+  #hexLevels: string[][] | undefined;
 
   /** Builds the tree over leaf data (not leaf hashes). */
   constructor(hash: HashFn, leaves: readonly Uint8Array[]) {
@@ -107,6 +119,28 @@ export class MerkleTree {
       const sibling = isOdd(i) ? i - 1 : i + 1;
       const level = this.#levels[h];
       if (sibling * len < level.length) proof.push(level.slice(sibling * len, (sibling + 1) * len));
+      i = half(i);
+    }
+    return proof;
+  }
+
+  /**
+   * inclusionProof(index) as lower-case hex strings. The first call converts the whole tree to hex
+   * once (2n strings), so proofs for every leaf share those strings and allocate only the array.
+   */
+  inclusionProofHex(index: number): string[] {
+    this.#checkIndex(index, this.size - 1);
+    this.#hexLevels ??= this.#levels.map((level) => {
+      const hex = toHex(level);
+      const len = this.#hashLength * 2;
+      return Array.from({ length: hex.length / len }, (_, i) => hex.slice(i * len, (i + 1) * len));
+    });
+    const proof: string[] = [];
+    let i = index;
+    for (let h = 0; h < this.#hexLevels.length - 1; h++) {
+      const sibling = isOdd(i) ? i - 1 : i + 1;
+      const level = this.#hexLevels[h];
+      if (sibling < level.length) proof.push(level[sibling]);
       i = half(i);
     }
     return proof;
@@ -152,32 +186,36 @@ export class MerkleTree {
   }
 
   #build(hash: HashFn, leaves: readonly Uint8Array[]): void {
-    const leaf = leafPrefix();
-    const node = nodePrefix();
-    const first = hash(leaf, leaves[0]);
+    const first = hash(leafPrefix(), leaves[0]);
     const len = first.length;
     this.#hashLength = len;
-    const put = (level: Uint8Array, i: number, h: Uint8Array): void => {
+    const check = (h: Uint8Array): Uint8Array => {
       if (h.length !== len) {
         throw merkleError('MERKLE_BAD_HASH', 'hash function returned digests of different lengths', {
           expected: len,
           actual: h.length,
         });
       }
-      level.set(h, i * len);
+      return h;
     };
+    // Single-part hash calls over reusable prefix ‖ data buffers: no per-node concatenation.
     let level = new Uint8Array(this.size * len);
     level.set(first, 0);
-    for (let i = 1; i < this.size; i++) put(level, i, hash(leaf, leaves[i]));
+    let leafBuf = new Uint8Array(0);
+    for (let i = 1; i < this.size; i++) {
+      const d = leaves[i];
+      if (leafBuf.length !== 1 + d.length) leafBuf = new Uint8Array(1 + d.length);
+      leafBuf.set(d, 1);
+      level.set(check(hash(leafBuf)), i * len);
+    }
     this.#levels.push(level);
+    const nodeBuf = new Uint8Array(1 + 2 * len);
+    nodeBuf[0] = 1;
     for (let count = this.size; count > 1; count = Math.ceil(count / 2)) {
       const next = new Uint8Array(Math.ceil(count / 2) * len);
       for (let i = 0; i + 1 < count; i += 2) {
-        put(
-          next,
-          i / 2,
-          hash(node, level.subarray(i * len, (i + 1) * len), level.subarray((i + 1) * len, (i + 2) * len)),
-        );
+        nodeBuf.set(level.subarray(i * len, (i + 2) * len), 1);
+        next.set(check(hash(nodeBuf)), (i / 2) * len);
       }
       if (isOdd(count)) next.set(level.subarray((count - 1) * len), ((count - 1) / 2) * len);
       this.#levels.push(next);

@@ -1,7 +1,7 @@
 // Merkle trees against a direct transcription of the RFC 6962 §2.1 recursive definitions.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isXinlianError } from '@xinlian/utils';
+import { isXinlianError, toHex } from '@xinlian/utils';
 import fc from 'fast-check';
 import {
   consistencyProof,
@@ -92,6 +92,7 @@ describe('Merkle tree', () => {
         );
         for (let m = 0; m < leaves.length; m++) {
           assert.deepEqual(tree.inclusionProof(m), refPath(m, leaves));
+          assert.deepEqual(tree.inclusionProofHex(m), refPath(m, leaves).map(toHex));
           assert.deepEqual(tree.leafHash(m), H(u8(0), leaves[m]));
         }
       }),

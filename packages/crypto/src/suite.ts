@@ -7,6 +7,7 @@ import {
   type KeyObject,
   sign as nodeSign,
   verify as nodeVerify,
+  hash as oneShotHash,
   randomBytes,
 } from 'node:crypto';
 import { cryptoError } from './errors.js';
@@ -63,6 +64,8 @@ class Suite implements CryptoSuite {
 
   /** Bound to the instance, so `suite.hash` can be passed around as a plain HashFn. */
   readonly hash = (...parts: readonly Uint8Array[]): Uint8Array => {
+    // One part (the common case, e.g. every Merkle node): the one-shot hash skips the Hash object.
+    if (parts.length === 1) return u8(oneShotHash(this.hashAlgorithm, parts[0], 'buffer'));
     const h = createHash(this.hashAlgorithm);
     for (const p of parts) h.update(p);
     return u8(h.digest());

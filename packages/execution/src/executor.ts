@@ -16,10 +16,10 @@ import {
   type TxReceipt,
 } from '@xinlian/codec';
 import { addressOf, type CryptoSuite, type PublicKey } from '@xinlian/crypto';
-import { isXinlianError, toHex, toXinlianError, XinlianError } from '@xinlian/utils';
+import { concatBytes, isXinlianError, toHex, toXinlianError, XinlianError } from '@xinlian/utils';
 import { computeAppHash } from './app-hash.js';
 import { queryModule } from './query.js';
-import { BlockOverlay, moduleState, TxOverlay } from './state.js';
+import { BlockOverlay, moduleState, namespacePrefix, TxOverlay } from './state.js';
 import type {
   BlockExecution,
   BlockInput,
@@ -102,9 +102,16 @@ export class Executor {
   readonly #modules: ReadonlyMap<string, Module>;
   readonly #state: ExecutionStateReader;
   readonly #txIndex: TxIndexReader;
-  /** CheckedTx objects this executor created (their signature is verified). */
-  readonly #verified = new WeakSet<CheckedTx>();
+  /**
+   * CheckedTx objects this executor's checkTx returned (signature verified), with their decoded
+   * args: executeBlock reuses them instead of parsing and validating the args again.
+   */
+  readonly #verified = new WeakMap<CheckedTx, unknown>();
   readonly #hash: (...parts: Uint8Array[]) => Uint8Array;
+  /** Hex full-key prefixes of the modules' `unversioned` keys. */
+  readonly #unversioned: readonly string[];
+  /** Signer address by public key (latin1 string of its bytes); cleared when it grows past ADDRESS_CACHE_SIZE. */
+  readonly #addresses = new Map<string, string>();
 
   constructor(opts: ExecutorOptions, modules: ExecutorModules) {
     const byName = new Map<string, Module>();
@@ -120,6 +127,9 @@ export class Executor {
     this.#suite = modules.suite;
     this.#moduleList = modules.modules;
     this.#modules = byName;
+    this.#unversioned = modules.modules.flatMap((m) =>
+      (m.unversioned ?? []).map((p) => toHex(concatBytes(namespacePrefix(m.name), p))),
+    );
     this.#state = modules.state;
     this.#txIndex = modules.txIndex;
     this.#hash = (...parts) => modules.suite.hash(...parts);
@@ -136,8 +146,7 @@ export class Executor {
     this.#checkExpiry(checked.tx.body, ctx.height);
     if (this.#txIndex.getTxLocation(checked.txId) !== undefined) throw duplicate(checked.txId);
     const method = this.#resolve(checked.tx.body);
-    this.#decodeArgs(method, checked.tx.body);
-    this.#verified.add(checked);
+    this.#verified.set(checked, this.#decodeArgs(method, checked.tx.body));
     return checked;
   }
 
@@ -173,7 +182,7 @@ export class Executor {
       txIds.push(txId);
       txBytes.push(bytes);
     }
-    const stateWrites = run.overlay.netWrites();
+    const stateWrites = run.overlay.netWrites(this.#unversioned);
     if (guard.failure !== undefined) throw toXinlianError(guard.failure, 'EXEC_STATE_UNAVAILABLE');
     return {
       receipts,
@@ -208,7 +217,7 @@ export class Executor {
       this.#checkExpiry(body, input.height);
       if (guard.run(() => this.#txIndex.getTxLocation(txId)) !== undefined) throw duplicate(txId);
       const method = this.#resolve(body);
-      const args = this.#decodeArgs(method, body);
+      const args = tx instanceof Uint8Array ? this.#decodeArgs(method, body) : this.#verified.get(tx);
       const txOverlay = new TxOverlay(overlay);
       const ctx: TxContext = Object.freeze({
         chainId: this.#opts.chainId,
@@ -285,8 +294,20 @@ export class Executor {
     }
     Object.freeze(body);
     Object.freeze(tx);
-    const sender = Object.freeze({ publicKey: body.signer, address: addressOf(this.#suite, body.signer) });
+    const sender = Object.freeze({ publicKey: body.signer, address: this.#addressOf(body.signer) });
     return Object.freeze({ tx, txId: this.#suite.hash(tx.bodyBytes), bytes, sender });
+  }
+
+  /** addressOf(signer), cached: a few signers send most txs, and the address costs a hash. */
+  #addressOf(signer: Uint8Array): string {
+    const key = Buffer.from(signer.buffer, signer.byteOffset, signer.length).toString('latin1');
+    let address = this.#addresses.get(key);
+    if (address === undefined) {
+      if (this.#addresses.size >= ADDRESS_CACHE_SIZE) this.#addresses.clear();
+      address = addressOf(this.#suite, signer);
+      this.#addresses.set(key, address);
+    }
+    return address;
   }
 
   #checkExpiry(body: TxBody, height: number): void {
@@ -356,6 +377,8 @@ export class Executor {
     }
   }
 }
+
+const ADDRESS_CACHE_SIZE = 10_000;
 
 function duplicate(txId: Uint8Array, inBlock = false): XinlianError {
   const message = inBlock

@@ -38,19 +38,36 @@ type WriteMap = Map<string, StateWrite>;
 /** Committed state plus the pending writes of one block. */
 export class BlockOverlay {
   readonly writes: WriteMap = new Map();
+  /** Committed values read during the block, by hex key (committed state does not change meanwhile). */
+  readonly #reads = new Map<string, Uint8Array | undefined>();
 
   constructor(readonly committed: ExecutionStateReader) {}
 
-  /** Net writes of the block: sorted by key, one per key, writes equal to committed state dropped. */
-  netWrites(): StateWrite[] {
+  /** The committed value of `key` (hex `id`), read once per block. */
+  committedGet(id: string, key: Uint8Array): Uint8Array | undefined {
+    if (this.#reads.has(id)) return this.#reads.get(id);
+    const value = this.committed.get(key);
+    this.#reads.set(id, value);
+    return value;
+  }
+
+  /**
+   * Net writes of the block: sorted by key, one per key, writes equal to committed state dropped;
+   * writes under one of the `unversioned` prefixes (hex of full keys) get `history: false`.
+   */
+  netWrites(unversioned: readonly string[] = []): StateWrite[] {
+    // Lower-case hex strings sort exactly like the bytes they encode (a prefix sorts first).
+    const ids = [...this.writes.keys()].sort();
     const out: StateWrite[] = [];
-    for (const w of this.writes.values()) {
-      const before = this.committed.get(w.key);
+    for (const id of ids) {
+      const w = this.writes.get(id)!;
+      const before = this.committedGet(id, w.key);
       const same =
         w.value === null ? before === undefined : before !== undefined && compareBytes(before, w.value) === 0;
-      if (!same) out.push(w);
+      if (same) continue;
+      out.push(unversioned.some((p) => id.startsWith(p)) ? { ...w, history: false } : w);
     }
-    return out.sort((a, b) => compareBytes(a.key, b.key));
+    return out;
   }
 }
 
@@ -65,7 +82,7 @@ export class TxOverlay {
     const id = toHex(key);
     const w = this.writes.get(id) ?? this.block.writes.get(id);
     if (w !== undefined) return w.value ?? undefined;
-    return this.block.committed.get(key);
+    return this.block.committedGet(id, key);
   }
 
   put(key: Uint8Array, value: Uint8Array | null): void {

@@ -45,6 +45,7 @@ export interface ModuleState {
 export interface ModuleMethod<A = unknown> {
   /** Validates and decodes the canonical JSON args; throws TX_BAD_ARGS (or a module code such as EVIDENCE_BAD_ARGS) on bad input. */
   decodeArgs(args: JsonValue): A;
+  /** Runs the tx. Must not mutate `args`: the args decoded at admission are reused. */
   execute(ctx: TxContext, state: ModuleState, args: A): JsonValue | undefined;
 }
 
@@ -78,12 +79,19 @@ export interface Module {
   readonly name: string;
   readonly methods: Readonly<Record<string, ModuleMethod<unknown>>>;
   readonly queries: Readonly<Record<string, ModuleQuery<unknown, JsonValue>>>;
+  /**
+   * Module-key prefixes whose writes keep no per-key history in the store (e.g. write-once
+   * indexes whose past values nobody reads); the app hash is not affected (spec/state.md).
+   */
+  readonly unversioned?: readonly Uint8Array[];
 }
 
 /** One change of the state: `value: null` deletes the key (same shape as @xinlian/store's StateWrite). */
 export interface StateWrite {
   readonly key: Uint8Array;
   readonly value: Uint8Array | null;
+  /** false: the store keeps no history entry for this write (a module's `unversioned` key). */
+  readonly history?: boolean;
 }
 
 /** A key and its value, as returned by scans. */

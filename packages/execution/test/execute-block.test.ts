@@ -182,6 +182,24 @@ describe('executeBlock', () => {
     assert.equal(chain.executor.query('kvx', 'get', { key: 'shared' }), null);
   });
 
+  test("writes under a module's unversioned prefixes are marked history: false", () => {
+    const chain = new TestChain('intl', [
+      { ...kvModule('kv'), unversioned: [utf8('idx/')] },
+      kvModule('kvx'),
+    ]);
+    const out = chain.block([
+      chain.check({ args: { key: 'idx/1', value: 'a' } }),
+      chain.check({ args: { key: 'rec', value: 'b' } }),
+      chain.check({ module: 'kvx', args: { key: 'idx/2', value: 'c' } }),
+    ]);
+    const flags = out.stateWrites.map((w) => [fromUtf8(w.key), w.history]);
+    assert.deepEqual(flags, [
+      ['kv\u0000idx/1', false],
+      ['kv\u0000rec', undefined],
+      ['kvx\u0000idx/2', undefined],
+    ]);
+  });
+
   test('rejects invalid block input with EXEC_BAD_BLOCK', () => {
     const chain = new TestChain();
     const ok = { height: 1, time: 1, prevAppHash: chain.appHash, txs: [] };

@@ -89,6 +89,10 @@ describe('state overlays', () => {
     const discarded = new TxOverlay(block);
     discarded.put(utf8('b'), utf8('3'));
     assert.equal(block.netWrites().length, 2, 'uncommitted tx writes are not in the block');
+    assert.deepEqual(block.netWrites([toHex(utf8('z'))]), [
+      { key: utf8('a'), value: utf8('2') },
+      { key: utf8('z'), value: utf8('1'), history: false },
+    ]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { merkleRoot, parseCanonicalJson } from '@xinlian/codec';
+import { MerkleTree, parseCanonicalJson } from '@xinlian/codec';
 import type { CryptoSuite } from '@xinlian/crypto';
 import type { CheckedTx, TxIndexReader } from '@xinlian/execution';
 import { type Clock, equalBytes, fromHex, isXinlianError, toHex, XinlianError } from '@xinlian/utils';
@@ -51,6 +51,28 @@ export class Admission {
       this.#m.metrics.txRejected.inc({ code: isXinlianError(e) ? e.code : 'INTERNAL' });
       throw e;
     }
+  }
+
+  /**
+   * Admits many txs, each independently (results in order: the entry or the XinlianError that
+   * rejected it). Throws MEMPOOL_FULL for the whole call only when not even the smallest fits.
+   */
+  async admitMany(txs: readonly Uint8Array[]): Promise<(PendingTx | XinlianError)[]> {
+    const smallest = txs.reduce((min, t) => Math.min(min, t.length), Number.POSITIVE_INFINITY);
+    try {
+      this.#m.mempool.ensureRoom(1, smallest, this.#inFlight);
+    } catch (e) {
+      this.#m.metrics.txRejected.inc({ code: isXinlianError(e) ? e.code : 'INTERNAL' }, txs.length);
+      throw e;
+    }
+    return Promise.all(
+      txs.map((bytes) =>
+        this.admit({ bytes }).catch((e: unknown) => {
+          if (isXinlianError(e)) return e;
+          throw e;
+        }),
+      ),
+    );
   }
 
   async #admit(req: AdmissionRequest): Promise<PendingTx> {
@@ -118,7 +140,8 @@ export class Admission {
         actual: leaves.length,
       });
     }
-    const root = merkleRoot(hashFnOf(this.#m.suite), leaves);
+    const tree = new MerkleTree(hashFnOf(this.#m.suite), leaves);
+    const root = tree.root;
     if (!equalBytes(root, fromHex(args.root))) {
       throw mismatch('the Merkle root of the leaves does not equal args.root', 'leaves', {
         expected: args.root,
@@ -129,7 +152,7 @@ export class Admission {
     leaves.forEach((leaf, i) => {
       blob.set(leaf, i * LEAF_BYTES);
     });
-    return { root, algorithm: args.algorithm, leaves: blob };
+    return { root, algorithm: args.algorithm, leaves: blob, tree };
   }
 }
 

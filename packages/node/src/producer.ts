@@ -3,6 +3,7 @@ import {
   type BlockHeader,
   type CommitCertificate,
   encodeBlock,
+  type MerkleTree,
   parseCanonicalJson,
 } from '@xinlian/codec';
 import type { BlockExecution, BlockInput, CheckedTx } from '@xinlian/execution';
@@ -20,7 +21,13 @@ export interface PendingTx extends MempoolTx {
   /** Clock time of admission (for the commit-latency metric). */
   readonly admittedAt: number;
   /** evidence.anchorBatch submitted with its leaves: what to index once it commits. */
-  readonly batch?: { readonly root: Uint8Array; readonly algorithm: string; readonly leaves: Uint8Array };
+  readonly batch?: {
+    readonly root: Uint8Array;
+    readonly algorithm: string;
+    readonly leaves: Uint8Array;
+    /** The batch's tree, built by the root check (the node keeps it for the batch's receipts). */
+    readonly tree?: MerkleTree;
+  };
 }
 
 /** The in-memory chain head. Height 0 is the genesis (no block). */

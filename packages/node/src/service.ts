@@ -58,7 +58,8 @@ export interface NodeServiceModules {
   readonly blockStream: EventStream;
 }
 
-const TREE_CACHE_SIZE = 4;
+/** Leaves of the batch trees kept for receipts (a tree holds ~64 bytes per leaf). */
+const TREE_CACHE_LEAVES = 1_000_000;
 
 function notFound(what: string, details: Record<string, unknown>): XinlianError {
   return new XinlianError('API_NOT_FOUND', `${what} not found`, details);
@@ -120,6 +121,11 @@ export class NodeService implements NodeApi {
     };
   }
 
+  async submitTxs(txs: readonly Uint8Array[]): Promise<(TxAccepted | XinlianError)[]> {
+    const out = await this.#m.admission.admitMany(txs);
+    return out.map((r) => (r instanceof XinlianError ? r : { txId: r.txId }));
+  }
+
   /** Acknowledges the txs of a durably committed block and publishes it. */
   onCommit(c: CommittedBlock): void {
     const height = c.block.header.height;
@@ -130,6 +136,11 @@ export class NodeService implements NodeApi {
     this.#m.metrics.mempoolBytes.set(this.#m.mempool.bytes);
     if (this.blockStream.clientCount > 0)
       this.blockStream.publish('block', blockView(this.#m.suite, c.block));
+    // The root check built each anchored batch's tree: keep it for the receipts that follow.
+    c.txs.forEach((t, index) => {
+      if (t.batch?.tree !== undefined && c.execution.receipts[index]?.status === 'ok')
+        this.#cacheTree(toHex(t.batch.root), t.batch.tree);
+    });
   }
 
   /** Fails the waiters of txs dropped from the mempool. */
@@ -275,9 +286,21 @@ export class NodeService implements NodeApi {
     if (leaves === undefined)
       throw new XinlianError('STORE_CORRUPT', 'batch leaves missing', { root: rootHex });
     const tree = new MerkleTree(hashFnOf(this.#m.suite), leaves);
-    if (this.#trees.size >= TREE_CACHE_SIZE) this.#trees.delete(this.#trees.keys().next().value!);
-    this.#trees.set(rootHex, tree);
+    this.#cacheTree(rootHex, tree);
     return tree;
+  }
+
+  /** Adds a batch tree to the cache, dropping the oldest beyond TREE_CACHE_LEAVES leaves in all. */
+  #cacheTree(rootHex: string, tree: MerkleTree): void {
+    this.#trees.delete(rootHex);
+    this.#trees.set(rootHex, tree);
+    let leaves = 0;
+    for (const t of this.#trees.values()) leaves += t.size;
+    for (const [key, t] of this.#trees) {
+      if (leaves <= TREE_CACHE_LEAVES || this.#trees.size === 1) break;
+      this.#trees.delete(key);
+      leaves -= t.size;
+    }
   }
 
   verifyReceipt(receipt: unknown, digestHex: string | undefined): VerificationReport {

@@ -81,6 +81,7 @@ describe('node end-to-end (real process, gm suite)', { timeout: 120_000 }, () =>
       '/v1/status',
       '/v1/genesis',
       '/v1/txs',
+      '/v1/txs/batch',
       '/v1/txs/{txId}',
       '/v1/blocks/latest',
       '/v1/blocks/{heightOrId}',
@@ -249,6 +250,34 @@ describe('node end-to-end (real process, gm suite)', { timeout: 120_000 }, () =>
     }
   });
 
+  it('anchors a batch sent as leavesBase64 (the SDK form) and checks its length and root', async () => {
+    const digests = Array.from({ length: 33 }, () => suite.hash(randomBytes(16)));
+    const batch = buildBatch(digests, suite);
+    const args = evidenceArgs.anchorBatch({ root: toHex(batch.root), size: 33, algorithm: 'sm3' });
+    const tx = makeTx(key, chainId, args, await expiry());
+    const blob = Buffer.concat(digests);
+    const post = (leavesBase64: string) =>
+      http(`${node.url}/v1/evidence/batch`, { body: { tx: toBase64(tx.bytes), leavesBase64 } });
+    const ragged = await post(blob.subarray(0, 33 * 32 - 1).toString('base64'));
+    assert.equal(ragged.status, 400);
+    assert.equal(ragged.body.code, 'API_BAD_REQUEST');
+    const swapped = Buffer.concat([digests[1]!, digests[0]!, ...digests.slice(2)]);
+    assert.equal((await post(swapped.toString('base64'))).body.code, 'API_BATCH_MISMATCH');
+    const notBase64 = await post(`${blob.toString('base64').slice(4)}!!!!`);
+    assert.equal(notBase64.status, 400);
+    assert.equal(notBase64.body.code, 'BYTES_BAD_BASE64');
+    assert.equal((await post(blob.subarray(32).toString('base64'))).body.code, 'API_BATCH_MISMATCH');
+
+    const committed = await client.evidence.submitBatch(tx, digests, { wait: 'commit' });
+    assert.equal(committed.result.status, 'ok');
+    for (const i of [0, 32]) {
+      const receipt: Receipt = await client.evidence.receipt('sm3', digests[i]!);
+      assert.equal(receipt.anchor?.leafIndex, i);
+      assert.equal(receipt.anchor?.batchRoot, toHex(batch.root));
+      assert.equal(verifyReceipt(receipt, { genesis }).ok, true);
+    }
+  });
+
   it('anchors a batch: every digest is found and gets a receipt that verifies', async () => {
     const files = Array.from({ length: 50 }, () => randomBytes(64));
     const digests = files.map((f) => suite.hash(f));
@@ -399,6 +428,46 @@ describe('node end-to-end (real process, gm suite)', { timeout: 120_000 }, () =>
     }
     const metrics = await (await fetch(`${node.url}/metrics`)).text();
     assert.match(metrics, /xinlian_tx_rejected_total\{code="TX_BAD_SIGNATURE"\} [1-9]/);
+  });
+
+  it('admits each tx of POST /v1/txs/batch independently and answers in order', async () => {
+    const exp = await expiry();
+    const call = () => evidenceArgs.submit({ digests: [digestOf('sm3', randomBytes(8))] });
+    const [a, b] = [makeTx(key, chainId, call(), exp), makeTx(key, chainId, call(), exp)];
+    const sig = a.signedTx.signature.slice();
+    sig[5]! ^= 1;
+    const badSignature = encodeSignedTx({ ...makeTx(key, chainId, call(), exp).signedTx, signature: sig });
+    const wrongChain = makeTx(key, 'other-chain', call(), exp);
+    const results = await client.submitTxs([a, badSignature, wrongChain, b, a, new Uint8Array([0, 0, 0])]);
+    assert.equal(results.length, 6);
+    assert.deepEqual(results[0], { txId: a.txId });
+    assert.deepEqual(results[3], { txId: b.txId });
+    assert.deepEqual(results[4], { txId: a.txId });
+    const codes = results.map((r) => ('error' in r ? r.error.code : 'ok'));
+    assert.deepEqual(codes, ['ok', 'TX_BAD_SIGNATURE', 'TX_WRONG_CHAIN', 'ok', 'ok', 'TX_MALFORMED']);
+    const bad = results[1]!;
+    assert.ok('error' in bad);
+    assert.equal(bad.error.details.httpStatus, statusOf('TX_BAD_SIGNATURE').status);
+
+    for (const t of [a, b]) {
+      let status = 'pending';
+      for (let i = 0; i < 200 && status !== 'committed'; i++) {
+        status = (await client.getTx(t.txId)).status;
+        if (status !== 'committed') await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(status, 'committed', t.txId);
+    }
+    const again = await http(`${node.url}/v1/txs/batch`, { body: { txs: [toBase64(b.bytes)] } });
+    assert.equal(again.status, 200);
+    const [dup] = (again.body as { results: { error: { code: string; status: number } }[] }).results;
+    assert.equal(dup?.error.code, 'TX_DUPLICATE');
+    assert.equal(dup?.error.status, 409);
+
+    for (const body of [{ txs: [] }, { txs: ['!!!'] }, {}]) {
+      const res = await http(`${node.url}/v1/txs/batch`, { body });
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.equal(res.body.code, 'API_BAD_REQUEST');
+    }
   });
 
   it('lists blocks newest first with intact parent links', async () => {

@@ -50,5 +50,13 @@ describe('overload (real process, mempool capacity 3, no block production during
     const metrics = await (await fetch(`${node.url}/metrics`)).text();
     assert.match(metrics, /xinlian_mempool_size 3\n/);
     assert.match(metrics, /xinlian_tx_rejected_total\{code="MEMPOOL_FULL"\} 57\n/);
+
+    // A batch when nothing fits: the whole request is 503 with Retry-After.
+    const batch = await http(`${node.url}/v1/txs/batch`, {
+      body: { txs: txs.slice(3, 6).map((tx) => toBase64(tx.bytes)) },
+    });
+    assert.equal(batch.status, 503);
+    assert.equal(batch.body.code, 'MEMPOOL_FULL');
+    assert.equal(batch.headers.get('retry-after'), '1');
   });
 });

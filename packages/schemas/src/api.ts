@@ -45,18 +45,62 @@ export const SubmitTxRequest = Type.Object(
 );
 export type SubmitTxRequest = Static<typeof SubmitTxRequest>;
 
-export const SubmitBatchRequest = Type.Object(
-  {
-    tx: SubmitTxRequest.properties.tx,
-    /** Leaf data of the batch (raw digests), in submission order. */
-    leaves: Type.Array(Hash, { minItems: 1, maxItems: 10_000_000 }),
-  },
-  { additionalProperties: false },
-);
+/**
+ * POST /v1/evidence/batch: the anchorBatch tx with its leaf data (raw 32-byte digests, in order),
+ * either as hex strings (`leaves`) or, far cheaper for large batches, as one standard base64 string
+ * of the concatenated digests (`leavesBase64`, length 32 × args.size).
+ */
+export const SubmitBatchRequest = Type.Union([
+  Type.Object(
+    {
+      tx: SubmitTxRequest.properties.tx,
+      leaves: Type.Array(Hash, { minItems: 1, maxItems: 10_000_000 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      tx: SubmitTxRequest.properties.tx,
+      // No schema pattern: a regex over megabytes is slow, and the node decodes it strictly anyway.
+      leavesBase64: Type.String({
+        minLength: 44,
+        description:
+          'standard base64 of the concatenated 32-byte digests (invalid base64: 400 BYTES_BAD_BASE64)',
+      }),
+    },
+    { additionalProperties: false },
+  ),
+]);
 export type SubmitBatchRequest = Static<typeof SubmitBatchRequest>;
 
 export const TxAccepted = Type.Object({ txId: Hash }, { additionalProperties: false });
 export type TxAccepted = Static<typeof TxAccepted>;
+
+/** Most transactions one POST /v1/txs/batch may carry. */
+export const MAX_TXS_PER_BATCH = 10_000;
+
+/** POST /v1/txs/batch: many individually signed txs, each admitted independently. */
+export const SubmitTxsRequest = Type.Object(
+  {
+    txs: Type.Array(SubmitTxRequest.properties.tx, { minItems: 1, maxItems: MAX_TXS_PER_BATCH }),
+  },
+  { additionalProperties: false },
+);
+export type SubmitTxsRequest = Static<typeof SubmitTxsRequest>;
+
+/** One tx's outcome in a batch: accepted (its txId) or rejected (the problem /v1/txs would answer). */
+export const SubmitTxsResult = Type.Union([
+  TxAccepted,
+  Type.Object({ error: Problem }, { additionalProperties: false }),
+]);
+export type SubmitTxsResult = Static<typeof SubmitTxsResult>;
+
+/** Answer of POST /v1/txs/batch: one result per submitted tx, in order. */
+export const SubmitTxsResponse = Type.Object(
+  { results: Type.Array(SubmitTxsResult) },
+  { additionalProperties: false },
+);
+export type SubmitTxsResponse = Static<typeof SubmitTxsResponse>;
 
 export const TxEventView = Type.Object(
   {

@@ -12,6 +12,7 @@ import type {
   StateHistoryResponse,
   StateValueResponse,
   StatusResponse,
+  SubmitTxsResponse,
   TxAccepted,
   TxCommitted,
   TxResponse,
@@ -90,6 +91,28 @@ export class XinlianClient {
   submitTx(tx: TxInput, opts?: WaitNone): Promise<TxAccepted>;
   submitTx(tx: TxInput, opts?: WaitNone | WaitCommit): Promise<TxAccepted | TxCommitted> {
     return this.request('POST', '/v1/txs', { wait: opts?.wait ?? 'none' }, { tx: txBase64(tx) });
+  }
+
+  /**
+   * POST /v1/txs/batch: submit many signed txs in one request (at most 10,000), each admitted
+   * independently. Resolves with one result per tx, in order: `{ txId }` or `{ error }` (the
+   * XinlianError /v1/txs would have thrown for it). Throws only for the request as a whole
+   * (e.g. MEMPOOL_FULL when not even one tx fits).
+   */
+  async submitTxs(txs: readonly TxInput[]): Promise<({ txId: string } | { error: XinlianError })[]> {
+    const res: SubmitTxsResponse = await this.request('POST', '/v1/txs/batch', undefined, {
+      txs: txs.map(txBase64),
+    });
+    return res.results.map((r) =>
+      'error' in r
+        ? {
+            error: new XinlianError(r.error.code, r.error.detail, {
+              ...r.error.details,
+              httpStatus: r.error.status,
+            }),
+          }
+        : r,
+    );
   }
 
   /** GET /v1/txs/:txId */
@@ -231,7 +254,14 @@ export class EvidenceApi {
     leaves: readonly Uint8Array[],
     opts?: WaitNone | WaitCommit,
   ): Promise<TxAccepted | TxCommitted> {
-    const body = { tx: txBase64(tx), leaves: leaves.map((l) => toHex(l)) };
+    // One base64 string of the concatenated digests: far cheaper to send and parse than hex strings.
+    const blob = new Uint8Array(leaves.length * 32);
+    leaves.forEach((l, i) => {
+      if (l.length !== 32)
+        throw new XinlianError('SDK_BAD_DIGEST', `leaf ${i} is ${l.length} bytes, not 32`, { index: i });
+      blob.set(l, i * 32);
+    });
+    const body = { tx: txBase64(tx), leavesBase64: toBase64(blob) };
     return this.client.request('POST', '/v1/evidence/batch', { wait: opts?.wait ?? 'none' }, body);
   }
 

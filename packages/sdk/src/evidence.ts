@@ -86,12 +86,15 @@ export interface BatchAnchor {
   readonly batchRoot: string;
 }
 
-/** The inclusion proof of digest `index` of a batch, in the receipt's `anchor` form. */
+/**
+ * The inclusion proof of digest `index` of a batch, in the receipt's `anchor` form. The first call
+ * converts the whole tree to hex once, so proofs of many digests of one tree are cheap.
+ */
 export function batchProof(tree: MerkleTree, index: number): BatchAnchor {
   return {
     leafIndex: index,
     treeSize: tree.size,
-    path: tree.inclusionProof(index).map(toHex),
+    path: tree.inclusionProofHex(index),
     batchRoot: toHex(tree.root),
   };
 }

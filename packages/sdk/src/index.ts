@@ -20,7 +20,10 @@ export {
 export * from './evidence.js';
 export * from './keys.js';
 export {
+  type BatchOfReceipts,
   type BuildReceiptInput,
+  batchReceipts,
+  buildBatchReceipts,
   buildReceipt,
   RECEIPT_STEPS,
   type ReceiptStep,

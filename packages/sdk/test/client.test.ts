@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { fromBase64, toHex, XinlianError } from '@xinlian/utils';
+import { fromBase64, XinlianError } from '@xinlian/utils';
 import { type BlockView, XinlianClient } from '../src/index.js';
 
 interface Seen {
@@ -148,7 +148,12 @@ describe('XinlianClient', () => {
     const leaves = [new Uint8Array(32).fill(7), new Uint8Array(32).fill(8)];
     await client.evidence.submitBatch(bytes, leaves);
     assert.equal(last().url, '/v1/evidence/batch?wait=none');
-    assert.deepEqual(last().body, { tx: 'AQID+g==', leaves: leaves.map((l) => toHex(l)) });
+    // leavesBase64 = base64 of the digests concatenated in order (32 bytes of 7s, then of 8s).
+    assert.deepEqual(last().body, {
+      tx: 'AQID+g==',
+      leavesBase64: Buffer.concat([Buffer.alloc(32, 7), Buffer.alloc(32, 8)]).toString('base64'),
+    });
+    assert.throws(() => client.evidence.submitBatch(bytes, [new Uint8Array(31)]), { code: 'SDK_BAD_DIGEST' });
 
     await client.query('evidence', 'byDigest', { algorithm: 'sm3', value: 'ab'.repeat(32) });
     assert.equal(last().url, '/v1/query/evidence/byDigest');

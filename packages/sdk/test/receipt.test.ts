@@ -3,7 +3,16 @@ import { describe, test } from 'node:test';
 import type { Receipt, VerificationReport } from '@xinlian/schemas';
 import { toHex } from '@xinlian/utils';
 import fc from 'fast-check';
-import { buildReceipt, digestOf, RECEIPT_STEPS, type ReceiptStep, verifyReceipt } from '../src/index.js';
+import {
+  batchReceipts,
+  buildBatch,
+  buildBatchReceipts,
+  buildReceipt,
+  digestOf,
+  RECEIPT_STEPS,
+  type ReceiptStep,
+  verifyReceipt,
+} from '../src/index.js';
 import {
   BATCH_INDEX,
   BATCH_LEAF,
@@ -292,3 +301,69 @@ test('verifyReceipt never throws: any JSON value fails at schema', () => {
   assert.equal(failedStep(verifyReceipt({ ...receipt, extra: 1 }, { genesis: chain.genesis })), 'schema');
   assert.equal(toHex(new Uint8Array([1])), '01');
 });
+
+for (const suite of ['gm', 'intl'] as const) {
+  describe(`batch receipts (${suite})`, () => {
+    const f = makeFixture(makeChain(suite, 1));
+    const { chain } = f;
+    const tree = buildBatch(f.leaves, chain.suite).tree;
+    const all = [
+      ...buildBatchReceipts({
+        suite: chain.suite,
+        genesis: chain.genesis,
+        block: f.block,
+        receipts: f.receipts,
+        txIndex: BATCH_INDEX,
+        record: f.records[BATCH_INDEX]!,
+        algorithm: chain.algorithm,
+        tree,
+        digests: f.leaves,
+      }),
+    ];
+
+    test('yield one receipt per digest, each equal to buildReceipt and verifying', () => {
+      assert.equal(all.length, f.leaves.length);
+      all.forEach((r, index) => {
+        const single = buildReceipt({
+          suite: chain.suite,
+          genesis: chain.genesis,
+          block: f.block,
+          receipts: f.receipts,
+          txIndex: BATCH_INDEX,
+          digest: { algorithm: chain.algorithm, value: toHex(f.leaves[index]!) },
+          record: f.records[BATCH_INDEX]!,
+          batch: { leaves: f.leaves, index },
+        });
+        assert.deepEqual(r, single);
+        assert.equal(verifyReceipt(r, { genesis: chain.genesis }).ok, true);
+      });
+    });
+
+    test('batchReceipts from any receipt of the batch gives the same receipts', () => {
+      assert.deepEqual([...batchReceipts(batchReceipt(f), { tree, digests: f.leaves })], all);
+    });
+
+    test('a receipt with another leaf index, digest or path element fails at anchor', () => {
+      const r = all[BATCH_LEAF]!;
+      const anchor = r.anchor!;
+      const other = all[(BATCH_LEAF + 1) % all.length]!;
+      const tampered: Receipt[] = [
+        { ...r, anchor: { ...anchor, leafIndex: (anchor.leafIndex + 1) % anchor.treeSize } },
+        { ...r, subject: other.subject },
+        { ...r, anchor: { ...anchor, path: [other.anchor!.batchRoot, ...anchor.path.slice(1)] } },
+      ];
+      for (const t of tampered)
+        assert.equal(failedStep(verifyReceipt(t, { genesis: chain.genesis })), 'anchor');
+    });
+
+    test('a base receipt of another batch or a wrong digest count is rejected', () => {
+      const single = singleReceipt(f);
+      assert.throws(() => [...batchReceipts(single, { tree, digests: f.leaves })], {
+        code: 'SDK_BAD_RECEIPT_INPUT',
+      });
+      assert.throws(() => [...batchReceipts(batchReceipt(f), { tree, digests: f.leaves.slice(1) })], {
+        code: 'SDK_BAD_RECEIPT_INPUT',
+      });
+    });
+  });
+}

@@ -340,10 +340,10 @@ export class LmdbChainStore implements ChainStore {
       receipts.putSync(loc, c.receipts[index]!);
       bytes += txId.length + c.receipts[index]!.length;
     });
-    for (const { key, value } of c.stateWrites) {
+    for (const { key, value, history } of c.stateWrites) {
       if (value === null) state.removeSync(key);
       else state.putSync(key, value);
-      stateHistory.putSync(historyKey(key, c.height), historyValue(value));
+      if (history !== false) stateHistory.putSync(historyKey(key, c.height), historyValue(value));
       bytes += key.length + (value?.length ?? 0);
     }
     for (const { key, value } of c.auxWrites ?? []) {

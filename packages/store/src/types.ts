@@ -9,6 +9,8 @@ export interface StateWrite {
   readonly key: Uint8Array;
   /** null deletes the key (history keeps the deletion). */
   readonly value: Uint8Array | null;
+  /** false: write the value but no history entry (history()/getAt() do not see this write). */
+  readonly history?: boolean;
 }
 
 /** Everything one block changes, written in one lmdb transaction. */

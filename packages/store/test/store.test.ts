@@ -317,6 +317,19 @@ describe('LmdbChainStore: state, scans and history', () => {
       assert.deepEqual(store.history(b('none')), []);
     }));
 
+  it('writes no history entry for a write with history: false', () =>
+    withStore(async (store) => {
+      const k = b('idx');
+      await store.commitBlock(block(1, { stateWrites: [{ key: k, value: b('1') }] }));
+      await store.commitBlock(block(2, { stateWrites: [{ key: k, value: b('2'), history: false }] }));
+      await store.commitBlock(block(3, { stateWrites: [{ key: b('u'), value: b('x'), history: false }] }));
+      assert.deepEqual(store.get(k), b('2'));
+      assert.deepEqual(store.history(k), [{ height: 1, value: b('1') }]);
+      assert.deepEqual(store.getAt(k, 2), b('1'), 'getAt sees versioned writes only');
+      assert.deepEqual(store.get(b('u')), b('x'));
+      assert.deepEqual(store.history(b('u')), []);
+    }));
+
   it('keeps deleted keys out of get and scan', () =>
     withStore(async (store) => {
       await store.commitBlock(block(1, { stateWrites: [{ key: b('p1'), value: b('v') }] }));

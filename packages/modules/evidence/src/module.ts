@@ -17,12 +17,14 @@ import {
   batchKey,
   digestKey,
   recordKey,
+  recordKeyOf,
   SUBMITTER_SUFFIX_LENGTH,
   submitterKey,
   submitterPrefix,
   TIME_SUFFIX_LENGTH,
   timeKey,
   timePrefix,
+  unversionedPrefixes,
 } from './keys.js';
 import {
   AnchorBatchArgs,
@@ -128,7 +130,7 @@ function store(
     time: ctx.blockTime,
     txId: id,
   };
-  state.set(recordKey(id), canonicalJson(record));
+  state.set(recordKeyOf(idBytes), canonicalJson(record));
   state.set(submitterKey(ctx.sender.address, ctx.height, ctx.txIndex), idBytes);
   state.set(timeKey(ctx.blockTime, ctx.height, ctx.txIndex), idBytes);
   for (const d of fields.digests ?? []) {
@@ -298,7 +300,7 @@ export function createEvidenceModule(): Module {
           .map((h) => ({ height: h.height, record: h.value === null ? null : decodeRecord(h.value) })),
     ),
   };
-  return { name: EVIDENCE_MODULE, methods, queries };
+  return { name: EVIDENCE_MODULE, methods, queries, unversioned: unversionedPrefixes() };
 }
 
 function storeBatch(ctx: TxContext, state: ModuleState, args: AnchorBatchArgs): RecordResult {

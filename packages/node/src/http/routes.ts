@@ -22,6 +22,8 @@ import {
   StatusResponse,
   SubmitBatchRequest,
   SubmitTxRequest,
+  SubmitTxsRequest,
+  SubmitTxsResponse,
   TxAccepted,
   TxCommitted,
   TxIdParams,
@@ -30,7 +32,8 @@ import {
   VerifyRequest,
   WaitQuery,
 } from '@xinlian/schemas';
-import { fromBase64, fromHex } from '@xinlian/utils';
+import { fromBase64, fromHex, XinlianError } from '@xinlian/utils';
+import { problemOf } from './errors.js';
 import { type ResponseSpec, type RouteSpec, route } from './route.js';
 import type { EventStream } from './sse.js';
 
@@ -49,6 +52,8 @@ export interface NodeApi {
   status(): Static<typeof StatusResponse>;
   genesis(): Genesis;
   submit(req: SubmitRequest): Promise<Static<typeof TxAccepted> | Static<typeof TxCommitted>>;
+  /** Admits each tx independently: its txId, or the error /v1/txs would have answered. */
+  submitTxs(txs: readonly Uint8Array[]): Promise<(Static<typeof TxAccepted> | XinlianError)[]>;
   tx(txId: string): Static<typeof TxResponse>;
   /** A block by 'latest', height or hex block ID (API_NOT_FOUND if absent). */
   block(ref: 'latest' | number | string): Static<typeof BlockView>;
@@ -70,6 +75,21 @@ export interface NodeApi {
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const BATCH_BODY_LIMIT = 64 * 1024 * 1024;
+export const TXS_BATCH_BODY_LIMIT = 16 * 1024 * 1024;
+
+/** The 32-byte leaves of `leavesBase64` (views into one buffer); API_BAD_REQUEST if not a multiple of 32. */
+function splitLeaves(base64: string): Uint8Array[] {
+  const blob = fromBase64(base64);
+  if (blob.length % 32 !== 0) {
+    throw new XinlianError('API_BAD_REQUEST', `leavesBase64 is ${blob.length} bytes, not a multiple of 32`, {
+      in: 'body',
+      field: 'leavesBase64',
+    });
+  }
+  const leaves = new Array<Uint8Array>(blob.length / 32);
+  for (let i = 0; i < leaves.length; i++) leaves[i] = blob.subarray(i * 32, (i + 1) * 32);
+  return leaves;
+}
 
 const problem = (description: string): ResponseSpec => ({ description, schema: Problem });
 const json = (description: string, schema: ResponseSpec['schema']): ResponseSpec =>
@@ -146,6 +166,24 @@ export function apiRoutes(api: NodeApi): RouteSpec[] {
       responses: submitResponses,
       handle: ({ query, body, reply }) =>
         submit(api, reply, { bytes: fromBase64(body.tx), wait: query.wait === 'commit' }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/txs/batch',
+      tag: 'txs',
+      summary: 'Submit many signed transactions, each admitted independently (results in order)',
+      body: SubmitTxsRequest,
+      bodyLimit: TXS_BATCH_BODY_LIMIT,
+      responses: {
+        200: json('one result per tx: its txId or the problem /v1/txs would answer', SubmitTxsResponse),
+        400: problem('API_BAD_REQUEST'),
+        413: problem('API_PAYLOAD_TOO_LARGE'),
+        503: problem('MEMPOOL_FULL: not even one tx fits, retry after Retry-After seconds'),
+      },
+      handle: async ({ body }) => {
+        const results = await api.submitTxs(body.txs.map((t) => fromBase64(t)));
+        return { results: results.map((r) => (r instanceof XinlianError ? { error: problemOf(r) } : r)) };
+      },
     }),
     route({
       method: 'GET',
@@ -225,13 +263,16 @@ export function apiRoutes(api: NodeApi): RouteSpec[] {
       query: WaitQuery,
       body: SubmitBatchRequest,
       bodyLimit: BATCH_BODY_LIMIT,
-      responses: { ...submitResponses, 400: problem('API_BATCH_MISMATCH, TX_*, EVIDENCE_BAD_ARGS') },
+      responses: {
+        ...submitResponses,
+        400: problem('API_BAD_REQUEST, API_BATCH_MISMATCH, TX_*, EVIDENCE_BAD_ARGS'),
+      },
       handle: ({ query, body, reply }) =>
         submit(api, reply, {
           bytes: fromBase64(body.tx),
           wait: query.wait === 'commit',
           module: 'evidence',
-          leaves: body.leaves.map((l) => fromHex(l)),
+          leaves: 'leaves' in body ? body.leaves.map((l) => fromHex(l)) : splitLeaves(body.leavesBase64),
         }),
     }),
     route({
