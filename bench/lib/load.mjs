@@ -1,0 +1,170 @@
+// Closed-loop maximum-throughput load and open-loop paced latency load.
+import { checkCommitted, status, waitMempoolEmpty } from './chain.mjs';
+import { cpuMeter } from './cpu.mjs';
+import { retryDelayMs, sleep } from './http.mjs';
+import { quantile } from './stats.mjs';
+
+/**
+ * Maximum throughput, then waits until the mempool is empty. With `txBatch` 1 every payload is
+ * POSTed to /v1/txs (wait=none) with at most `window` requests in flight; with `txBatch` > 1 the
+ * txs go in `POST /v1/txs/batch` requests of `txBatch` txs, `batchWindow` requests in flight
+ * (bodies built before timing; each tx is still individually signed and verified). 429/503
+ * (whole request, or a MEMPOOL_FULL result of one tx) are retried after Retry-After and counted.
+ * tx/s = committed txs ÷ (first submit → empty mempool seen). The chain is read back: committed
+ * count and txIds must equal the submitted ones.
+ */
+export async function runThroughput(
+  client,
+  { payloads, txIds, window, txBatch = 1, batchWindow = 16, timeoutMs, nodePid },
+) {
+  const h0 = (await status(client)).height;
+  const errors = [];
+  let retries = 0;
+  let next = 0;
+  const units = txBatch > 1 ? batchUnits(payloads, txBatch) : payloads.map((body, i) => ({ first: i, body }));
+  const cpu = cpuMeter(nodePid);
+  const started = performance.now();
+  const deadline = started + timeoutMs;
+  async function worker() {
+    while (next < units.length && performance.now() < deadline) {
+      const unit = units[next++];
+      if (txBatch > 1) await sendBatch(unit);
+      else await sendOne(unit);
+    }
+  }
+  async function sendOne({ first, body }) {
+    for (;;) {
+      const res = await client.request('POST', '/v1/txs', body);
+      if (res.status === 202) return;
+      if ((res.status === 429 || res.status === 503) && performance.now() < deadline) {
+        retries++;
+        await sleep(retryDelayMs(res));
+        continue;
+      }
+      errors.push(`tx ${first}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+      return;
+    }
+  }
+  async function sendBatch({ first, txs }) {
+    let todo = txs.map((tx, k) => ({ index: first + k, tx }));
+    while (todo.length > 0) {
+      const res = await client.request(
+        'POST',
+        '/v1/txs/batch',
+        JSON.stringify({ txs: todo.map((t) => t.tx) }),
+      );
+      const retry = (res.status === 429 || res.status === 503) && performance.now() < deadline;
+      if (res.status !== 200 && !retry) {
+        errors.push(`txs ${todo[0].index}..: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+        return;
+      }
+      if (res.status === 200) {
+        const { results } = JSON.parse(res.text);
+        const full = [];
+        results.forEach((r, k) => {
+          if (r.error === undefined) return;
+          if (r.error.code === 'MEMPOOL_FULL' && performance.now() < deadline) full.push(todo[k]);
+          else errors.push(`tx ${todo[k].index}: ${r.error.code} ${r.error.detail}`);
+        });
+        todo = full;
+        if (todo.length === 0) return;
+      }
+      retries++;
+      await sleep(retryDelayMs(res));
+    }
+  }
+  await Promise.all(Array.from({ length: txBatch > 1 ? batchWindow : window }, worker));
+  if (next < units.length) errors.push(`timeout: ${units.length - next} requests not sent`);
+  const acceptedAt = performance.now();
+  const done = await waitMempoolEmpty(client, { timeoutMs: Math.max(1000, deadline - performance.now()) });
+  const seconds = (done.at - started) / 1000;
+  const usage = cpu.stop();
+  const check = await checkCommitted(client, h0, done.height, txIds);
+  return {
+    submitted: payloads.length,
+    committed: check.committed,
+    missing: check.missing,
+    lost: payloads.length - check.committed,
+    ok: check.ok && errors.length === 0,
+    errors: errors.slice(0, 10),
+    errorCount: errors.length,
+    retries,
+    window,
+    txBatch,
+    ...(txBatch > 1 ? { batchWindow } : {}),
+    loadSeconds: seconds,
+    admitSeconds: (acceptedAt - started) / 1000,
+    txPerSecond: check.committed / seconds,
+    admitPerSecond: payloads.length / ((acceptedAt - started) / 1000),
+    blocks: check.blocks,
+    maxBlockTxs: check.maxBlockTxs,
+    fromHeight: h0,
+    toHeight: done.height,
+    cpu: usage,
+    nodeCpuMsPerTx: perTxMs(usage.nodeCpuSeconds, check.committed),
+    mainThreadCpuMsPerTx: perTxMs(usage.nodeMainThreadCpuSeconds, check.committed),
+  };
+}
+
+/** Splits `{"tx":"<base64>"}` payloads into batches of base64 txs. */
+function batchUnits(payloads, size) {
+  const units = [];
+  for (let first = 0; first < payloads.length; first += size) {
+    units.push({ first, txs: payloads.slice(first, first + size).map((p) => JSON.parse(p).tx) });
+  }
+  return units;
+}
+
+const perTxMs = (seconds, txs) => (seconds === null || txs === 0 ? null : (seconds * 1000) / txs);
+
+/**
+ * Commit latency under open-loop load at `rate` tx/s: tx i is sent at start + i/rate (whether
+ * or not earlier ones returned) with ?wait=commit; latency = response time − scheduled send
+ * time, so queueing in the client counts too (no coordinated omission).
+ */
+export async function runLatency(client, { payloads, txIds, rate, timeoutMs, nodePid }) {
+  const h0 = (await status(client)).height;
+  const latencies = [];
+  const errors = [];
+  const pending = [];
+  const cpu = cpuMeter(nodePid);
+  const started = performance.now();
+  for (let i = 0; i < payloads.length; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    pending.push(
+      client.request('POST', '/v1/txs?wait=commit', payloads[i]).then(
+        (res) => {
+          if (res.status === 200) latencies.push(performance.now() - due);
+          else errors.push(`tx ${i}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+        },
+        (e) => errors.push(`tx ${i}: ${e.message}`),
+      ),
+    );
+    if (performance.now() - started > timeoutMs) break;
+  }
+  const sent = pending.length;
+  const sendSeconds = (performance.now() - started) / 1000;
+  await Promise.all(pending);
+  const usage = cpu.stop();
+  const done = await waitMempoolEmpty(client, { timeoutMs: 30_000 });
+  const check = await checkCommitted(client, h0, done.height, txIds.slice(0, sent));
+  latencies.sort((a, b) => a - b);
+  return {
+    targetRate: rate,
+    sent,
+    achievedRate: sent / sendSeconds,
+    committed: check.committed,
+    lost: sent - check.committed,
+    ok: check.ok && errors.length === 0 && sent === payloads.length,
+    errors: errors.slice(0, 10),
+    errorCount: errors.length,
+    p50Ms: quantile(latencies, 0.5),
+    p90Ms: quantile(latencies, 0.9),
+    p99Ms: quantile(latencies, 0.99),
+    maxMs: latencies.at(-1) ?? Number.NaN,
+    sendSeconds,
+    cpu: usage,
+  };
+}
