@@ -12,7 +12,7 @@ import { Admission } from './admission.js';
 import type { LogLevel } from './config.js';
 import { readHome } from './home.js';
 import { apiRoutes } from './http/routes.js';
-import { createApiServer } from './http/server.js';
+import { API_LISTEN_BACKLOG, createApiServer } from './http/server.js';
 import { EventStream } from './http/sse.js';
 import { createLogger } from './logger.js';
 import { Mempool } from './mempool.js';
@@ -165,7 +165,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     const host = opts.apiHost ?? config.api.host;
     const port = opts.apiPort ?? config.api.port;
     try {
-      await app.listen({ host, port });
+      await app.listen({ host, port, backlog: API_LISTEN_BACKLOG });
     } catch (e) {
       throw new XinlianError(
         'NODE_LISTEN_FAILED',

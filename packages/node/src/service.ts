@@ -103,6 +103,8 @@ export class NodeService implements NodeApi {
   }
 
   async submit(req: SubmitRequest): Promise<TxAccepted | TxCommitted> {
+    // Shed load before admitting, so a 503 never leaves a tx behind that the client was refused.
+    if (req.wait) this.#m.waiters.checkCapacity();
     const entry = await this.#m.admission.admit(req);
     if (!req.wait) return { txId: entry.txId };
     const waiting = this.#m.waiters.wait(entry.txId);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { XinlianError } from '@xinlian/utils';
+import { problemOf, retryAfterOf } from '../src/http/errors.js';
 import type { Timers } from '../src/timers.js';
 import { CommitWaiters } from '../src/waiters.js';
 
@@ -40,6 +41,30 @@ describe('CommitWaiters', () => {
     await assert.rejects(other, (e: unknown) => e instanceof XinlianError && e.code === 'TX_EXPIRED');
     assert.equal(w.size, 0);
     assert.equal(timers.pending(), 0);
+  });
+
+  it('sheds load with API_OVERLOADED (503, Retry-After) at maxPending waits, and frees slots as waits settle', async () => {
+    const timers = manualTimers();
+    const w = new CommitWaiters<number>({ timeoutMs: 30_000, maxPending: 3 }, { timers });
+    const a = w.wait('t1');
+    const b = w.wait('t1');
+    const c = w.wait('t2');
+    assert.equal(w.pending, 3);
+    assert.throws(
+      () => w.checkCapacity(),
+      (e: unknown) =>
+        e instanceof XinlianError &&
+        e.code === 'API_OVERLOADED' &&
+        problemOf(e).status === 503 &&
+        retryAfterOf(e) === 1,
+    );
+    w.resolve('t1', 1);
+    assert.deepEqual(await Promise.all([a, b]), [1, 1]);
+    assert.equal(w.pending, 1);
+    w.checkCapacity();
+    timers.fire();
+    await assert.rejects(c, (e: unknown) => e instanceof XinlianError && e.code === 'API_TIMEOUT');
+    assert.equal(w.pending, 0);
   });
 
   it('fails with API_TIMEOUT when the tx does not commit in time, and later results go nowhere', async () => {

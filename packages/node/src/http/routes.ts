@@ -101,7 +101,7 @@ const submitResponses: Record<number, ResponseSpec> = {
   400: problem('invalid transaction (TX_*, module argument codes, API_BAD_REQUEST)'),
   409: problem('TX_DUPLICATE: already committed'),
   413: problem('TX_TOO_LARGE / API_PAYLOAD_TOO_LARGE'),
-  503: problem('MEMPOOL_FULL: overloaded, retry after Retry-After seconds'),
+  503: problem('MEMPOOL_FULL / API_OVERLOADED: overloaded, retry after Retry-After seconds'),
   504: problem('API_TIMEOUT: not committed within 30 s (wait=commit)'),
 };
 

@@ -9,6 +9,14 @@ import { openApiDocument } from './openapi.js';
 import type { RouteSpec } from './route.js';
 import { DEFAULT_BODY_LIMIT } from './routes.js';
 
+/**
+ * Listen backlog of the API socket. Node's default (511) overflows when an open-loop client opens
+ * hundreds of connections while the event loop is busy: the kernel drops the final ACKs, the
+ * half-open connections expire and the client's request meets a RST (ECONNRESET, tx never seen).
+ * The kernel caps this at net.core.somaxconn.
+ */
+export const API_LISTEN_BACKLOG = 8192;
+
 export interface ApiServerOptions {
   readonly version: string;
 }
