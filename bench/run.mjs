@@ -14,7 +14,7 @@ import { Cleanup } from './lib/cleanup.mjs';
 import { cpuMeter } from './lib/cpu.mjs';
 import { environment, formatEnvironment } from './lib/env.mjs';
 import { HttpClient } from './lib/http.mjs';
-import { runLatency, runThroughput } from './lib/load.mjs';
+import { runLatency, runThroughput, TICK_MS } from './lib/load.mjs';
 import { startNodeProcess } from './lib/node-process.mjs';
 import { presignSubmits } from './lib/presign.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
@@ -196,11 +196,18 @@ async function benchSuite(suiteId, o, cleanup) {
     if (o.phases.includes('latency')) {
       const rate = Math.max(10, Math.round((txPerSecond ?? 1000) / 2));
       const txs = await presign(Math.round(rate * o.size.latencySeconds));
-      const l = await runLatency(client, { ...txs, rate, timeoutMs, nodePid: node.pid });
+      const l = await runLatency(client, {
+        ...txs,
+        apiUrl: node.apiUrl,
+        rate,
+        txBatch: o.txBatch,
+        timeoutMs,
+        nodePid: node.pid,
+      });
       result.latency = { ...l, targetP50Ms: TARGETS.latencyP50Ms, targetP99Ms: TARGETS.latencyP99Ms };
       log(
         `latency  p50 ${round(l.p50Ms)} ms, p90 ${round(l.p90Ms)} ms, p99 ${round(l.p99Ms)} ms, max ${round(l.maxMs)} ms` +
-          ` at ${fmt(l.achievedRate)} tx/s (${fmt(l.sent)} txs) ${mark(l.p50Ms < TARGETS.latencyP50Ms && l.p99Ms < TARGETS.latencyP99Ms)}`,
+          ` at ${fmt(l.achievedRate)} tx/s (${fmt(l.sent)} txs, ${l.txBatch > 1 ? `sent every ${TICK_MS} ms in one batch request` : 'one tx/request'}) ${mark(l.p50Ms < TARGETS.latencyP50Ms && l.p99Ms < TARGETS.latencyP99Ms)}`,
       );
       if (!l.ok) log(`FAILED   ${l.lost} lost, ${l.errorCount} errors ${l.errors.join('; ')}`);
     }

@@ -2,6 +2,7 @@
 import { checkCommitted, status, waitMempoolEmpty } from './chain.mjs';
 import { cpuMeter } from './cpu.mjs';
 import { retryDelayMs, sleep } from './http.mjs';
+import { watchBlocks } from './sse.mjs';
 import { quantile } from './stats.mjs';
 
 /**
@@ -117,54 +118,96 @@ function batchUnits(payloads, size) {
 
 const perTxMs = (seconds, txs) => (seconds === null || txs === 0 ? null : (seconds * 1000) / txs);
 
+/** Txs whose arrival falls in one tick are sent together at the end of the tick (batch mode). */
+export const TICK_MS = 20;
+
 /**
- * Commit latency under open-loop load at `rate` tx/s: tx i is sent at start + i/rate (whether
- * or not earlier ones returned) with ?wait=commit; latency = response time − scheduled send
- * time, so queueing in the client counts too (no coordinated omission).
+ * Commit latency under open-loop load at `rate` tx/s, delivered like the throughput run: tx i
+ * "arrives" at start + i/rate whether or not earlier ones were answered; with `txBatch` 1 it is
+ * POSTed to /v1/txs at once, with `txBatch` > 1 the txs arriving within a 20 ms tick go in one
+ * POST /v1/txs/batch at the end of the tick. Commit time = arrival of the tx's block on the SSE
+ * block stream (published when the block is durable, like `?wait=commit` answers). Latency =
+ * commit − arrival, so client-side waiting and batching count (no coordinated omission).
  */
-export async function runLatency(client, { payloads, txIds, rate, timeoutMs, nodePid }) {
+export async function runLatency(client, { apiUrl, payloads, txIds, rate, txBatch, timeoutMs, nodePid }) {
   const h0 = (await status(client)).height;
-  const latencies = [];
+  const watch = await watchBlocks(apiUrl);
   const errors = [];
   const pending = [];
+  const arrival = new Array(payloads.length);
   const cpu = cpuMeter(nodePid);
   const started = performance.now();
-  for (let i = 0; i < payloads.length; i++) {
-    const due = started + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
-    pending.push(
-      client.request('POST', '/v1/txs?wait=commit', payloads[i]).then(
-        (res) => {
-          if (res.status === 200) latencies.push(performance.now() - due);
-          else errors.push(`tx ${i}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
-        },
-        (e) => errors.push(`tx ${i}: ${e.message}`),
-      ),
-    );
-    if (performance.now() - started > timeoutMs) break;
+  const arrives = (i) => started + (i * 1000) / rate;
+  let sent = 0;
+  try {
+    while (sent < payloads.length && performance.now() - started < timeoutMs) {
+      // Next send: tx `sent` itself, or (batch mode) the end of its tick with every tx arrived by then.
+      const at =
+        txBatch > 1
+          ? started + (Math.floor((arrives(sent) - started) / TICK_MS) + 1) * TICK_MS
+          : arrives(sent);
+      const wait = at - performance.now();
+      if (wait > 1) await sleep(wait);
+      let end = sent + 1;
+      while (txBatch > 1 && end < payloads.length && end - sent < txBatch && arrives(end) <= at) end++;
+      for (let i = sent; i < end; i++) arrival[i] = arrives(i);
+      pending.push(send(client, payloads, sent, end, errors));
+      sent = end;
+    }
+    const sendSeconds = (performance.now() - started) / 1000;
+    await Promise.all(pending);
+    const done = await waitMempoolEmpty(client, { timeoutMs: 30_000 });
+    // The block event of the last block may trail the status poll by a moment.
+    for (let k = 0; k < 50 && watch.committedAt.size < sent; k++) await sleep(20);
+    const usage = cpu.stop();
+    const latencies = [];
+    for (let i = 0; i < sent; i++) {
+      const at = watch.committedAt.get(txIds[i]);
+      if (at !== undefined) latencies.push(at - arrival[i]);
+    }
+    const check = await checkCommitted(client, h0, done.height, txIds.slice(0, sent));
+    latencies.sort((a, b) => a - b);
+    return {
+      targetRate: rate,
+      sent,
+      achievedRate: sent / sendSeconds,
+      txBatch,
+      committed: check.committed,
+      observed: latencies.length,
+      lost: sent - check.committed,
+      ok: check.ok && errors.length === 0 && sent === payloads.length && latencies.length === sent,
+      errors: errors.slice(0, 10),
+      errorCount: errors.length,
+      p50Ms: quantile(latencies, 0.5),
+      p90Ms: quantile(latencies, 0.9),
+      p99Ms: quantile(latencies, 0.99),
+      maxMs: latencies.at(-1) ?? Number.NaN,
+      sendSeconds,
+      cpu: usage,
+    };
+  } finally {
+    watch.close();
   }
-  const sent = pending.length;
-  const sendSeconds = (performance.now() - started) / 1000;
-  await Promise.all(pending);
-  const usage = cpu.stop();
-  const done = await waitMempoolEmpty(client, { timeoutMs: 30_000 });
-  const check = await checkCommitted(client, h0, done.height, txIds.slice(0, sent));
-  latencies.sort((a, b) => a - b);
-  return {
-    targetRate: rate,
-    sent,
-    achievedRate: sent / sendSeconds,
-    committed: check.committed,
-    lost: sent - check.committed,
-    ok: check.ok && errors.length === 0 && sent === payloads.length,
-    errors: errors.slice(0, 10),
-    errorCount: errors.length,
-    p50Ms: quantile(latencies, 0.5),
-    p90Ms: quantile(latencies, 0.9),
-    p99Ms: quantile(latencies, 0.99),
-    maxMs: latencies.at(-1) ?? Number.NaN,
-    sendSeconds,
-    cpu: usage,
-  };
+}
+
+/** Sends txs [from, to): one POST /v1/txs, or one POST /v1/txs/batch; failures go to `errors`. */
+async function send(client, payloads, from, to, errors) {
+  try {
+    if (to - from === 1) {
+      const res = await client.request('POST', '/v1/txs', payloads[from]);
+      if (res.status !== 202) errors.push(`tx ${from}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+      return;
+    }
+    const txs = payloads.slice(from, to).map((p) => JSON.parse(p).tx);
+    const res = await client.request('POST', '/v1/txs/batch', JSON.stringify({ txs }));
+    if (res.status !== 200) {
+      errors.push(`txs ${from}..${to - 1}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+      return;
+    }
+    JSON.parse(res.text).results.forEach((r, k) => {
+      if (r.error !== undefined) errors.push(`tx ${from + k}: ${r.error.code} ${r.error.detail}`);
+    });
+  } catch (e) {
+    errors.push(`txs ${from}..${to - 1}: ${e.message}`);
+  }
 }
