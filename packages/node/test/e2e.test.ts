@@ -15,7 +15,14 @@ import {
 } from '@xinlian/sdk';
 import { toBase64, toHex } from '@xinlian/utils';
 import { statusOf } from '../src/index.js';
-import { http, makeTx, type NodeProcess, spawnNode, tempHome } from './helpers.js';
+import {
+  http,
+  makeTx,
+  type NodeProcess,
+  postExpectingEarlyResponse,
+  spawnNode,
+  tempHome,
+} from './helpers.js';
 
 const suite = createSuite('gm');
 
@@ -410,10 +417,14 @@ describe('node end-to-end (real process, gm suite)', { timeout: 120_000 }, () =>
       { name: 'bad query params', path: '/v1/query/evidence/get', body: { id: 1 }, code: 'QUERY_BAD_PARAMS' },
     ];
     for (const c of cases) {
-      const res = await http(`${node.url}${c.path ?? '/v1/txs'}`, {
-        ...(c.body === undefined ? {} : { body: c.body }),
-        ...(c.rawBody === undefined ? {} : { rawBody: c.rawBody }),
-      });
+      const url = `${node.url}${c.path ?? '/v1/txs'}`;
+      const res =
+        c.code === 'API_PAYLOAD_TOO_LARGE'
+          ? await postExpectingEarlyResponse(url, JSON.stringify(c.body))
+          : await http(url, {
+              ...(c.body === undefined ? {} : { body: c.body }),
+              ...(c.rawBody === undefined ? {} : { rawBody: c.rawBody }),
+            });
       assert.equal(res.body.code, c.code, `${c.name}: ${JSON.stringify(res.body)}`);
       assert.equal(res.status, statusOf(c.code).status, c.name);
       assert.match(res.headers.get('content-type') ?? '', /application\/problem\+json/, c.name);

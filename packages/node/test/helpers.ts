@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -108,6 +109,45 @@ export async function http(
     headers: res.headers,
     body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
   };
+}
+
+/**
+ * POSTs a body with node:http and resolves with the response even when the server answers
+ * before reading the whole body and closes the connection (as it does for a body over the
+ * limit): undici's fetch fails such a request with EPIPE although a response was sent.
+ */
+export function postExpectingEarlyResponse(
+  url: string,
+  body: string,
+): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    });
+    let answered = false;
+    req.on('response', (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({
+          status: res.statusCode ?? 0,
+          headers,
+          body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+        });
+      });
+      res.on('error', reject);
+    });
+    // A write error after the server answered and closed is expected; before an answer it is not.
+    req.on('error', (e) => {
+      if (!answered) reject(e);
+    });
+    req.end(body);
+  });
 }
 
 /** A signed tx for `chainId` (expiry: `expiryHeight`, default 1000 is within maxTxLifetime at height < 1). */
