@@ -39,7 +39,6 @@ export class SoloProposer {
   private readonly opts: SoloProposerOptions;
   private readonly suite: CryptoSuite;
   private lastSignedHeight: number;
-  private readonly hash = (...parts: Uint8Array[]): Uint8Array => this.suite.hash(...parts);
 
   constructor(opts: SoloProposerOptions, modules: { readonly suite: CryptoSuite }) {
     this.opts = opts;
@@ -58,7 +57,7 @@ export class SoloProposer {
         needed,
       });
     }
-    this.validatorSetHash = validatorSetHash(this.hash, opts.validatorSet);
+    this.validatorSetHash = validatorSetHash(this.suite.hash, opts.validatorSet);
   }
 
   /**
@@ -80,7 +79,7 @@ export class SoloProposer {
     if (header.height <= this.lastSignedHeight) {
       reject('height_already_signed', `height ${header.height} is not above ${this.lastSignedHeight}`);
     }
-    const blockId = computeBlockId(this.hash, header);
+    const blockId = computeBlockId(this.suite.hash, header);
     const vote = signVote(this.suite, this.opts.key, {
       chainId: this.opts.chainId,
       type: 'precommit',

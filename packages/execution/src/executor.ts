@@ -132,7 +132,7 @@ export class Executor {
     );
     this.#state = modules.state;
     this.#txIndex = modules.txIndex;
-    this.#hash = (...parts) => modules.suite.hash(...parts);
+    this.#hash = modules.suite.hash;
   }
 
   /**

@@ -7,7 +7,6 @@ import type { Mempool } from './mempool.js';
 import type { NodeMetrics } from './metrics.js';
 import type { PendingTx } from './producer.js';
 import type { VerifyBatcher } from './verify-batcher.js';
-import { hashFnOf } from './views.js';
 
 export interface AdmissionRequest {
   readonly bytes: Uint8Array;
@@ -140,7 +139,7 @@ export class Admission {
         actual: leaves.length,
       });
     }
-    const tree = new MerkleTree(hashFnOf(this.#m.suite), leaves);
+    const tree = new MerkleTree(this.#m.suite.hash, leaves);
     const root = tree.root;
     if (!equalBytes(root, fromHex(args.root))) {
       throw mismatch('the Merkle root of the leaves does not equal args.root', 'leaves', {

@@ -22,7 +22,6 @@ import { NodeService, type TxOutcome } from './service.js';
 import type { Timers } from './timers.js';
 import { VerifyBatcher } from './verify-batcher.js';
 import { NODE_VERSION } from './version.js';
-import { hashFnOf } from './views.js';
 import { CommitWaiters } from './waiters.js';
 
 export interface StartNodeOptions {
@@ -126,7 +125,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
         heartbeatMs: HEARTBEAT_MS,
         maxBlockTxs: genesis.params.maxBlockTxs,
         maxBlockBytes: genesis.params.maxBlockBytes,
-        validatorSetHash: validatorSetHash(hashFnOf(suite), validatorSet),
+        validatorSetHash: validatorSetHash(suite.hash, validatorSet),
         proposer: key.publicKey.bytes,
       },
       {

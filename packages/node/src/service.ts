@@ -30,7 +30,7 @@ import type { EventStream } from './http/sse.js';
 import type { Mempool } from './mempool.js';
 import type { NodeMetrics } from './metrics.js';
 import type { BlockProducer, CommittedBlock, PendingTx } from './producer.js';
-import { blockView, hashFnOf, resultView, txView } from './views.js';
+import { blockView, resultView, txView } from './views.js';
 import type { CommitWaiters } from './waiters.js';
 
 /** Where a committed tx landed and how it ended. */
@@ -287,7 +287,7 @@ export class NodeService implements NodeApi {
     const leaves = batchLeaves(this.#m.store, fromHex(rootHex));
     if (leaves === undefined)
       throw new XinlianError('STORE_CORRUPT', 'batch leaves missing', { root: rootHex });
-    const tree = new MerkleTree(hashFnOf(this.#m.suite), leaves);
+    const tree = new MerkleTree(this.#m.suite.hash, leaves);
     this.#cacheTree(rootHex, tree);
     return tree;
   }

@@ -1,7 +1,6 @@
 import {
   type Block,
   blockId,
-  type HashFn,
   type JsonValue,
   parseCanonicalJson,
   type SignedTx,
@@ -21,7 +20,7 @@ export function blockView(suite: CryptoSuite, block: Block): BlockView {
   const h = block.header;
   return {
     height: h.height,
-    id: toHex(blockId(hashFnOf(suite), h)),
+    id: toHex(blockId(suite.hash, h)),
     time: h.time,
     parentId: toHex(h.parentId),
     txRoot: toHex(h.txRoot),
@@ -70,9 +69,4 @@ export function resultView(receipt: TxReceipt): TxResultView {
     })),
     result: jsonOf(receipt.result),
   };
-}
-
-/** The suite's hash as a free function (codec's Merkle and ID helpers take one). */
-export function hashFnOf(suite: CryptoSuite): HashFn {
-  return (...parts) => suite.hash(...parts);
 }

@@ -16,7 +16,6 @@ import { Admission } from '../src/admission.js';
 import { Mempool } from '../src/mempool.js';
 import { NodeMetrics } from '../src/metrics.js';
 import { BlockProducer, type CommittedBlock, type PendingTx } from '../src/producer.js';
-import { hashFnOf } from '../src/views.js';
 
 const suite = createSuite('intl');
 const CHAIN = 'producer-test';
@@ -75,7 +74,7 @@ describe('BlockProducer (injected clock, real store/executor/consensus)', { time
         heartbeatMs: HEARTBEAT,
         maxBlockTxs: 2,
         maxBlockBytes: 1 << 20,
-        validatorSetHash: validatorSetHash(hashFnOf(suite), validatorSet()),
+        validatorSetHash: validatorSetHash(suite.hash, validatorSet()),
         proposer: validatorKey.publicKey.bytes,
       },
       {

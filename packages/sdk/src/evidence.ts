@@ -1,4 +1,4 @@
-import { type HashFn, type JsonValue, MerkleTree } from '@xinlian/codec';
+import { type JsonValue, MerkleTree } from '@xinlian/codec';
 import { type CryptoSuite, createSuite } from '@xinlian/crypto';
 import type {
   AnchorBatchArgs,
@@ -41,11 +41,6 @@ export const evidenceArgs = Object.freeze({
   anchorBatch: (args: AnchorBatchArgs): ModuleCall => call('anchorBatch', args),
 });
 
-/** The suite's hash as a free function (for codec's Merkle helpers). */
-export function hashFn(suite: CryptoSuite): HashFn {
-  return (...parts) => suite.hash(...parts);
-}
-
 /** The suite whose hash is the digest algorithm. */
 export function suiteOfAlgorithm(algorithm: DigestAlgorithm): CryptoSuite {
   return createSuite(algorithm === 'sm3' ? 'gm' : 'intl');
@@ -74,7 +69,7 @@ export function buildBatch(digests: readonly Uint8Array[], suite: CryptoSuite): 
       throw new XinlianError('SDK_BAD_DIGEST', `digest ${index} is ${d.length} bytes, not 32`, { index });
     }
   });
-  const tree = new MerkleTree(hashFn(suite), digests);
+  const tree = new MerkleTree(suite.hash, digests);
   return { root: tree.root, size: tree.size, tree };
 }
 

@@ -33,7 +33,7 @@ import {
   type VerificationStep,
 } from '@xinlian/schemas';
 import { equalBytes, fromBase64, fromHex, toBase64, toHex, XinlianError } from '@xinlian/utils';
-import { type BatchAnchor, buildBatch, hashFn, suiteOfAlgorithm } from './evidence.js';
+import { type BatchAnchor, buildBatch, suiteOfAlgorithm } from './evidence.js';
 
 /**
  * The checks of verifyReceipt, in order: from the trusted genesis down to the file.
@@ -147,7 +147,7 @@ export function verifyReceipt(receipt: unknown, opts: VerifyReceiptOptions): Ver
     check(r.chainId === genesis.chainId, `receipt is for chain ${r.chainId}, genesis is ${genesis.chainId}`);
     check(r.suite === genesis.suite, `receipt uses suite ${r.suite}, genesis ${genesis.suite}`);
     suite = createSuite(genesis.suite);
-    hash = hashFn(suite);
+    hash = suite.hash;
     const id = toHex(genesisHash(suite, genesis));
     check(r.genesisHash === id, `genesis hash ${r.genesisHash} differs from the trusted genesis' ${id}`);
     return `chain ${r.chainId}, suite ${r.suite}, genesis ${id}`;
@@ -336,7 +336,7 @@ export function buildReceipt(input: BuildReceiptInput): Receipt {
   }
   const txLeaves = block.txs.map((t) => encodeSignedTx(t));
   const resultLeaves = input.receipts.map((x) => (x instanceof Uint8Array ? x : encodeTxReceipt(x)));
-  const hash = hashFn(suite);
+  const hash = suite.hash;
   const txTree = new MerkleTree(hash, txLeaves);
   const resultTree = new MerkleTree(hash, resultLeaves);
   let anchor: BatchAnchor | undefined;

@@ -22,7 +22,6 @@ import {
   type DigestAlgorithm,
   digestOf,
   evidenceArgs,
-  hashFn,
 } from '../src/index.js';
 
 export interface Chain {
@@ -86,7 +85,7 @@ const text = (s: string) => new TextEncoder().encode(s);
  */
 export function makeFixture(chain: Chain, signers?: readonly number[]): Fixture {
   const { suite, algorithm, genesis, client } = chain;
-  const hash = hashFn(suite);
+  const hash = suite.hash;
   const file = text(`the contract, signed ${chain.genesis.chainId}`);
   const batchFile = text('photo 3 of the batch');
   const leaves = Array.from({ length: 10 }, (_, i) =>
