@@ -8,6 +8,7 @@ import { join } from 'node:path';
 const LAYERS = [
   'utils',
   'crypto',
+  'pki',
   'codec',
   'store',
   'execution',
