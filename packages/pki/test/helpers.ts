@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,14 +50,10 @@ export function openssl(args: readonly string[]): string {
   return execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 }).toString();
 }
 
-/** Runs openssl; returns its exit status and output (never throws on a non-zero exit). */
+/** Runs openssl; returns its exit status and stdout+stderr (never throws on a non-zero exit). */
 export function opensslRun(args: readonly string[]): { ok: boolean; output: string } {
-  try {
-    return { ok: true, output: openssl(args) };
-  } catch (e) {
-    const err = e as { stdout?: Buffer; stderr?: Buffer };
-    return { ok: false, output: `${err.stdout?.toString() ?? ''}${err.stderr?.toString() ?? ''}` };
-  }
+  const r = spawnSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+  return { ok: r.status === 0, output: `${r.stdout?.toString() ?? ''}${r.stderr?.toString() ?? ''}` };
 }
 
 export const T0 = new Date('2026-01-01T00:00:00Z');
