@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { XinlianError } from '@xinlian/utils';
 import { Command, CommanderError } from 'commander';
 import { registerBackup } from './commands/backup.js';
+import { registerCa } from './commands/ca.js';
 import { registerDev } from './commands/dev.js';
 import { registerEvidence } from './commands/evidence.js';
 import { registerInit } from './commands/init.js';
@@ -45,7 +46,8 @@ export function createProgram(ctx: CommandContext): Command {
       `
 Exit codes: 0 ok, 1 error, 2 usage, 3 verification failed, 4 node unreachable.
 Environment: XINLIAN_NODE (node URL), XINLIAN_HOME (node home), XINLIAN_KEY (client key file),
-             XINLIAN_PASSPHRASE (key passphrase).
+             XINLIAN_PASSPHRASE (key passphrase),
+             XINLIAN_CA_DIR (organization CA directory).
 Quick start: xinlian dev    (then, in another terminal: xinlian evidence submit FILE)`,
     );
   registerInit(program, ctx);
@@ -55,6 +57,7 @@ Quick start: xinlian dev    (then, in another terminal: xinlian evidence submit 
   registerEvidence(program, ctx);
   registerStatus(program, ctx);
   registerBackup(program, ctx);
+  registerCa(program, ctx);
   return program;
 }
 

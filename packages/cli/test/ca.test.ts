@@ -1,0 +1,303 @@
+/** `xinlian ca …` end to end: the built CLI in child processes, checked with our parser and the openssl CLI. */
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { createSuite, type SuiteId } from '@xinlian/crypto';
+import { parseCertificate, verifyCrl } from '@xinlian/pki';
+
+const BIN = fileURLToPath(new URL('../src/bin.js', import.meta.url));
+const TIMEOUT_MS = 60_000;
+const CLEAN_ENV = {
+  XINLIAN_PASSPHRASE: undefined,
+  XINLIAN_CA_DIR: undefined,
+  XINLIAN_KEY: undefined,
+  XINLIAN_HOME: undefined,
+};
+
+interface Result {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function cli(
+  args: readonly string[],
+  env: Record<string, string | undefined> = { XINLIAN_PASSPHRASE: 'ca-pass' },
+): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      { timeout: TIMEOUT_MS, env: { ...process.env, ...CLEAN_ENV, ...env } },
+      (error, stdout, stderr) => {
+        if (error !== null && typeof error.code !== 'number') reject(error);
+        else resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
+      },
+    );
+    child.stdin?.end();
+  });
+}
+
+function json(r: Result): Record<string, unknown> {
+  try {
+    return JSON.parse(r.stdout) as Record<string, unknown>;
+  } catch {
+    assert.fail(`stdout is not one JSON document (exit ${r.code}):\n${r.stdout}\nstderr:\n${r.stderr}`);
+  }
+}
+const errorCode = (r: Result) => (json(r).error as { code: string }).code;
+
+function openssl(args: readonly string[]): string {
+  return execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 }).toString();
+}
+
+let tmp: string;
+before(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'xinlian-ca-'));
+});
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+for (const id of ['gm', 'intl'] as SuiteId[]) {
+  describe(`xinlian ca (${id})`, () => {
+    const suite = createSuite(id);
+    const vfy = id === 'gm' ? ['-vfyopt', 'distid:1234567812345678'] : [];
+    let dir: string;
+    before(() => {
+      dir = join(tmp, `ca-${id}`);
+    });
+
+    test('init creates an encrypted CA key, a CA certificate and an empty CRL; refuses to overwrite', async () => {
+      const r = await cli(['ca', 'init', '--org', 'acme', '--suite', id, '--dir', dir, '--json']);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const doc = json(r);
+      assert.equal(doc.ok, true);
+      assert.equal(doc.suite, id);
+      const cert = parseCertificate(await readFile(join(dir, 'ca.pem'), 'utf8'), suite);
+      assert.equal(cert.isCa, true);
+      assert.equal(cert.org, 'acme');
+      assert.equal((doc.certificate as { serial: string }).serial, cert.serial);
+      const key = JSON.parse(await readFile(join(dir, 'ca.key'), 'utf8')) as { format: string };
+      assert.equal(key.format, 'xinlian-key/1');
+      assert.equal(
+        verifyCrl(await readFile(join(dir, 'crl.pem'), 'utf8'), { suite, ca: cert }).entries.length,
+        0,
+      );
+      const again = await cli(['ca', 'init', '--org', 'acme', '--suite', id, '--dir', dir, '--json']);
+      assert.equal(again.code, 1);
+      assert.equal(errorCode(again), 'CLI_FILE_EXISTS');
+    });
+
+    test('issue with a generated key, with a PEM public key and with a key file', async () => {
+      const gen = await cli([
+        'ca',
+        'issue',
+        '--dir',
+        dir,
+        '--role',
+        'validator',
+        '--name',
+        'node-1',
+        '--generate',
+        '--json',
+      ]);
+      assert.equal(gen.code, 0, gen.stdout + gen.stderr);
+      const g = json(gen) as { certificate: { serial: string; role: string }; file: string; keyFile: string };
+      assert.equal(g.certificate.role, 'validator');
+      const keyDoc = JSON.parse(await readFile(g.keyFile, 'utf8')) as { publicKey: string };
+      const cert = parseCertificate(await readFile(g.file, 'utf8'), suite);
+      assert.equal(Buffer.from(cert.publicKey.bytes).toString('hex'), keyDoc.publicKey);
+      assert.match(
+        openssl(['verify', ...vfy, '-purpose', 'sslserver', '-CAfile', join(dir, 'ca.pem'), g.file]),
+        /OK/,
+      );
+
+      const keyPem = join(tmp, `${id}-member.pem`);
+      const pubPem = join(tmp, `${id}-member.pub.pem`);
+      openssl([
+        'genpkey',
+        ...(id === 'gm'
+          ? ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:SM2']
+          : ['-algorithm', 'ed25519']),
+        '-out',
+        keyPem,
+      ]);
+      openssl(['pkey', '-in', keyPem, '-pubout', '-out', pubPem]);
+      const out = join(tmp, `${id}-alice.pem`);
+      const pem = await cli([
+        'ca',
+        'issue',
+        '--dir',
+        dir,
+        '--role',
+        'client',
+        '--name',
+        'alice',
+        '--key',
+        pubPem,
+        '--out',
+        out,
+        '--json',
+      ]);
+      assert.equal(pem.code, 0, pem.stdout + pem.stderr);
+      assert.match(
+        openssl(['verify', ...vfy, '-purpose', 'sslclient', '-CAfile', join(dir, 'ca.pem'), out]),
+        /OK/,
+      );
+      const text = openssl(['x509', '-in', out, '-noout', '-subject', '-nameopt', 'sep_comma_plus']);
+      assert.match(text, /O=acme,OU=client,CN=alice/);
+
+      const keyFile = join(tmp, `${id}-bob.key`);
+      assert.equal((await cli(['keys', 'new', '--suite', id, '--out', keyFile])).code, 0);
+      const kf = await cli([
+        'ca',
+        'issue',
+        '--dir',
+        dir,
+        '--role',
+        'regulator',
+        '--name',
+        'bob',
+        '--key',
+        keyFile,
+        '--json',
+      ]);
+      assert.equal(kf.code, 0, kf.stdout + kf.stderr);
+    });
+
+    test('list, verify, revoke (CRL re-signed), verify again', async () => {
+      const list = json(await cli(['ca', 'list', '--dir', dir, '--json'])) as {
+        certificates: { serial: string; role: string; name: string; status: string; file: string }[];
+      };
+      assert.deepEqual(
+        list.certificates.map((c) => [c.role, c.name, c.status]),
+        [
+          ['validator', 'node-1', 'valid'],
+          ['client', 'alice', 'valid'],
+          ['regulator', 'bob', 'valid'],
+        ],
+      );
+      const alice = list.certificates[1];
+      const aliceFile = join(dir, alice.file);
+      const ok = await cli(['ca', 'verify', aliceFile, '--dir', dir, '--json']);
+      assert.equal(ok.code, 0, ok.stdout);
+      assert.deepEqual((json(ok).identity as { role: string }).role, 'client');
+      const wrongRole = await cli(['ca', 'verify', aliceFile, '--dir', dir, '--role', 'validator', '--json']);
+      assert.equal(wrongRole.code, 3);
+      assert.equal((json(wrongRole).error as { code: string }).code, 'PKI_ROLE_NOT_ALLOWED');
+
+      // openssl-style serial (upper case with colons) is accepted
+      const colon = alice.serial.toUpperCase().match(/../g)?.join(':') ?? '';
+      const rev = await cli(['ca', 'revoke', colon, '--reason', 'keyCompromise', '--dir', dir, '--json']);
+      assert.equal(rev.code, 0, rev.stdout + rev.stderr);
+      assert.equal(json(rev).crlNumber, 2);
+      const bad = await cli(['ca', 'verify', aliceFile, '--dir', dir, '--json']);
+      assert.equal(bad.code, 3);
+      assert.equal((json(bad).error as { code: string }).code, 'PKI_REVOKED');
+      const human = await cli(['ca', 'verify', aliceFile, '--dir', dir]);
+      assert.equal(human.code, 3);
+      assert.match(human.stdout, /^INVALID {2}PKI_REVOKED/m);
+
+      const ca = parseCertificate(await readFile(join(dir, 'ca.pem'), 'utf8'), suite);
+      const crlPem = await readFile(join(dir, 'crl.pem'), 'utf8');
+      const crl = verifyCrl(crlPem, { suite, ca });
+      assert.deepEqual(
+        crl.entries.map((e) => [e.serial, e.reason]),
+        [[alice.serial, 'keyCompromise']],
+      );
+      assert.match(
+        openssl(['crl', '-in', join(dir, 'crl.pem'), '-noout', '-text']),
+        new RegExp(alice.serial.toUpperCase()),
+      );
+      if (id === 'intl') {
+        const r = execFileSync('sh', [
+          '-c',
+          `openssl verify -crl_check -CRLfile '${join(dir, 'crl.pem')}' -CAfile '${join(dir, 'ca.pem')}' '${aliceFile}' 2>&1 || true`,
+        ]).toString();
+        assert.match(r, /certificate revoked/);
+      }
+      const revoked = json(await cli(['ca', 'list', '--dir', dir, '--status', 'revoked', '--json'])) as {
+        certificates: { serial: string }[];
+      };
+      assert.deepEqual(
+        revoked.certificates.map((c) => c.serial),
+        [alice.serial],
+      );
+
+      const twice = await cli(['ca', 'revoke', alice.serial, '--dir', dir, '--json']);
+      assert.equal(twice.code, 1);
+      assert.equal(errorCode(twice), 'CLI_ALREADY_REVOKED');
+      const unknown = await cli(['ca', 'revoke', 'abcdef', '--dir', dir, '--json']);
+      assert.equal(unknown.code, 1);
+      assert.equal(errorCode(unknown), 'CLI_UNKNOWN_SERIAL');
+      const crlAgain = await cli(['ca', 'crl', '--dir', dir, '--json']);
+      assert.equal(crlAgain.code, 0);
+      assert.equal(json(crlAgain).crlNumber, 3);
+    });
+  });
+}
+
+describe('xinlian ca: errors and exit codes', () => {
+  test('usage errors exit 2', async () => {
+    const dir = join(tmp, 'usage');
+    for (const args of [
+      ['ca', 'init', '--dir', dir],
+      ['ca', 'issue', '--dir', dir, '--role', 'root', '--name', 'x', '--generate'],
+      ['ca', 'issue', '--dir', dir, '--role', 'client', '--generate'],
+      ['ca', 'revoke', 'zz', '--dir', dir],
+      ['ca', 'revoke', '01', '--reason', 'because', '--dir', dir],
+    ]) {
+      const r = await cli([...args, '--json']);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.equal(errorCode(r), 'CLI_USAGE');
+    }
+    const noPass = await cli(['ca', 'init', '--org', 'x', '--dir', dir, '--json'], {});
+    assert.equal(noPass.code, 2);
+    assert.equal(errorCode(noPass), 'CLI_NO_PASSPHRASE');
+  });
+
+  test('a missing CA directory, a bad org name and a wrong passphrase exit 1 with their codes', async () => {
+    const missing = await cli(['ca', 'list', '--dir', join(tmp, 'nothing'), '--json']);
+    assert.equal(missing.code, 1);
+    assert.equal(errorCode(missing), 'CLI_NO_CA_DIR');
+    const badOrg = await cli(['ca', 'init', '--org', 'a b', '--dir', join(tmp, 'bad-org'), '--json']);
+    assert.equal(badOrg.code, 1);
+    assert.equal(errorCode(badOrg), 'PKI_INVALID_ARGUMENT');
+    const dir = join(tmp, 'pass');
+    assert.equal((await cli(['ca', 'init', '--org', 'p', '--suite', 'intl', '--dir', dir])).code, 0);
+    const wrong = await cli(
+      ['ca', 'issue', '--dir', dir, '--role', 'client', '--name', 'c', '--generate', '--json'],
+      {
+        XINLIAN_PASSPHRASE: 'not-it',
+      },
+    );
+    assert.equal(wrong.code, 1);
+    assert.equal(errorCode(wrong), 'CRYPTO_BAD_PASSPHRASE');
+    const gmKey = join(tmp, 'gm.key');
+    assert.equal((await cli(['keys', 'new', '--suite', 'gm', '--out', gmKey])).code, 0);
+    const mismatch = await cli([
+      'ca',
+      'issue',
+      '--dir',
+      dir,
+      '--role',
+      'client',
+      '--name',
+      'c',
+      '--key',
+      gmKey,
+      '--json',
+    ]);
+    assert.equal(mismatch.code, 2);
+    const garbage = join(tmp, 'garbage.pem');
+    await writeFile(garbage, 'not a certificate');
+    const v = await cli(['ca', 'verify', garbage, '--dir', dir, '--json']);
+    assert.equal(v.code, 3);
+    assert.equal((json(v).error as { code: string }).code, 'PKI_MALFORMED');
+  });
+});
