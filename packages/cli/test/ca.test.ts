@@ -293,7 +293,8 @@ describe('xinlian ca: errors and exit codes', () => {
       gmKey,
       '--json',
     ]);
-    assert.equal(mismatch.code, 2);
+    assert.equal(mismatch.code, 1);
+    assert.equal(errorCode(mismatch), 'CLI_WRONG_SUITE');
     const garbage = join(tmp, 'garbage.pem');
     await writeFile(garbage, 'not a certificate');
     const v = await cli(['ca', 'verify', garbage, '--dir', dir, '--json']);

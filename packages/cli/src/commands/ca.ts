@@ -75,7 +75,7 @@ async function readMemberKey(file: string, suite: SuiteId): Promise<PublicKey> {
   if (text.trimStart().startsWith('{')) {
     const info = await readKeyFileInfo(file);
     if (info.suite !== suite) {
-      throw new XinlianError('CLI_USAGE', `${file} holds a ${info.suite} key; this CA is ${suite}`, {
+      throw new XinlianError('CLI_WRONG_SUITE', `${file} holds a ${info.suite} key; this CA is ${suite}`, {
         path: file,
       });
     }
