@@ -3,12 +3,21 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { createSuite } from '@xinlian/crypto';
 import * as pki from '@xinlian/pki';
+
 const suite = createSuite('intl');
 const random = (n) => new Uint8Array(randomBytes(n));
 const caKey = suite.generateKey();
 const now = new Date();
 const ca = pki.createCaCertificate({ suite, org: 'acme', key: caKey, notBefore: now, random });
-const d = pki.issueCertificate({ suite, ca: { certificate: ca, key: caKey }, role: 'client', name: `c`, publicKey: suite.generateKey().publicKey, notBefore: now, random }).der;
+const d = pki.issueCertificate({
+  suite,
+  ca: { certificate: ca, key: caKey },
+  role: 'client',
+  name: `c`,
+  publicKey: suite.generateKey().publicKey,
+  notBefore: now,
+  random,
+}).der;
 const N = 500;
 let t = performance.now();
 let c;

@@ -452,7 +452,8 @@ export function parseCertificate(input: Uint8Array | string, suite: CryptoSuite)
   const der = new Uint8Array(derOf(input, 'CERTIFICATE'));
   const cert = parseStrict(der, Certificate, 'certificate');
   const t = cert.tbsCertificate;
-  const tbs = serialize(t);
+  // The signed bytes as they were read (the whole certificate re-encoded identically, so they are canonical).
+  const tbs = cert.tbsCertificateRaw === undefined ? serialize(t) : bytesOf(cert.tbsCertificateRaw);
   if (t.version !== Version.v3) profile('version must be v3');
   if (t.issuerUniqueID !== undefined || t.subjectUniqueID !== undefined)
     profile('unique identifiers are not allowed');

@@ -185,7 +185,8 @@ export function verifyCrl(
   } catch (e) {
     throw pkiError('PKI_MALFORMED', 'the SM2 signature is not DER SEQUENCE{r, s}', { what: 'signature' }, e);
   }
-  if (!suite.verify(ca.publicKey, serialize(t), signature)) {
+  const tbs = crl.tbsCertListRaw === undefined ? serialize(t) : bytesOf(crl.tbsCertListRaw);
+  if (!suite.verify(ca.publicKey, tbs, signature)) {
     throw pkiError('PKI_BAD_SIGNATURE', 'the CRL signature does not verify', { which: 'crl' });
   }
   const entries = (t.revokedCertificates ?? []).map((r): CrlEntry => {
