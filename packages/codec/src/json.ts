@@ -3,7 +3,7 @@
  * plain objects. Keys are sorted by UTF-16 code units, no insignificant whitespace, strings use
  * the JCS (= ECMAScript JSON.stringify) escapes.
  */
-import { fromUtf8, utf8 } from '@xinlian/utils';
+import { equalBytes, fromUtf8, utf8 } from '@xinlian/utils';
 import { codecError } from './errors.js';
 import type { JsonValue } from './types.js';
 
@@ -73,7 +73,7 @@ export function parseCanonicalJson(bytes: Uint8Array): JsonValue {
   const canonical = canonicalJson(value as JsonValue);
   if (
     canonical.byteLength !== bytes.byteLength ||
-    !Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(canonical)
+    !equalBytes(bytes, canonical)
   ) {
     throw codecError('CODEC_NON_CANONICAL', 'JSON is not in canonical form', {});
   }

@@ -2,8 +2,11 @@
  * The protobuf schema (parsed once from the embedded text of proto/xinlian.proto) and the
  * low-level helpers every message codec uses: strict field conversion and canonical checks.
  */
-import { isXinlianError } from '@xinlian/utils';
+import { equalBytes, isXinlianError } from '@xinlian/utils';
 import protobuf from 'protobufjs';
+
+/** Node's Buffer, or undefined in browsers. */
+const NodeBuffer: typeof Buffer | undefined = typeof Buffer === 'function' ? Buffer : undefined;
 import { codecError } from './errors.js';
 import { XINLIAN_PROTO } from './proto-text.js';
 
@@ -51,7 +54,11 @@ export function decodeWith(t: protobuf.Type, bytes: Uint8Array): PbMessage {
     throw codecError('CODEC_MALFORMED', `expected bytes to decode ${t.name}`, { type: t.name });
   }
   try {
-    const reader = protobuf.Reader.create(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    // On Node a Buffer view makes protobufjs decode bytes fields as Buffers (as before); in browsers
+    // there is no Buffer and the plain Uint8Array reader is used.
+    const reader = protobuf.Reader.create(
+      NodeBuffer === undefined ? bytes : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    );
     reader.discardUnknown = false; // kept so that checkFields can tell unknown fields from wrong wire types
     return t.decode(reader) as unknown as PbMessage;
   } catch (e) {
@@ -88,7 +95,7 @@ export function checkFields(t: protobuf.Type, m: PbMessage): void {
 export function requireSame(typeName: string, input: Uint8Array, reencoded: Uint8Array): void {
   if (
     input.byteLength !== reencoded.byteLength ||
-    !Buffer.from(input.buffer, input.byteOffset, input.byteLength).equals(reencoded)
+    !equalBytes(input, reencoded)
   ) {
     throw codecError('CODEC_NON_CANONICAL', `${typeName} bytes are not in canonical form`, {
       type: typeName,

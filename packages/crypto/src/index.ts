@@ -1,6 +1,7 @@
 export type { VerifyItem } from './batch.js';
 export type { CryptoErrorCode } from './errors.js';
 export { type AeadAlgorithm, aeadDecrypt, aeadEncrypt } from './gcm.js';
+export { createHasher } from './hasher.js';
 export {
   decryptKeyFile,
   encryptKeyFile,
@@ -20,3 +21,5 @@ export { measureVerifyRate, VerifierPool, type VerifierPoolOptions } from './poo
 export { sm2SignatureFromDer, sm2SignatureToDer } from './sm2.js';
 export { addressOf, createSuite, isSuiteId, type SuiteOptions } from './suite.js';
 export * from './types.js';
+/** Which backend this entry is: 'node' here, 'browser' in the browser entry. */
+export const CRYPTO_BACKEND: 'node' | 'browser' = 'node';

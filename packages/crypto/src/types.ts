@@ -68,3 +68,18 @@ export interface CryptoSuite {
   /** Throws CRYPTO_DECRYPT_FAILED on a bad tag. */
   open(key: Uint8Array, sealed: Sealed, aad?: Uint8Array): Uint8Array;
 }
+
+/** The suites' hash algorithms. */
+export type HashAlgorithm = 'sm3' | 'sha256';
+
+/**
+ * An incremental hash (update any number of times, then digest once). Plain data in, plain data
+ * out: usable in a Web Worker to hash large files chunk by chunk.
+ */
+export interface Hasher {
+  readonly algorithm: HashAlgorithm;
+  /** Adds bytes; returns the hasher. Throws CRYPTO_INVALID_ARGUMENT after digest(). */
+  update(data: Uint8Array): Hasher;
+  /** The 32-byte digest of everything added; the hasher cannot be used afterwards. */
+  digest(): Uint8Array;
+}

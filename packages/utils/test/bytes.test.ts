@@ -40,3 +40,20 @@ test('u64be is order-preserving', () => {
     }),
   );
 });
+
+test('the portable (browser) byte helpers agree with Node Buffer', async () => {
+  const { portable } = await import('../src/bytes.js');
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 8 }), (a, b) => {
+      const buf = Buffer.from(a);
+      assert.equal(portable.toHex(a), buf.toString('hex'));
+      assert.deepEqual(portable.hexToBytes(buf.toString('hex')), a);
+      assert.deepEqual(portable.hexToBytes(buf.toString('hex').toUpperCase()), a);
+      assert.equal(portable.toBase64(a), buf.toString('base64'));
+      assert.deepEqual(portable.base64ToBytes(buf.toString('base64')), a);
+      assert.equal(portable.compareBytes(a, b), Buffer.compare(buf, Buffer.from(b)));
+      assert.equal(portable.compareBytes(a, a.slice()), 0);
+    }),
+    { numRuns: 500 },
+  );
+});
