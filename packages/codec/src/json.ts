@@ -71,10 +71,7 @@ export function parseCanonicalJson(bytes: Uint8Array): JsonValue {
     throw codecError('CODEC_BAD_JSON', `not JSON: ${(e as Error).message}`, {}, e);
   }
   const canonical = canonicalJson(value as JsonValue);
-  if (
-    canonical.byteLength !== bytes.byteLength ||
-    !equalBytes(bytes, canonical)
-  ) {
+  if (canonical.byteLength !== bytes.byteLength || !equalBytes(bytes, canonical)) {
     throw codecError('CODEC_NON_CANONICAL', 'JSON is not in canonical form', {});
   }
   return value as JsonValue;

@@ -7,6 +7,7 @@ import protobuf from 'protobufjs';
 
 /** Node's Buffer, or undefined in browsers. */
 const NodeBuffer: typeof Buffer | undefined = typeof Buffer === 'function' ? Buffer : undefined;
+
 import { codecError } from './errors.js';
 import { XINLIAN_PROTO } from './proto-text.js';
 
@@ -93,10 +94,7 @@ export function checkFields(t: protobuf.Type, m: PbMessage): void {
 
 /** Throws CODEC_NON_CANONICAL unless `reencoded` equals the decoded input byte for byte. */
 export function requireSame(typeName: string, input: Uint8Array, reencoded: Uint8Array): void {
-  if (
-    input.byteLength !== reencoded.byteLength ||
-    !equalBytes(input, reencoded)
-  ) {
+  if (input.byteLength !== reencoded.byteLength || !equalBytes(input, reencoded)) {
     throw codecError('CODEC_NON_CANONICAL', `${typeName} bytes are not in canonical form`, {
       type: typeName,
     });

@@ -10,9 +10,28 @@ import type { PrivateKey, SuiteId } from './types.js';
 /** The primitives a backend supplies. */
 export interface KeyFileBackend {
   randomBytes(n: number): Uint8Array;
-  scrypt(passphrase: string, salt: Uint8Array, keyLength: number, N: number, r: number, p: number): Uint8Array;
-  aeadEncrypt(alg: 'sm4-gcm' | 'aes-256-gcm', key: Uint8Array, nonce: Uint8Array, pt: Uint8Array, aad: Uint8Array): Uint8Array;
-  aeadDecrypt(alg: 'sm4-gcm' | 'aes-256-gcm', key: Uint8Array, nonce: Uint8Array, ct: Uint8Array, aad: Uint8Array): Uint8Array;
+  scrypt(
+    passphrase: string,
+    salt: Uint8Array,
+    keyLength: number,
+    N: number,
+    r: number,
+    p: number,
+  ): Uint8Array;
+  aeadEncrypt(
+    alg: 'sm4-gcm' | 'aes-256-gcm',
+    key: Uint8Array,
+    nonce: Uint8Array,
+    pt: Uint8Array,
+    aad: Uint8Array,
+  ): Uint8Array;
+  aeadDecrypt(
+    alg: 'sm4-gcm' | 'aes-256-gcm',
+    key: Uint8Array,
+    nonce: Uint8Array,
+    ct: Uint8Array,
+    aad: Uint8Array,
+  ): Uint8Array;
   toPkcs8(key: PrivateKey): Uint8Array;
   fromPkcs8(der: Uint8Array, suite: SuiteId): PrivateKey;
 }

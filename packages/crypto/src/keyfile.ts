@@ -1,7 +1,12 @@
 /** Passphrase-encrypted key files (`xinlian-key/1`) with Node's scrypt and ciphers. */
 import { randomBytes, scryptSync } from 'node:crypto';
 import { aeadDecrypt, aeadEncrypt } from './gcm.js';
-import { decryptKeyFileWith, encryptKeyFileWith, type KeyFileBackend, type KeyFileOptions } from './keyfile-core.js';
+import {
+  decryptKeyFileWith,
+  encryptKeyFileWith,
+  type KeyFileBackend,
+  type KeyFileOptions,
+} from './keyfile-core.js';
 import { privateKeyFromPkcs8, privateKeyToPkcs8 } from './keys.js';
 import type { PrivateKey } from './types.js';
 

@@ -58,7 +58,12 @@ function sm4Gcm(key: Uint8Array, nonce: Uint8Array, data: Uint8Array, aad: Uint8
   const lv = new DataView(lengths.buffer);
   lv.setBigUint64(0, BigInt(aad.length) * 8n);
   lv.setBigUint64(8, BigInt(ct.length) * 8n);
-  const tag = ghash.create(h, aad.length + ct.length).update(aad).update(ct).update(lengths).digest();
+  const tag = ghash
+    .create(h, aad.length + ct.length)
+    .update(aad)
+    .update(ct)
+    .update(lengths)
+    .digest();
   for (let i = 0; i < 16; i++) tag[i] ^= mask[i];
   return { out, tag };
 }

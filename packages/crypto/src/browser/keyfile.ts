@@ -1,7 +1,12 @@
 /** Passphrase-encrypted key files (`xinlian-key/1`) with scrypt from @noble/hashes (same format as Node). */
 import { scrypt } from '@noble/hashes/scrypt.js';
 import { randomBytes } from '@noble/hashes/utils.js';
-import { decryptKeyFileWith, encryptKeyFileWith, type KeyFileBackend, type KeyFileOptions } from '../keyfile-core.js';
+import {
+  decryptKeyFileWith,
+  encryptKeyFileWith,
+  type KeyFileBackend,
+  type KeyFileOptions,
+} from '../keyfile-core.js';
 import type { PrivateKey } from '../types.js';
 import { aeadDecrypt, aeadEncrypt } from './gcm.js';
 import { privateKeyFromPkcs8, privateKeyToPkcs8 } from './keys.js';

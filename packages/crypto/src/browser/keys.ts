@@ -77,7 +77,8 @@ export function checkPublicKeyBytes(suite: SuiteId, bytes: Uint8Array): void {
     if (sm2PointFromBytes(bytes) === undefined) invalidKey('SM2 public key is not a point on the SM2 curve');
     return;
   }
-  if (bytes.length !== 32) invalidKey('Ed25519 public key must be a valid 32-byte point', { length: bytes.length });
+  if (bytes.length !== 32)
+    invalidKey('Ed25519 public key must be a valid 32-byte point', { length: bytes.length });
   try {
     ed25519.Point.fromBytes(bytes, false);
   } catch (e) {
@@ -144,7 +145,8 @@ function algorithmSuite(der: Uint8Array, alg: Tlv | undefined): SuiteId | string
 
 function requireSuite(found: SuiteId | string, expected?: SuiteId): SuiteId {
   if (found !== 'gm' && found !== 'intl') return wrongSuite(found, expected);
-  if (expected !== undefined && found !== expected) return wrongSuite(found === 'gm' ? 'sm2' : 'ed25519', expected);
+  if (expected !== undefined && found !== expected)
+    return wrongSuite(found === 'gm' ? 'sm2' : 'ed25519', expected);
   return found;
 }
 

@@ -48,7 +48,16 @@ export class Sm3 extends HashMD<Sm3> {
     return [A, B, C, D, E, F, G, H];
   }
 
-  protected set(A: number, B: number, C: number, D: number, E: number, F: number, G: number, H: number): void {
+  protected set(
+    A: number,
+    B: number,
+    C: number,
+    D: number,
+    E: number,
+    F: number,
+    G: number,
+    H: number,
+  ): void {
     this.A = A | 0;
     this.B = B | 0;
     this.C = C | 0;

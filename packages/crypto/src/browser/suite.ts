@@ -9,7 +9,16 @@ import type { CryptoSuite, PrivateKey, PublicKey, Sealed, SignOptions, SuiteId }
 import { type AeadAlgorithm, aeadDecrypt, aeadEncrypt, GCM_NONCE_LENGTH } from './gcm.js';
 import { hashParts } from './hasher.js';
 import { BrowserPrivateKey, checkPublicKeyBytes, scalarBytes, unknownSuite } from './keys.js';
-import { type Sm2PointT, sm2E, sm2PointFromBytes, sm2PublicOf, sm2RandomPrivate, sm2Sign, sm2Verify, sm2ZBrowser } from './sm2.js';
+import {
+  type Sm2PointT,
+  sm2E,
+  sm2PointFromBytes,
+  sm2PublicOf,
+  sm2RandomPrivate,
+  sm2Sign,
+  sm2Verify,
+  sm2ZBrowser,
+} from './sm2.js';
 
 export interface SuiteOptions {
   /** How many imported public keys to keep (default 10,000). */
@@ -86,7 +95,8 @@ class BrowserSuite implements CryptoSuite {
         return false;
       }
     }
-    const z = opts?.userId === undefined ? (cached.z as Uint8Array) : sm2ZBrowser(publicKey.bytes, opts.userId);
+    const z =
+      opts?.userId === undefined ? (cached.z as Uint8Array) : sm2ZBrowser(publicKey.bytes, opts.userId);
     return sm2Verify(cached.point as Sm2PointT, sm2E(z, message), signature);
   }
 
