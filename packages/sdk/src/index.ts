@@ -1,4 +1,5 @@
 export type { Genesis, Receipt, VerificationReport, VerificationStep } from '@xinlian/schemas';
+export { type FileDigest, type HashBlobOptions, type HashProgress, hashBlob } from './blob.js';
 export {
   type BlockStream,
   type BlockView,

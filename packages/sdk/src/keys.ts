@@ -2,16 +2,22 @@ import { type CryptoSuite, createSuite, type PrivateKey, type SuiteId } from '@x
 
 export {
   addressOf,
+  CRYPTO_BACKEND,
   type CryptoSuite,
+  createHasher,
   createSuite,
   decryptKeyFile,
   encryptKeyFile,
   exportPrivateKeyPem,
   exportPublicKeyPem,
+  type HashAlgorithm,
+  type Hasher,
   importPrivateKeyPem,
   importPublicKeyPem,
   type PrivateKey,
   type PublicKey,
+  privateKeyFromRaw,
+  privateKeyToRaw,
   type SuiteId,
 } from '@xinlian/crypto';
 

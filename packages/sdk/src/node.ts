@@ -6,23 +6,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { toHex, XinlianError } from '@xinlian/utils';
+import type { FileDigest, HashProgress } from './blob.js';
 import type { DigestAlgorithm } from './evidence.js';
 
-/** Progress of hashFile. */
-export interface HashProgress {
-  readonly bytesDone: number;
-  readonly bytesTotal: number;
-}
-
-/** The digest of a file. */
-export interface FileDigest {
-  readonly algorithm: DigestAlgorithm;
-  /** Lower-case hex, as in evidence args. */
-  readonly value: string;
-  readonly bytes: Uint8Array;
-  /** File size in bytes. */
-  readonly size: number;
-}
+export type { FileDigest, HashProgress } from './blob.js';
 
 /**
  * Hashes a file by streaming it (constant memory), reporting progress after each chunk.
