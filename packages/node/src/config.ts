@@ -21,6 +21,16 @@ export const NodeConfigSchema = Type.Object(
       {
         host: Type.String({ minLength: 1, maxLength: 255 }),
         port: Type.Integer({ minimum: 0, maximum: 65535 }),
+        /**
+         * Browser origins allowed to call the API cross-origin (CORS), e.g. "https://console.example.com",
+         * or "*" for any. Absent or empty: no CORS headers (browsers allow same-origin pages only).
+         */
+        cors: Type.Optional(
+          Type.Array(
+            Type.Union([Type.Literal('*'), Type.String({ pattern: '^https?://[^/\\s]+$', maxLength: 255 })]),
+            { maxItems: 100 },
+          ),
+        ),
       },
       { additionalProperties: false },
     ),

@@ -158,7 +158,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     );
 
     const app = createApiServer(
-      { version: NODE_VERSION },
+      { version: NODE_VERSION, ...(config.api.cors === undefined ? {} : { corsOrigins: config.api.cors }) },
       { routes: apiRoutes(service), logger: logger.child({ component: 'http' }), metrics },
     );
     const host = opts.apiHost ?? config.api.host;

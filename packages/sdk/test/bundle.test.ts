@@ -1,6 +1,6 @@
 /** The browser bundle build (scripts/bundle-sdk.mjs): it succeeds for the SDK and refuses Node builtins. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';

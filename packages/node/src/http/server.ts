@@ -19,6 +19,32 @@ export const API_LISTEN_BACKLOG = 8192;
 
 export interface ApiServerOptions {
   readonly version: string;
+  /** Origins allowed cross-origin ("*" = any); absent or empty: CORS off. */
+  readonly corsOrigins?: readonly string[];
+}
+
+/**
+ * CORS for browser clients (the SDK in a web page on another origin): allowed origins get
+ * Access-Control-Allow-Origin on every answer (set on the raw response, so the hijacked SSE stream
+ * carries it too), and preflight OPTIONS requests are answered 204 here.
+ */
+function addCors(app: FastifyInstance, origins: readonly string[]): void {
+  const any = origins.includes('*');
+  const allowed = new Set(origins);
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (origin === undefined || !(any || allowed.has(origin))) return;
+    const res = reply.raw;
+    res.setHeader('access-control-allow-origin', any ? '*' : origin);
+    res.setHeader('vary', 'Origin');
+    res.setHeader('access-control-expose-headers', 'retry-after, content-type');
+    if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
+      res.setHeader('access-control-allow-methods', 'GET, POST');
+      res.setHeader('access-control-allow-headers', 'content-type, accept, last-event-id');
+      res.setHeader('access-control-max-age', '600');
+      await reply.code(204).send();
+    }
+  });
 }
 
 export interface ApiServerModules {
@@ -77,6 +103,8 @@ export function createApiServer(opts: ApiServerOptions, modules: ApiServerModule
     forceCloseConnections: true,
     return503OnClosing: true,
   });
+
+  if (opts.corsOrigins !== undefined && opts.corsOrigins.length > 0) addCors(app, opts.corsOrigins);
 
   app.setValidatorCompiler(({ schema, httpPart }) => validatorFor(schema as TSchema, httpPart ?? 'body'));
 
