@@ -38,6 +38,36 @@ function rate(n: number, fn: () => void): number {
   return n / ((performance.now() - t0) / 1000);
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface WorkerLike {
+  onmessage: ((e: { data: unknown }) => void) | null;
+  onerror: ((e: { message: string }) => void) | null;
+  postMessage(data: unknown): void;
+  terminate(): void;
+}
+
+/** Hashes a File in /hash-worker.js (a module worker using the SDK bundle); resolves with its answer. */
+function hashInWorker(file: Blob): Promise<{ value: string; size: number; progress: number[] }> {
+  const WorkerCtor = (
+    globalThis as unknown as { Worker: new (url: string, o: { type: 'module' }) => WorkerLike }
+  ).Worker;
+  const w = new WorkerCtor('/hash-worker.js', { type: 'module' });
+  return new Promise((resolve, reject) => {
+    w.onmessage = (e) => {
+      w.terminate();
+      const data = e.data as { value: string; size: number; progress: number[] } | { error: string };
+      if ('error' in data) reject(new Error(data.error));
+      else resolve(data);
+    };
+    w.onerror = (e) => {
+      w.terminate();
+      reject(new Error(`worker: ${e.message}`));
+    };
+    w.postMessage({ file });
+  });
+}
+
 export async function runPage(sdk: typeof Sdk, runner: VectorRunnerModule, cfg: PageConfig) {
   // 1. every gm vector (and the intl ones) in this browser
   const gmRaw = (await (await fetch('/vectors.json')).json()) as Record<string, unknown>;
@@ -68,10 +98,16 @@ export async function runPage(sdk: typeof Sdk, runner: VectorRunnerModule, cfg: 
   });
   const oneShot = sdk.digestOf('sm3', bytes).value;
 
-  // 4. build, sign and submit an evidence tx to the node (cross-origin: needs the node's CORS)
+  // 3b. the same bytes hashed as a File in a module Web Worker (which imports the bundle itself)
+  const worker = await hashInWorker(new File([bytes as Uint8Array<ArrayBuffer>], 'browser.bin'));
+
+  // 4. build, sign and submit an evidence tx to the node (cross-origin: needs the node's CORS),
+  //    watching the node's SSE block stream meanwhile
   const client = new sdk.XinlianClient({ url: cfg.nodeUrl, timeoutMs: 20_000 });
   const genesis = await client.genesis();
   const status = await client.status();
+  const streamed: number[] = [];
+  const stream = client.streamBlocks((b) => streamed.push(b.height));
   const tx = sdk.buildTx({
     chainId: genesis.chainId,
     ...sdk.evidenceArgs.submit({
@@ -82,6 +118,9 @@ export async function runPage(sdk: typeof Sdk, runner: VectorRunnerModule, cfg: 
     expiryHeight: status.height + 100,
   });
   const committed = await client.evidence.submit(tx, { wait: 'commit' });
+  for (let i = 0; i < 100 && !streamed.includes(committed.height); i++) await sleep(50);
+  stream.close();
+  await stream.done;
 
   // 5. fetch its receipt and verify it offline, here, against the genesis
   const receipt = await client.evidence.receipt('sm3', digest.value);
@@ -136,6 +175,8 @@ export async function runPage(sdk: typeof Sdk, runner: VectorRunnerModule, cfg: 
     fileKeySignature,
     wrongPassphraseCode,
     digest: { value: digest.value, size: digest.size, oneShot, progress },
+    worker,
+    streamed,
     txId: tx.txId,
     committed,
     receiptFormat: receipt.format,

@@ -37,6 +37,20 @@ const RUNNER = join(ROOT, 'packages/crypto/dist/test/vector-runner.js');
 const PAGE_JS = fileURLToPath(new URL('./browser-page.js', import.meta.url));
 const VECTORS = join(ROOT, '../shared/testdata/gm/vectors.json');
 
+/** A module Web Worker that hashes a posted File with the SDK bundle, reporting progress. */
+const HASH_WORKER = `
+import { hashBlob } from '/xinlian-sdk.js';
+self.onmessage = async (e) => {
+  try {
+    const progress = [];
+    const d = await hashBlob(e.data.file, { suite: 'gm', chunkSize: 1 << 20, onProgress: (p) => progress.push(p.bytesDone) });
+    self.postMessage({ value: d.value, size: d.size, progress });
+  } catch (err) {
+    self.postMessage({ error: String(err && err.stack || err) });
+  }
+};
+`;
+
 const haveChromium = existsSync(CHROMIUM);
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
 if (!haveChromium && !inCi) {
@@ -76,6 +90,7 @@ describe('@xinlian/sdk in Chromium', { timeout: 180_000, skip: !haveChromium && 
       '/vector-runner.js': { type: 'text/javascript', body: Buffer.from(runner.outputFiles[0]!.contents) },
       '/page.js': { type: 'text/javascript', body: await readFile(PAGE_JS) },
       '/vectors.json': { type: 'application/json', body: await readFile(VECTORS) },
+      '/hash-worker.js': { type: 'text/javascript', body: HASH_WORKER },
       '/': {
         type: 'text/html',
         body: '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>xinlian sdk test</title><p>xinlian</p>',
@@ -171,9 +186,21 @@ describe('@xinlian/sdk in Chromium', { timeout: 180_000, skip: !haveChromium && 
     for (let i = 1; i < digest.progress.length; i++) assert.ok(digest.progress[i]! > digest.progress[i - 1]!);
   });
 
+  it('hashes the same bytes as a File in a module Web Worker, with progress', () => {
+    const { worker, digest } = result;
+    assert.equal(worker.value, digest.value);
+    assert.equal(worker.size, digest.size);
+    assert.deepEqual(worker.progress.at(-1), digest.size);
+    assert.equal(worker.progress.length, 1 + Math.ceil(digest.size / (1 << 20)));
+  });
+
   it('submits a browser-signed tx to the node (cross-origin with CORS) and it commits', () => {
     assert.equal(result.committed.txId, result.txId);
     assert.ok(result.committed.height >= 1);
+  });
+
+  it('receives the committed block over the SSE stream, cross-origin', () => {
+    assert.ok(result.streamed.includes(result.committed.height), JSON.stringify(result.streamed));
   });
 
   it('verifies the real receipt offline in the browser: all 14 steps pass', () => {
