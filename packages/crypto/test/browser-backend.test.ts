@@ -213,6 +213,45 @@ describe('browser backend vs Node backend (property tests)', () => {
     });
   }
 
+  it('out-of-range signature scalars are refused by both (SM2 r, s ∉ [1, n-1]; Ed25519 S ≥ L)', () => {
+    const n = 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n;
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+    const be = (v: bigint) => Buffer.from(v.toString(16).padStart(64, '0'), 'hex');
+    const le = (v: bigint) => be(v).reverse();
+    const msg = new Uint8Array([1, 2, 3]);
+    for (const id of ['gm', 'intl'] as const) {
+      const raw = new Uint8Array(32).fill(9);
+      const bk = B.privateKeyFromRaw(id, raw);
+      const sig = B.createSuite(id).sign(bk, msg);
+      const r = sig.subarray(0, 32);
+      const bad: Uint8Array[] =
+        id === 'gm'
+          ? [
+              Buffer.concat([be(0n), sig.subarray(32)]),
+              Buffer.concat([r, be(0n)]),
+              Buffer.concat([be(n), sig.subarray(32)]),
+              // s + n (when it fits in 32 bytes): same residue mod n, out of range
+              ...(BigInt(`0x${hex(sig.subarray(32))}`) + n < 2n ** 256n
+                ? [Buffer.concat([r, be(BigInt(`0x${hex(sig.subarray(32))}`) + n)])]
+                : []),
+              new Uint8Array(64).fill(0xff),
+            ]
+          : [
+              Buffer.concat([
+                r,
+                le(BigInt(`0x${Buffer.from(sig.subarray(32)).reverse().toString('hex')}`) + L),
+              ]),
+              new Uint8Array(64).fill(0xff),
+            ];
+      for (const s of bad) {
+        assert.equal(s.length, 64);
+        assert.equal(B.createSuite(id).verify(bk.publicKey, msg, s), false, `browser ${id} ${hex(s)}`);
+        assert.equal(N.createSuite(id).verify(bk.publicKey, msg, s), false, `node ${id} ${hex(s)}`);
+      }
+      assert.equal(B.createSuite(id).verify(bk.publicKey, msg, sig), true);
+    }
+  });
+
   it('keys of other algorithms are refused with the same codes', () => {
     const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const pem = p256.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
