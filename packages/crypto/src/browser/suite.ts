@@ -89,7 +89,9 @@ class BrowserSuite implements CryptoSuite {
     if (signature.length !== 64) return false;
     if (this.id === 'intl') {
       try {
-        // zip215: false = strict RFC 8032 / FIPS 186-5 rules, as OpenSSL applies them
+        // zip215: false = strict RFC 8032 / FIPS 186-5 decoding (canonical A and R, S < L, no small-order A).
+        // noble checks the cofactored equation, OpenSSL the cofactorless one: they can disagree only on
+        // crafted signatures with small-order components (never produced by a signer).
         return ed25519.verify(signature, message, publicKey.bytes, { zip215: false });
       } catch {
         return false;
