@@ -17,6 +17,7 @@ const LAYERS = [
   'modules/evidence',
   'schemas',
   'sdk',
+  'console',
   'node',
   'cli',
 ];

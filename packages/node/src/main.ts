@@ -55,6 +55,7 @@ async function main(): Promise<void> {
   emit({
     event: 'ready',
     apiUrl: node.apiUrl,
+    consoleUrl: node.consoleUrl ?? null,
     chainId: node.chainId,
     genesisHash: node.genesisHash,
     height: node.height(),

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { decodeBlock, validatorSetHash } from '@xinlian/codec';
 import { genesisValidatorSet, SoloProposer } from '@xinlian/consensus';
+import { consoleAssetsDir } from '@xinlian/console';
 import { createSuite, decryptKeyFile, VerifierPool } from '@xinlian/crypto';
 import { Executor, genesisAppHash } from '@xinlian/execution';
 import { createEvidenceModule } from '@xinlian/module-evidence';
@@ -14,6 +15,7 @@ import { readHome } from './home.js';
 import { apiRoutes } from './http/routes.js';
 import { API_LISTEN_BACKLOG, createApiServer } from './http/server.js';
 import { EventStream } from './http/sse.js';
+import { loadStaticSite } from './http/static.js';
 import { createLogger } from './logger.js';
 import { Mempool } from './mempool.js';
 import { NodeMetrics } from './metrics.js';
@@ -34,11 +36,15 @@ export interface StartNodeOptions {
   readonly logLevel?: LogLevel;
   /** Use this logger instead of creating one (stdout JSON). */
   readonly logger?: Logger;
+  /** Directory of the built web console served at `/` (default: @xinlian/console's dist/web). */
+  readonly consoleDir?: string;
 }
 
 export interface RunningNode {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
   readonly apiUrl: string;
+  /** URL of the web console (`apiUrl` + `/`), undefined when the console is not built. */
+  readonly consoleUrl: string | undefined;
   readonly chainId: string;
   readonly genesisHash: string;
   readonly home: string;
@@ -157,9 +163,12 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       { suite, store, executor, mempool, admission, producer, waiters, metrics, blockStream },
     );
 
+    const site = await loadStaticSite(opts.consoleDir ?? consoleAssetsDir());
+    if (site === undefined)
+      logger.warn({ dir: consoleAssetsDir() }, 'web console not built; serving the API only');
     const app = createApiServer(
       { version: NODE_VERSION, ...(config.api.cors === undefined ? {} : { corsOrigins: config.api.cors }) },
-      { routes: apiRoutes(service), logger: logger.child({ component: 'http' }), metrics },
+      { routes: apiRoutes(service), logger: logger.child({ component: 'http' }), metrics, site },
     );
     const host = opts.apiHost ?? config.api.host;
     const port = opts.apiPort ?? config.api.port;
@@ -177,7 +186,13 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     const apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${typeof address === 'object' && address !== null ? address.port : port}`;
     producer.start();
     logger.info(
-      { apiUrl, chainId: genesis.chainId, height: head.height, genesisHash: info.genesisHash },
+      {
+        apiUrl,
+        consoleUrl: site === undefined ? undefined : `${apiUrl}/`,
+        chainId: genesis.chainId,
+        height: head.height,
+        genesisHash: info.genesisHash,
+      },
       'node started',
     );
 
@@ -194,6 +209,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     };
     return {
       apiUrl,
+      consoleUrl: site === undefined ? undefined : `${apiUrl}/`,
       chainId: genesis.chainId,
       genesisHash: info.genesisHash,
       home: info.home,

@@ -8,6 +8,7 @@ import { problemOf, retryAfterOf } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import type { RouteSpec } from './route.js';
 import { DEFAULT_BODY_LIMIT } from './routes.js';
+import { registerStaticSite, type StaticSite } from './static.js';
 
 /**
  * Listen backlog of the API socket. Node's default (511) overflows when an open-loop client opens
@@ -51,6 +52,8 @@ export interface ApiServerModules {
   readonly routes: readonly RouteSpec[];
   readonly logger: FastifyBaseLogger;
   readonly metrics: NodeMetrics;
+  /** The built web console, served at `/` (undefined: API only). */
+  readonly site?: StaticSite | undefined;
 }
 
 /** Turns anything thrown in a request into a XinlianError with an API code. */
@@ -152,5 +155,6 @@ export function createApiServer(opts: ApiServerOptions, modules: ApiServerModule
         } as Parameters<RouteSpec['handle']>[0]),
     });
   }
+  if (modules.site !== undefined) registerStaticSite(app, modules.site);
   return app;
 }

@@ -1,0 +1,193 @@
+import type { Receipt, VerificationReport, VerificationStep } from '@xinlian/schemas';
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { useSearch } from 'wouter';
+import type { DigestAlgorithm } from '../api/client.js';
+import { useNode } from '../app/node-state.js';
+import { Hex, PageTitle } from '../components/common.js';
+import { useEvidence } from '../evidence/context.js';
+import { useI18n } from '../i18n/i18n.js';
+import { DropZone } from './evidence.js';
+
+interface Outcome {
+  readonly report: VerificationReport;
+  /** The local file step (the file never leaves the browser). */
+  readonly fileStep: VerificationStep | undefined;
+  readonly receipt: Receipt | undefined;
+}
+
+/**
+ * The public verification page (the certificate's QR code opens it with ?alg=&digest=): a file and
+ * a receipt, or a digest whose receipt the node provides; every verification step pass/fail.
+ */
+export function Verify() {
+  const { t } = useI18n();
+  const { api, report } = useNode();
+  const { hasher, verifier } = useEvidence();
+  const params = new URLSearchParams(useSearch());
+  const [file, setFile] = useState<File | undefined>(undefined);
+  const [receiptFile, setReceiptFile] = useState<File | undefined>(undefined);
+  const [digest, setDigest] = useState(params.get('digest') ?? '');
+  const [alg, setAlg] = useState<DigestAlgorithm>(params.get('alg') === 'sha256' ? 'sha256' : 'sm3');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
+  const digestId = useId();
+  const algId = useId();
+
+  const run = async () => {
+    setError(undefined);
+    setOutcome(undefined);
+    let receipt: unknown;
+    if (receiptFile !== undefined) {
+      try {
+        receipt = JSON.parse(await receiptFile.text());
+      } catch {
+        setError(t('verify.badReceipt'));
+        return;
+      }
+    } else if (/^[0-9a-f]{64}$/.test(digest.trim().toLowerCase())) {
+      setBusy(true);
+      try {
+        receipt = await api.receipt(alg, digest.trim().toLowerCase());
+      } catch (e) {
+        report(e);
+        setError(t('common.error', { detail: e instanceof Error ? e.message : String(e) }));
+        setBusy(false);
+        return;
+      }
+    } else {
+      setError(t('verify.needInput'));
+      return;
+    }
+    setBusy(true);
+    try {
+      const result = await verifier.verify(receipt);
+      const r = receipt as Partial<Receipt>;
+      const subject = r.subject?.digest;
+      let fileStep: VerificationStep | undefined;
+      if (file !== undefined && subject !== undefined) {
+        if (hasher.supports(subject.algorithm)) {
+          const got = await hasher.hash(file, subject.algorithm);
+          fileStep = {
+            name: t('verify.fileStep'),
+            ok: got === subject.value,
+            detail: `${t(got === subject.value ? 'verify.fileMatches' : 'verify.fileDiffers')} (${subject.algorithm} ${got})`,
+          };
+        } else {
+          fileStep = {
+            name: t('verify.fileStep'),
+            ok: false,
+            detail: t('verify.fileNotChecked', { alg: subject.algorithm.toUpperCase() }),
+          };
+        }
+      }
+      setOutcome({
+        report: result,
+        fileStep,
+        receipt: r.format === 'xinlian-receipt/1' ? (r as Receipt) : undefined,
+      });
+    } catch (e) {
+      report(e);
+      setError(t('common.error', { detail: e instanceof Error ? e.message : String(e) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // Opened from a certificate's QR code: verify the digest's receipt right away.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: run once for the URL's digest.
+  useEffect(() => {
+    if (params.get('digest') !== null) void run();
+  }, []);
+
+  const steps =
+    outcome === undefined
+      ? []
+      : [...outcome.report.steps, ...(outcome.fileStep === undefined ? [] : [outcome.fileStep])];
+  const firstFail = steps.find((s) => !s.ok);
+  const allOk = outcome?.report.ok === true && (outcome.fileStep?.ok ?? true);
+  return (
+    <>
+      <PageTitle>{t('verify.title')}</PageTitle>
+      <p>{t('verify.intro')}</p>
+      <form
+        className="panel verify-form"
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          void run();
+        }}
+      >
+        <DropZone
+          label={t('verify.file')}
+          hint={file === undefined ? '' : file.name}
+          onFile={setFile}
+          testId="verify-file"
+        />
+        <DropZone
+          label={t('verify.receipt')}
+          hint={receiptFile === undefined ? '' : receiptFile.name}
+          onFile={setReceiptFile}
+          accept=".json,application/json"
+          testId="verify-receipt"
+        />
+        <div className="row">
+          <label htmlFor={digestId}>{t('verify.digest')}</label>
+          <input
+            id={digestId}
+            value={digest}
+            onChange={(e) => setDigest(e.currentTarget.value)}
+            spellCheck={false}
+            autoComplete="off"
+            pattern="[0-9a-fA-F]{64}"
+          />
+          <label htmlFor={algId}>{t('verify.algorithm')}</label>
+          <select
+            id={algId}
+            value={alg}
+            onChange={(e) => setAlg(e.currentTarget.value === 'sha256' ? 'sha256' : 'sm3')}
+          >
+            <option value="sm3">SM3</option>
+            <option value="sha256">SHA-256</option>
+          </select>
+        </div>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t('verify.running') : t('verify.run')}
+        </button>
+      </form>
+      {error === undefined ? null : (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {outcome === undefined ? null : (
+        <section aria-labelledby="steps-h" className="panel">
+          <h2 id="steps-h">{t('verify.steps')}</h2>
+          <p className={allOk ? 'ok-text' : 'error'} role="status" data-testid="verify-verdict">
+            {allOk
+              ? t('verify.ok', { height: outcome.receipt?.block.height ?? '?' })
+              : t('verify.bad', { step: firstFail?.name ?? '?' })}
+          </p>
+          <ol className="steps" data-testid="verify-steps">
+            {steps.map((s) => (
+              <li key={s.name} className={s.ok ? 'pass' : 'fail'}>
+                <span className="mark" aria-hidden="true">
+                  {s.ok ? '✓' : '✗'}
+                </span>
+                <strong>{s.name}</strong>{' '}
+                <span className="sr-only">{s.ok ? t('verify.pass') : t('verify.fail')}</span>
+                <span className="muted"> — {s.detail}</span>
+              </li>
+            ))}
+          </ol>
+          {outcome.receipt === undefined ? null : (
+            <p className="small">
+              {outcome.receipt.subject.digest.algorithm.toUpperCase()}{' '}
+              <Hex value={outcome.receipt.subject.digest.value} />
+            </p>
+          )}
+          {verifier.offline ? null : <p className="muted small">{t('verify.byNode')}</p>}
+        </section>
+      )}
+    </>
+  );
+}
