@@ -315,3 +315,51 @@ export const QueryParams = Type.Object(
   { module: ModuleName, query: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' }) },
   { additionalProperties: false },
 );
+
+// ---- search (explorer) ------------------------------------------------------------------------
+
+export const SearchQuery = Type.Object(
+  {
+    q: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'a block height, a 64-hex block hash, tx hash or evidence digest (optionally `sm3:`/`sha256:`), or a 40-hex account address',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type SearchQuery = Static<typeof SearchQuery>;
+
+/** One thing a search input names; a 64-hex value can name several (a tx hash is also its record's ID). */
+export const SearchResult = Type.Union([
+  Type.Object({ type: Type.Literal('block'), height: Height, id: Hash }, { additionalProperties: false }),
+  Type.Object(
+    {
+      type: Type.Literal('tx'),
+      txId: Hash,
+      status: Type.Union([Type.Literal('pending'), Type.Literal('committed')]),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('account'), address: Address }, { additionalProperties: false }),
+  Type.Object(
+    {
+      type: Type.Literal('evidence'),
+      algorithm: DigestAlgorithm,
+      digest: Hash,
+      recordId: Hash,
+      /** True when the digest is a leaf of an anchored batch (recordId is the batch's record). */
+      batched: Type.Boolean(),
+    },
+    { additionalProperties: false },
+  ),
+]);
+export type SearchResult = Static<typeof SearchResult>;
+
+/** GET /v1/search: every match, blocks first; empty when nothing matches or the input is not a search term. */
+export const SearchResponse = Type.Object(
+  { query: Type.String(), results: Type.Array(SearchResult) },
+  { additionalProperties: false },
+);
+export type SearchResponse = Static<typeof SearchResponse>;

@@ -4,6 +4,7 @@ import type {
   Genesis,
   Problem,
   Receipt,
+  SearchResponse,
   StatusResponse,
   TxResponse,
   VerificationReport,
@@ -82,6 +83,8 @@ export interface ConsoleApi {
   receipt(algorithm: DigestAlgorithm, digestHex: string): Promise<Receipt>;
   /** POST /v1/evidence/verify: the node runs the SDK's verifyReceipt against its genesis. */
   verifyOnNode(receipt: unknown, digest?: string): Promise<VerificationReport>;
+  /** GET /v1/search: what a height, hash or address names (never 404). */
+  search(q: string): Promise<SearchResponse>;
   /** Prometheus text of /metrics (commit-latency chart). */
   metricsText(): Promise<string>;
   /** URL of the SSE block stream. */
@@ -188,6 +191,9 @@ export class FetchApi implements ConsoleApi {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(digest === undefined ? { receipt } : { receipt, digest }),
     });
+  }
+  search(q: string): Promise<SearchResponse> {
+    return this.#request(`/v1/search?q=${encodeURIComponent(q)}`);
   }
   metricsText(): Promise<string> {
     return this.#request('/metrics', {}, 'text');

@@ -1,7 +1,7 @@
-import fontkit from '@pdf-lib/fontkit';
 import type { Receipt } from '@xinlian/schemas';
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { fontkitForPdfLib } from './fontkit-adapter.js';
 import { CERTIFICATE_LABELS as L } from './labels.js';
 
 /**
@@ -157,7 +157,7 @@ function drawQr(page: PDFPage, text: string, x: number, y: number, size: number)
 /** Renders the certificate of `receipt` as a one-page A4 PDF. */
 export async function certificatePdf(receipt: Receipt, opts: CertificateOptions): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
-  doc.registerFontkit(fontkit);
+  doc.registerFontkit(fontkitForPdfLib);
   const font = await doc.embedFont(opts.font, { subset: true });
   const supported = new Set(font.getCharacterSet());
   const issued = new Date(opts.issuedAt);

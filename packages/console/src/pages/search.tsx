@@ -1,92 +1,93 @@
+import type { SearchResult } from '@xinlian/schemas';
 import { useEffect, useState } from 'react';
-import { useLocation, useSearch } from 'wouter';
-import { type ConsoleApi, type DigestAlgorithm, isNotFound } from '../api/client.js';
+import { Link, useLocation, useSearch } from 'wouter';
 import { useNode } from '../app/node-state.js';
 import { PageTitle } from '../components/common.js';
 import { useI18n } from '../i18n/i18n.js';
+import type { MessageKey } from '../i18n/messages.js';
+import { shortHex } from '../lib/format.js';
 import { classifySearch } from '../lib/search.js';
 
-/** Swallows 404 (not this kind of object); anything else propagates. */
-async function orNull<T>(p: Promise<T>): Promise<T | null> {
-  try {
-    return await p;
-  } catch (e) {
-    if (isNotFound(e)) return null;
-    throw e;
+/** The console page of a search result. */
+export function resultPath(r: SearchResult): string {
+  switch (r.type) {
+    case 'block':
+      return `/blocks/${r.height}`;
+    case 'tx':
+      return `/txs/${r.txId}`;
+    case 'account':
+      return `/accounts/${r.address}`;
+    case 'evidence':
+      return `/records/${r.recordId}`;
   }
 }
 
-/**
- * Where a search input leads: a block, a transaction, an account, an evidence record (by record
- * ID or digest, in the chain's algorithm first), or nowhere (null).
- */
-export async function resolveSearch(
-  api: ConsoleApi,
-  input: string,
-  suite: 'gm' | 'intl' | undefined,
-): Promise<string | null | 'invalid'> {
-  const target = classifySearch(input);
-  switch (target.kind) {
-    case 'invalid':
-      return 'invalid';
-    case 'height':
-      return (await orNull(api.block(target.height))) === null ? null : `/blocks/${target.height}`;
-    case 'address':
-      return `/accounts/${target.hex}`;
-    case 'hash': {
-      const first: DigestAlgorithm = target.algorithm ?? (suite === 'intl' ? 'sha256' : 'sm3');
-      const algorithms: DigestAlgorithm[] =
-        target.algorithm !== undefined ? [first] : [first, first === 'sm3' ? 'sha256' : 'sm3'];
-      for (const alg of algorithms) {
-        const hit = await api.evidenceByDigest(alg, target.hex);
-        if (hit.record !== null) return `/records/${hit.record.id}?digest=${alg}:${target.hex}`;
-        if (hit.batch !== null) return `/records/${hit.batch.recordId}?digest=${alg}:${target.hex}`;
-      }
-      if (target.algorithm !== undefined) return null;
-      if ((await orNull(api.block(target.hex))) !== null) return `/blocks/${target.hex}`;
-      if ((await orNull(api.tx(target.hex))) !== null) return `/txs/${target.hex}`;
-      return null;
-    }
-  }
-}
+const TYPE_LABEL: Record<SearchResult['type'], MessageKey> = {
+  block: 'tx.block',
+  tx: 'tx.title',
+  account: 'account.title',
+  evidence: 'record.title',
+};
 
+type State =
+  | { readonly s: 'searching' }
+  | { readonly s: 'invalid' }
+  | { readonly s: 'done'; readonly results: readonly SearchResult[] }
+  | { readonly s: 'error'; readonly message: string };
+
+/** Runs a search on the node: one match opens it, several are listed, none says so. */
 export function Search() {
   const { t } = useI18n();
   const q = new URLSearchParams(useSearch()).get('q') ?? '';
-  const { api, status, report } = useNode();
+  const { api, report } = useNode();
   const [, navigate] = useLocation();
-  const [state, setState] = useState<'searching' | 'none' | 'invalid' | { error: string }>('searching');
-  const suite = status?.suite;
+  const [state, setState] = useState<State>({ s: 'searching' });
   useEffect(() => {
+    if (classifySearch(q).kind === 'invalid') {
+      setState({ s: 'invalid' });
+      return;
+    }
     let live = true;
-    setState('searching');
-    resolveSearch(api, q, suite).then(
-      (to) => {
+    setState({ s: 'searching' });
+    api.search(q).then(
+      (res) => {
         if (!live) return;
-        if (to === null || to === 'invalid') setState(to === null ? 'none' : 'invalid');
-        else navigate(to, { replace: true });
+        if (res.results.length === 1) navigate(resultPath(res.results[0]!), { replace: true });
+        else setState({ s: 'done', results: res.results });
       },
       (e: unknown) => {
         report(e);
-        if (live) setState({ error: e instanceof Error ? e.message : String(e) });
+        if (live) setState({ s: 'error', message: e instanceof Error ? e.message : String(e) });
       },
     );
     return () => {
       live = false;
     };
-  }, [api, q, suite, navigate, report]);
+  }, [api, q, navigate, report]);
   return (
     <>
       <PageTitle>{t('search.title')}</PageTitle>
       <p role="status" data-testid="search-result">
-        {state === 'searching'
+        {state.s === 'searching'
           ? t('search.searching')
-          : state === 'none'
-            ? t('search.none', { q })
-            : state === 'invalid'
-              ? t('search.invalid')
-              : t('common.error', { detail: state.error })}
+          : state.s === 'invalid'
+            ? t('search.invalid')
+            : state.s === 'error'
+              ? t('common.error', { detail: state.message })
+              : state.results.length === 0
+                ? t('search.none', { q })
+                : q}
       </p>
+      {state.s === 'done' && state.results.length > 1 ? (
+        <ul className="list">
+          {state.results.map((r) => (
+            <li key={resultPath(r)}>
+              <span className="muted">{t(TYPE_LABEL[r.type])}</span>
+              <Link href={resultPath(r)}>{shortHex(resultPath(r).split('/').pop() ?? '')}</Link>
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </>
   );
 }

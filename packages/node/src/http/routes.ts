@@ -15,6 +15,8 @@ import {
   Problem,
   QueryParams,
   Receipt,
+  SearchQuery,
+  SearchResponse,
   StateHistoryResponse,
   StateParams,
   StateQuery,
@@ -35,6 +37,7 @@ import {
 import { fromBase64, fromHex, XinlianError } from '@xinlian/utils';
 import { problemOf } from './errors.js';
 import { type ResponseSpec, type RouteSpec, route } from './route.js';
+import { searchChain } from './search.js';
 import type { EventStream } from './sse.js';
 
 /** What a submit endpoint asks of the node. */
@@ -220,6 +223,15 @@ export function apiRoutes(api: NodeApi): RouteSpec[] {
       query: BlocksQuery,
       responses: { 200: json('blocks', BlocksResponse) },
       handle: ({ query }) => ({ blocks: api.blocks(query.before, query.limit ?? 20) }),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/search',
+      tag: 'node',
+      summary: 'Explorer search: the blocks, txs, accounts and evidence a height, hash or address names',
+      query: SearchQuery,
+      responses: { 200: json('every match (empty: none)', SearchResponse), 400: problem('API_BAD_REQUEST') },
+      handle: ({ query }) => searchChain(api, api.status().suite, query.q),
     }),
     route({
       method: 'GET',
