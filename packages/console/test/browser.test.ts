@@ -1,0 +1,380 @@
+/**
+ * Browser tests of the web console: Debian's Chromium driven by playwright-core against a real
+ * node process (`xinlian dev`, intl suite so the temporary WebCrypto SHA-256 hasher applies).
+ * Skipped when Chromium is missing, except in CI (CI=true), where that is a failure.
+ * With XINLIAN_SCREENSHOTS=DIR the main pages are saved there (desktop and phone widths).
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { PDFDocument } from 'pdf-lib';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CLI = fileURLToPath(new URL('../../../cli/dist/src/bin.js', import.meta.url));
+const SHOTS =
+  process.env.XINLIAN_SCREENSHOTS === undefined ? undefined : resolve(process.env.XINLIAN_SCREENSHOTS);
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI === 'true') {
+  throw new Error(`CI=true but Chromium is missing at ${CHROMIUM} (apt-get install -y chromium)`);
+}
+
+const run = promisify(execFile);
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a !== null ? a.port : 0;
+      s.close(() => res(port));
+    });
+  });
+}
+
+interface DevNode {
+  readonly url: string;
+  readonly proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `xinlian dev` (intl suite) on `port` and resolves once it reports ready. */
+function startDev(home: string, port: number): Promise<DevNode> {
+  const proc = spawn(
+    process.execPath,
+    [CLI, 'dev', '--home', home, '--suite', 'intl', '--port', String(port), '--log-level', 'warn', '--json'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  return new Promise((res, rej) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      rej(new Error(`xinlian dev did not start: ${stderr}`));
+    }, 30_000);
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      const ev = JSON.parse(line) as { event?: string; apiUrl?: string };
+      if (ev.event === 'ready') {
+        clearTimeout(timer);
+        res({
+          url: ev.apiUrl!,
+          proc,
+          stop: async () => {
+            if (proc.exitCode === null && proc.signalCode === null) {
+              proc.kill('SIGTERM');
+              await exited;
+            }
+          },
+        });
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`xinlian dev exited with ${code}: ${stderr}`));
+    });
+  });
+}
+
+interface Submitted {
+  readonly digest: { algorithm: string; value: string };
+  readonly recordId: string;
+  readonly txId: string;
+  readonly height: number;
+  readonly receipt: string;
+}
+
+/** Notarizes a file with the CLI (the console cannot sign yet) and returns what it reports. */
+async function submit(nodeUrl: string, home: string, file: string): Promise<Submitted> {
+  const { stdout } = await run(process.execPath, [
+    CLI,
+    'evidence',
+    'submit',
+    file,
+    '--node',
+    nodeUrl,
+    '--home',
+    home,
+    '--json',
+  ]);
+  return (JSON.parse(stdout) as { files: Submitted[] }).files[0]!;
+}
+
+describe('web console in Chromium', {
+  skip: haveChromium ? false : `no Chromium at ${CHROMIUM}`,
+  timeout: 180_000,
+}, () => {
+  let dir: string;
+  let home: string;
+  let port: number;
+  let node: DevNode | undefined;
+  let ctx: BrowserContext;
+  let page: Page;
+  let first: Submitted;
+  let evidenceFile: string;
+  /** Console errors of the page; `allowNetworkErrors` while the node is deliberately down. */
+  const errors: string[] = [];
+  let allowNetworkErrors = false;
+
+  const base = () => `http://127.0.0.1:${port}`;
+  const shot = async (name: string) => {
+    if (SHOTS !== undefined) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  };
+  const heading = () => page.locator('main h1').first();
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'xinlian-console-'));
+    home = join(dir, 'home');
+    port = await freePort();
+    node = await startDev(home, port);
+    evidenceFile = join(dir, '采购合同.txt');
+    await writeFile(evidenceFile, 'Xinlian console browser test 信链\n');
+    first = await submit(node.url, home, evidenceFile);
+    if (SHOTS !== undefined) await mkdir(SHOTS, { recursive: true });
+    ctx = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1280, height: 860 },
+      acceptDownloads: true,
+    });
+    page = ctx.pages()[0] ?? (await ctx.newPage());
+    page.setDefaultTimeout(15_000);
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      if (
+        allowNetworkErrors &&
+        /Failed to load resource: net::ERR_|net::ERR_CONNECTION_REFUSED/.test(m.text())
+      )
+        return;
+      errors.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  });
+
+  after(async () => {
+    await ctx?.close();
+    await node?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loads the overview in Chinese by default, with the validator and height', async () => {
+    await page.goto(`${base()}/`);
+    assert.equal(await heading().textContent(), '网络概览');
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+    await page.getByRole('cell', { name: /validator-0/ }).waitFor();
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=height]')?.textContent) >= 1,
+    );
+    await page.locator('[data-testid=stream-state]', { hasText: '实时' }).waitFor();
+    await shot('overview-desktop');
+    assert.deepEqual(errors, []);
+  });
+
+  it('switches to English and back; the choice persists across reloads', async () => {
+    await page.getByTestId('lang-switch').click();
+    assert.equal(await heading().textContent(), 'Network overview');
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await page.reload();
+    assert.equal(await heading().textContent(), 'Network overview');
+    await shot('overview-desktop-en');
+    await page.getByTestId('lang-switch').click();
+    assert.equal(await heading().textContent(), '网络概览');
+    await page.reload();
+    assert.equal(await heading().textContent(), '网络概览');
+    assert.deepEqual(errors, []);
+  });
+
+  it('browses blocks, a block and its transaction', async () => {
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '区块' }).click();
+    assert.equal(await heading().textContent(), '区块');
+    await page.getByTestId('blocks-table').locator('tbody tr').first().waitFor();
+    await shot('blocks-desktop');
+    await page
+      .getByRole('link', { name: `#${first.height}`, exact: true })
+      .first()
+      .click();
+    assert.equal(await heading().textContent(), `区块 #${first.height}`);
+    const txLink = page.getByTestId('block-txs').locator(`a[title="${first.txId}"]`);
+    await txLink.click();
+    assert.equal(await heading().textContent(), '交易');
+    await page.getByText('evidence.submit').waitFor();
+    await page.getByText(first.txId).first().waitFor();
+    await shot('tx-desktop');
+    assert.equal(new URL(page.url()).pathname, `/txs/${first.txId}`);
+    assert.deepEqual(errors, []);
+  });
+
+  it('searches by height, tx hash, evidence digest and account; says when nothing matches', async () => {
+    const search = async (q: string) => {
+      await page.getByTestId('search-input').fill(q);
+      await page.getByTestId('search-input').press('Enter');
+    };
+    await search(String(first.height));
+    await page.waitForURL(`**/blocks/${first.height}`);
+    await search(first.txId);
+    await page.waitForURL(`**/txs/${first.txId}`);
+    await search(first.digest.value.toUpperCase());
+    await page.waitForURL(`**/records/${first.recordId}`);
+    assert.equal(await heading().textContent(), '存证记录');
+    await page.getByText('采购合同.txt').waitFor();
+    await shot('record-desktop');
+    await search('00'.repeat(32));
+    await page.getByTestId('search-result').filter({ hasText: '未找到' }).waitFor();
+    await search('not a hash');
+    await page.getByTestId('search-result').filter({ hasText: '请输入' }).waitFor();
+    const address = (await page.evaluate(
+      async () => (await (await fetch('/v1/status')).json()).validators[0].address,
+    )) as string;
+    await search(address);
+    await page.waitForURL(`**/accounts/${address}`);
+    assert.deepEqual(errors, []);
+  });
+
+  it('updates the height live from the block stream (no reload)', async () => {
+    await page.getByRole('link', { name: '概览' }).click();
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=height]')?.textContent) >= 1,
+    );
+    const before = Number(await page.getByTestId('height').textContent());
+    const secondFile = join(dir, 'second.txt');
+    await writeFile(secondFile, `second ${Date.now()}\n`);
+    const second = await submit(node!.url, home, secondFile);
+    assert.ok(second.height > before);
+    await page.waitForFunction(
+      (h) => Number(document.querySelector('[data-testid=height]')?.textContent?.replace(/,/g, '')) >= h,
+      second.height,
+    );
+    await page
+      .getByTestId('recent-blocks')
+      .getByRole('link', { name: `#${second.height}` })
+      .waitFor();
+    assert.deepEqual(errors, []);
+  });
+
+  it('hashes a file in the browser, finds its record and downloads the certificate PDF', async () => {
+    await page.getByRole('link', { name: '存证', exact: true }).click();
+    assert.equal(await heading().textContent(), '数据存证');
+    await page.getByTestId('evidence-file').setInputFiles(evidenceFile);
+    await page.getByTestId('file-digest').filter({ hasText: first.digest.value }).waitFor();
+    await page.getByText('该摘要已存证').waitFor();
+    await shot('evidence-desktop');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载存证证书（PDF）' }).click(),
+    ]);
+    const pdf = await readFile((await download.path())!);
+    assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+    assert.ok(pdf.length > 5_000 && pdf.length < 200_000, `certificate is ${pdf.length} bytes`);
+    const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+    assert.equal(doc.getTitle(), `存证证书 Certificate of Notarization ${first.recordId}`);
+    assert.equal(doc.getSubject(), `sha256:${first.digest.value}`);
+    assert.deepEqual(errors, []);
+  });
+
+  it('verifies a file and its receipt step by step, and names the failing step for another file', async () => {
+    await page.getByRole('link', { name: '核验', exact: true }).click();
+    await page.getByTestId('verify-file').setInputFiles(evidenceFile);
+    await page.getByTestId('verify-receipt').setInputFiles(first.receipt);
+    await page.getByRole('button', { name: '开始核验' }).click();
+    await page.getByTestId('verify-verdict').filter({ hasText: '核验通过' }).waitFor();
+    const steps = page.getByTestId('verify-steps').locator('li');
+    assert.ok((await steps.count()) >= 10);
+    assert.equal(await page.getByTestId('verify-steps').locator('li.fail').count(), 0);
+    await shot('verify-desktop');
+    const other = join(dir, 'tampered.txt');
+    await writeFile(other, 'Xinlian console browser test 信链!\n');
+    await page.getByTestId('verify-file').setInputFiles(other);
+    await page.getByRole('button', { name: '开始核验' }).click();
+    await page.getByTestId('verify-verdict').filter({ hasText: '文件摘要' }).waitFor();
+    assert.equal(await page.getByTestId('verify-steps').locator('li.fail').count(), 1);
+    // Opened from a certificate's QR code: the digest alone.
+    await page.goto(`${base()}/verify?alg=sha256&digest=${first.digest.value}`);
+    await page.getByTestId('verify-verdict').filter({ hasText: '核验通过' }).waitFor();
+    assert.deepEqual(errors, []);
+  });
+
+  it('fits a phone screen without horizontal scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [path, name] of [
+      ['/', 'overview-phone'],
+      ['/blocks', 'blocks-phone'],
+      [`/records/${first.recordId}`, 'record-phone'],
+      ['/evidence', 'evidence-phone'],
+    ] as const) {
+      await page.goto(`${base()}${path}`);
+      await heading().waitFor();
+      await page.waitForLoadState('networkidle').catch(() => undefined);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `${path} overflows by ${overflow}px at 390px`);
+      await shot(name);
+    }
+    await page.setViewportSize({ width: 1280, height: 860 });
+    assert.deepEqual(errors, []);
+  });
+
+  it('is usable from the keyboard: skip link, focus order, visible focus', async () => {
+    await page.goto(`${base()}/`);
+    await heading().waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), '跳到主要内容');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    assert.equal(outline, 'solid');
+    // Tab reaches the brand, the language switch, the navigation and the search box, in that order.
+    const order: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      await page.keyboard.press('Tab');
+      order.push(
+        await page.evaluate(
+          () =>
+            document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.textContent ?? '',
+        ),
+      );
+    }
+    const iLang = order.indexOf('lang-switch');
+    const iBlocks = order.indexOf('区块');
+    const iSearch = order.indexOf('search-input');
+    assert.ok(iLang >= 0 && iBlocks > iLang && iSearch > iBlocks, order.join(' | '));
+    await page.keyboard.press('Enter');
+    assert.deepEqual(errors, []);
+  });
+
+  it('says clearly when the node is unreachable, and recovers on retry', async () => {
+    await page.goto(`${base()}/`);
+    await heading().waitFor();
+    allowNetworkErrors = true;
+    await node!.stop();
+    await page.getByTestId('unreachable').waitFor({ timeout: 20_000 });
+    assert.match(String(await page.getByTestId('unreachable').textContent()), /无法连接到节点/);
+    await page.locator('[data-testid=stream-state]', { hasText: '离线' }).waitFor();
+    await shot('unreachable-desktop');
+    await page.getByRole('button', { name: '重试' }).click();
+    await page.getByRole('button', { name: '重试' }).waitFor();
+    assert.equal(await page.getByTestId('unreachable').count(), 1);
+    node = await startDev(home, port);
+    await page.getByRole('button', { name: '重试' }).click();
+    await page.getByTestId('unreachable').waitFor({ state: 'detached', timeout: 20_000 });
+    allowNetworkErrors = false;
+    await page.locator('[data-testid=stream-state]', { hasText: '实时' }).waitFor({ timeout: 20_000 });
+    assert.deepEqual(errors, []);
+  });
+});
