@@ -10,6 +10,8 @@ export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn'
 /** What a started node reports to the command that started it. */
 export interface ReadyInfo {
   readonly apiUrl: string;
+  /** The web console served by the node (null when the console was not built). */
+  readonly consoleUrl: string | null;
   readonly home: string;
   readonly chainId: string;
   readonly suite: string;
@@ -70,6 +72,7 @@ export async function runNode(
     const status = await new XinlianClient({ url: node.apiUrl }).status();
     const info: ReadyInfo = {
       apiUrl: node.apiUrl,
+      consoleUrl: node.consoleUrl ?? null,
       home: opts.home,
       chainId: status.chainId,
       suite: status.suite,

@@ -69,6 +69,8 @@ export function registerDev(program: Command, ctx: CommandContext): void {
         out.line('');
         out.line('  Xinlian 信链 development chain is running');
         out.line('');
+        if (info.consoleUrl !== null)
+          out.line(`  Console       ${info.consoleUrl}   (explorer, evidence, verification)`);
         out.line(`  API URL       ${info.apiUrl}`);
         out.line(`  chain ID      ${info.chainId}`);
         out.line(`  suite         ${info.suite} (hash ${info.suite === 'gm' ? 'SM3' : 'SHA-256'})`);

@@ -50,6 +50,7 @@ export function registerStart(program: Command, ctx: CommandContext): void {
           out.line(
             `Xinlian node running — chain ${info.chainId} (suite ${info.suite}), height ${info.height}`,
           );
+          if (info.consoleUrl !== null) out.line(`console  ${info.consoleUrl}`);
           out.line(`API      ${info.apiUrl}`);
           out.line(`genesis  ${info.genesisHash}`);
           out.line(`home     ${info.home}`);

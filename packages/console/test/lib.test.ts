@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { BlockView } from '@xinlian/schemas';
+import fc from 'fast-check';
+import { mergeBlocks, RECENT_BLOCKS } from '../src/app/node-state.js';
+import { format } from '../src/i18n/i18n.js';
+import { en, zh } from '../src/i18n/messages.js';
+import { formatBytes, shortHex } from '../src/lib/format.js';
+import { histogramTotals, intervalMean, throughputSeries } from '../src/lib/metrics.js';
+import { classifySearch } from '../src/lib/search.js';
+
+describe('console i18n', () => {
+  it('has the same keys and placeholders in Chinese and English, none empty', () => {
+    assert.deepEqual(Object.keys(en).sort(), Object.keys(zh).sort());
+    const vars = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const k of Object.keys(zh) as (keyof typeof zh)[]) {
+      assert.ok(zh[k].length > 0 && en[k].length > 0, k);
+      assert.deepEqual(vars(en[k]), vars(zh[k]), k);
+    }
+  });
+
+  it('fills placeholders and leaves unknown ones', () => {
+    assert.equal(format('区块 #{height}', { height: 7 }), '区块 #7');
+    assert.equal(format('{a} {b}', { a: 1 }), '1 {b}');
+  });
+});
+
+describe('console search input', () => {
+  it('classifies heights, hashes (with algorithm prefixes), addresses and the rest', () => {
+    assert.deepEqual(classifySearch(' 42 '), { kind: 'height', height: 42 });
+    assert.deepEqual(classifySearch(`0x${'AB'.repeat(32)}`), { kind: 'hash', hex: 'ab'.repeat(32) });
+    assert.deepEqual(classifySearch(`sm3:${'0'.repeat(64)}`), {
+      kind: 'hash',
+      hex: '0'.repeat(64),
+      algorithm: 'sm3',
+    });
+    assert.deepEqual(classifySearch(`SHA-256: ${'1'.repeat(64)}`), {
+      kind: 'hash',
+      hex: '1'.repeat(64),
+      algorithm: 'sha256',
+    });
+    assert.deepEqual(classifySearch('cd'.repeat(20)), { kind: 'address', hex: 'cd'.repeat(20) });
+    for (const q of ['', 'abc', '1'.repeat(17), 'g'.repeat(64), `sm3:${'cd'.repeat(20)}`, 'sm3:12']) {
+      assert.deepEqual(classifySearch(q), { kind: 'invalid' }, q);
+    }
+  });
+
+  it('never throws and classifies every 64-hex string as a hash (property)', () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        classifySearch(s);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (b) => {
+        const hex = Buffer.from(b).toString('hex');
+        assert.equal(classifySearch(hex).kind, 'hash');
+      }),
+    );
+  });
+});
+
+describe('console live charts', () => {
+  const METRICS = [
+    '# HELP xinlian_commit_latency_seconds Time from mempool admission to durable commit',
+    '# TYPE xinlian_commit_latency_seconds histogram',
+    'xinlian_commit_latency_seconds_bucket{le="0.01"} 3',
+    'xinlian_commit_latency_seconds_sum 1.5',
+    'xinlian_commit_latency_seconds_count 10',
+    'xinlian_block_execution_seconds_sum 9',
+  ].join('\n');
+
+  it('reads a histogram from Prometheus text and averages the observations between two readings', () => {
+    const a = histogramTotals(METRICS, 'xinlian_commit_latency_seconds');
+    assert.deepEqual(a, { sum: 1.5, count: 10 });
+    assert.equal(histogramTotals(METRICS, 'xinlian_nothing_seconds'), undefined);
+    assert.equal(intervalMean(a!, { sum: 2.5, count: 14 }), 0.25);
+    assert.equal(intervalMean(a!, a!), undefined);
+  });
+
+  it('computes throughput per block from block times and tx counts', () => {
+    assert.deepEqual(
+      throughputSeries([
+        { time: 1000, txCount: 0 },
+        { time: 1200, txCount: 50 },
+        { time: 1200, txCount: 9 },
+        { time: 2200, txCount: 10 },
+      ]),
+      [
+        { t: 1200, v: 250 },
+        { t: 2200, v: 10 },
+      ],
+    );
+    assert.deepEqual(throughputSeries([]), []);
+  });
+
+  it('keeps the recent blocks newest first, without duplicates, bounded', () => {
+    const b = (height: number) => ({ height, id: String(height) }) as unknown as BlockView;
+    const list = mergeBlocks([b(3), b(2)], [b(5), b(3), b(4)]);
+    assert.deepEqual(
+      list.map((x) => x.height),
+      [5, 4, 3, 2],
+    );
+    const many = mergeBlocks(
+      [],
+      Array.from({ length: 100 }, (_, i) => b(i + 1)),
+    );
+    assert.equal(many.length, RECENT_BLOCKS);
+    assert.equal(many[0]!.height, 100);
+  });
+});
+
+describe('console formatting', () => {
+  it('shortens long hex and formats sizes', () => {
+    assert.equal(shortHex('ab'.repeat(32)), 'ababababab…ababab');
+    assert.equal(shortHex('abcd'), 'abcd');
+    assert.equal(formatBytes(13), '13 B');
+    assert.equal(formatBytes(2048), '2.0 KiB');
+    assert.equal(formatBytes(5 * 1024 * 1024), '5.0 MiB');
+  });
+});
