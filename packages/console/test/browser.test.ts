@@ -129,7 +129,13 @@ describe('web console in Chromium', {
 
   const base = () => `http://127.0.0.1:${port}`;
   const shot = async (name: string) => {
-    if (SHOTS !== undefined) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    if (SHOTS === undefined) return;
+    // The UI's fallback CJK web font (machines without Chinese fonts) loads on first use.
+    await page.evaluate(async () => {
+      await document.fonts.load('16px "Xinlian CJK"', '信链');
+      await document.fonts.ready;
+    });
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   };
   const heading = () => page.locator('main h1').first();
 
@@ -268,6 +274,7 @@ describe('web console in Chromium', {
       .getByTestId('recent-blocks')
       .getByRole('link', { name: `#${second.height}` })
       .waitFor();
+    await shot('overview-live-desktop');
     assert.deepEqual(errors, []);
   });
 
@@ -283,6 +290,7 @@ describe('web console in Chromium', {
       page.getByRole('button', { name: '下载存证证书（PDF）' }).click(),
     ]);
     const pdf = await readFile((await download.path())!);
+    if (SHOTS !== undefined) await writeFile(join(SHOTS, 'certificate.pdf'), pdf);
     assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
     assert.ok(pdf.length > 5_000 && pdf.length < 200_000, `certificate is ${pdf.length} bytes`);
     const doc = await PDFDocument.load(pdf, { updateMetadata: false });

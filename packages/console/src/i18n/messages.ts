@@ -158,9 +158,6 @@ export const zh = {
   'verify.badReceipt': '回执不是有效的 JSON 文件。',
   'verify.byNode':
     '当前核验由节点执行（与 xinlian evidence verify 相同的步骤）；浏览器内离线核验将随浏览器版 SDK 提供。',
-  'verify.fileStep': '文件摘要',
-  'verify.fileMatches': '文件摘要与回执一致',
-  'verify.fileDiffers': '文件摘要与回执不一致',
   'verify.fileNotChecked': '浏览器暂不能计算 {alg}，未核对文件',
   'notFound.title': '页面不存在',
   'notFound.home': '返回概览',
@@ -331,9 +328,6 @@ export const en: Messages = {
   'verify.badReceipt': 'The receipt is not a valid JSON file.',
   'verify.byNode':
     'The steps are run by the node for now (the same as xinlian evidence verify); offline verification in the browser comes with the browser SDK.',
-  'verify.fileStep': 'File digest',
-  'verify.fileMatches': 'the file hashes to the receipt digest',
-  'verify.fileDiffers': 'the file does not hash to the receipt digest',
   'verify.fileNotChecked': 'the browser cannot compute {alg} yet; file not checked',
   'notFound.title': 'Page not found',
   'notFound.home': 'Back to the overview',

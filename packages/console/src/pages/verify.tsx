@@ -10,24 +10,44 @@ import { DropZone } from './evidence.js';
 
 interface Outcome {
   readonly report: VerificationReport;
-  /** The local file step (the file never leaves the browser). */
-  readonly fileStep: VerificationStep | undefined;
   readonly receipt: Receipt | undefined;
 }
+
+/** Names of the verification steps (docs/receipts.md; the SDK's RECEIPT_STEPS). */
+const STEP_NAMES: Readonly<Record<string, { zh: string; en: string }>> = {
+  schema: { zh: '回执格式', en: 'Receipt format' },
+  genesis: { zh: '创世文件', en: 'Genesis' },
+  validatorSet: { zh: '验证者集合', en: 'Validator set' },
+  header: { zh: '区块头', en: 'Block header' },
+  validatorSetHash: { zh: '验证者集合哈希', en: 'Validator set hash' },
+  certificate: { zh: '提交证书签名', en: 'Commit certificate' },
+  txInclusion: { zh: '交易包含证明', en: 'Tx inclusion' },
+  txId: { zh: '交易哈希', en: 'Tx ID' },
+  txSignature: { zh: '交易签名', en: 'Tx signature' },
+  result: { zh: '执行结果', en: 'Execution result' },
+  txArgs: { zh: '交易参数', en: 'Tx arguments' },
+  record: { zh: '存证记录', en: 'Record' },
+  anchor: { zh: '批量锚定', en: 'Batch anchor' },
+  fileDigest: { zh: '文件摘要', en: 'File digest' },
+};
 
 /**
  * The public verification page (the certificate's QR code opens it with ?alg=&digest=): a file and
  * a receipt, or a digest whose receipt the node provides; every verification step pass/fail.
  */
 export function Verify() {
-  const { t } = useI18n();
-  const { api, report } = useNode();
+  const { t, lang } = useI18n();
+  const { api, report, status } = useNode();
   const { hasher, verifier } = useEvidence();
   const params = new URLSearchParams(useSearch());
   const [file, setFile] = useState<File | undefined>(undefined);
   const [receiptFile, setReceiptFile] = useState<File | undefined>(undefined);
   const [digest, setDigest] = useState(params.get('digest') ?? '');
-  const [alg, setAlg] = useState<DigestAlgorithm>(params.get('alg') === 'sha256' ? 'sha256' : 'sm3');
+  const [alg, setAlg] = useState<DigestAlgorithm>(
+    params.get('alg') === 'sha256' || (params.get('alg') === null && status?.suite === 'intl')
+      ? 'sha256'
+      : 'sm3',
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
   const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
@@ -61,29 +81,29 @@ export function Verify() {
     }
     setBusy(true);
     try {
-      const result = await verifier.verify(receipt);
       const r = receipt as Partial<Receipt>;
       const subject = r.subject?.digest;
+      // The file is hashed here (it never leaves the browser); the verifier's fileDigest step
+      // then compares that digest with the receipt's.
       let fileStep: VerificationStep | undefined;
+      let fileDigest: string | undefined;
       if (file !== undefined && subject !== undefined) {
-        if (hasher.supports(subject.algorithm)) {
-          const got = await hasher.hash(file, subject.algorithm);
+        if (hasher.supports(subject.algorithm)) fileDigest = await hasher.hash(file, subject.algorithm);
+        else {
           fileStep = {
-            name: t('verify.fileStep'),
-            ok: got === subject.value,
-            detail: `${t(got === subject.value ? 'verify.fileMatches' : 'verify.fileDiffers')} (${subject.algorithm} ${got})`,
-          };
-        } else {
-          fileStep = {
-            name: t('verify.fileStep'),
+            name: 'fileDigest',
             ok: false,
             detail: t('verify.fileNotChecked', { alg: subject.algorithm.toUpperCase() }),
           };
         }
       }
+      const result = await verifier.verify(receipt, fileDigest === undefined ? {} : { digest: fileDigest });
+      const steps =
+        fileStep === undefined
+          ? result.steps
+          : result.steps.map((s) => (s.name === 'fileDigest' ? fileStep : s));
       setOutcome({
-        report: result,
-        fileStep,
+        report: { ok: result.ok && fileStep === undefined, steps },
         receipt: r.format === 'xinlian-receipt/1' ? (r as Receipt) : undefined,
       });
     } catch (e) {
@@ -100,12 +120,10 @@ export function Verify() {
     if (params.get('digest') !== null) void run();
   }, []);
 
-  const steps =
-    outcome === undefined
-      ? []
-      : [...outcome.report.steps, ...(outcome.fileStep === undefined ? [] : [outcome.fileStep])];
+  const steps = outcome?.report.steps ?? [];
   const firstFail = steps.find((s) => !s.ok);
-  const allOk = outcome?.report.ok === true && (outcome.fileStep?.ok ?? true);
+  const allOk = outcome?.report.ok === true;
+  const stepName = (name: string) => STEP_NAMES[name]?.[lang] ?? name;
   return (
     <>
       <PageTitle>{t('verify.title')}</PageTitle>
@@ -165,7 +183,7 @@ export function Verify() {
           <p className={allOk ? 'ok-text' : 'error'} role="status" data-testid="verify-verdict">
             {allOk
               ? t('verify.ok', { height: outcome.receipt?.block.height ?? '?' })
-              : t('verify.bad', { step: firstFail?.name ?? '?' })}
+              : t('verify.bad', { step: firstFail === undefined ? '?' : stepName(firstFail.name) })}
           </p>
           <ol className="steps" data-testid="verify-steps">
             {steps.map((s) => (
@@ -173,7 +191,7 @@ export function Verify() {
                 <span className="mark" aria-hidden="true">
                   {s.ok ? '✓' : '✗'}
                 </span>
-                <strong>{s.name}</strong>{' '}
+                <strong>{stepName(s.name)}</strong> <code className="muted small">{s.name}</code>{' '}
                 <span className="sr-only">{s.ok ? t('verify.pass') : t('verify.fail')}</span>
                 <span className="muted"> — {s.detail}</span>
               </li>
