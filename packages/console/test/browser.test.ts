@@ -29,6 +29,16 @@ if (!haveChromium && process.env.CI === 'true') {
 
 const run = promisify(execFile);
 
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
@@ -47,11 +57,11 @@ interface DevNode {
   stop(): Promise<void>;
 }
 
-/** Starts `xinlian dev` (intl suite) on `port` and resolves once it reports ready. */
-function startDev(home: string, port: number): Promise<DevNode> {
+/** Starts `xinlian dev` on `port` and resolves once it reports ready. */
+function startDev(home: string, port: number, suite: 'gm' | 'intl' = 'intl'): Promise<DevNode> {
   const proc = spawn(
     process.execPath,
-    [CLI, 'dev', '--home', home, '--suite', 'intl', '--port', String(port), '--log-level', 'warn', '--json'],
+    [CLI, 'dev', '--home', home, '--suite', suite, '--port', String(port), '--log-level', 'warn', '--json'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -151,15 +161,7 @@ describe('web console in Chromium', {
     ctx = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 860 },
       acceptDownloads: true,
     });
@@ -383,6 +385,63 @@ describe('web console in Chromium', {
     await page.getByTestId('unreachable').waitFor({ state: 'detached', timeout: 20_000 });
     allowNetworkErrors = false;
     await page.locator('[data-testid=stream-state]', { hasText: '实时' }).waitFor({ timeout: 20_000 });
+    assert.deepEqual(errors, []);
+  });
+});
+
+describe('web console on a gm (SM3) chain, before the browser SDK', {
+  skip: haveChromium ? false : `no Chromium at ${CHROMIUM}`,
+  timeout: 120_000,
+}, () => {
+  let dir: string;
+  let home: string;
+  let node: DevNode | undefined;
+  let ctx: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'xinlian-console-gm-'));
+    home = join(dir, 'home');
+    node = await startDev(home, await freePort(), 'gm');
+    ctx = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 860 },
+    });
+    page = ctx.pages()[0] ?? (await ctx.newPage());
+    page.setDefaultTimeout(15_000);
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  });
+
+  after(async () => {
+    await ctx?.close();
+    await node?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('says SM3 hashing needs the browser SDK, verifies the receipt and marks the file as not checked', async () => {
+    const file = join(dir, 'gm.txt');
+    await writeFile(file, 'SM3 chain\n');
+    const done = await submit(node!.url, home, file);
+    assert.equal(done.digest.algorithm, 'sm3');
+    await page.goto(`${node!.url}/evidence`);
+    await page.locator('.notice', { hasText: 'SM3' }).waitFor();
+    assert.equal(await page.getByTestId('evidence-file').count(), 0);
+    await page.goto(`${node!.url}/verify`);
+    await page.getByTestId('verify-file').setInputFiles(file);
+    await page.getByTestId('verify-receipt').setInputFiles(done.receipt);
+    await page.getByRole('button', { name: '开始核验' }).click();
+    await page.getByTestId('verify-verdict').filter({ hasText: '回执核验通过' }).waitFor();
+    assert.equal(await page.getByTestId('verify-steps').locator('li.fail').count(), 0);
+    assert.equal(await page.getByTestId('verify-steps').locator('li.skip').count(), 1);
+    // The certificate's QR code opens the page with the digest: verified from the node's receipt.
+    await page.goto(`${node!.url}/verify?alg=sm3&digest=${done.digest.value}`);
+    await page.getByTestId('verify-verdict').filter({ hasText: '核验通过' }).waitFor();
     assert.deepEqual(errors, []);
   });
 });

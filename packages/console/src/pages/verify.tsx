@@ -11,6 +11,8 @@ import { DropZone } from './evidence.js';
 interface Outcome {
   readonly report: VerificationReport;
   readonly receipt: Receipt | undefined;
+  /** A file was given but this browser cannot hash it in the receipt's algorithm (not a failure). */
+  readonly fileSkipped: boolean;
 }
 
 /** Names of the verification steps (docs/receipts.md; the SDK's RECEIPT_STEPS). */
@@ -103,8 +105,9 @@ export function Verify() {
           ? result.steps
           : result.steps.map((s) => (s.name === 'fileDigest' ? fileStep : s));
       setOutcome({
-        report: { ok: result.ok && fileStep === undefined, steps },
+        report: { ok: result.ok, steps },
         receipt: r.format === 'xinlian-receipt/1' ? (r as Receipt) : undefined,
+        fileSkipped: fileStep !== undefined,
       });
     } catch (e) {
       report(e);
@@ -121,7 +124,8 @@ export function Verify() {
   }, []);
 
   const steps = outcome?.report.steps ?? [];
-  const firstFail = steps.find((s) => !s.ok);
+  const skipped = (s: VerificationStep) => outcome?.fileSkipped === true && s.name === 'fileDigest';
+  const firstFail = steps.find((s) => !s.ok && !skipped(s));
   const allOk = outcome?.report.ok === true;
   const stepName = (name: string) => STEP_NAMES[name]?.[lang] ?? name;
   return (
@@ -182,17 +186,21 @@ export function Verify() {
           <h2 id="steps-h">{t('verify.steps')}</h2>
           <p className={allOk ? 'ok-text' : 'error'} role="status" data-testid="verify-verdict">
             {allOk
-              ? t('verify.ok', { height: outcome.receipt?.block.height ?? '?' })
+              ? t(outcome.fileSkipped ? 'verify.okNoFile' : 'verify.ok', {
+                  height: outcome.receipt?.block.height ?? '?',
+                })
               : t('verify.bad', { step: firstFail === undefined ? '?' : stepName(firstFail.name) })}
           </p>
           <ol className="steps" data-testid="verify-steps">
             {steps.map((s) => (
-              <li key={s.name} className={s.ok ? 'pass' : 'fail'}>
+              <li key={s.name} className={s.ok ? 'pass' : skipped(s) ? 'skip' : 'fail'}>
                 <span className="mark" aria-hidden="true">
-                  {s.ok ? '✓' : '✗'}
+                  {s.ok ? '✓' : skipped(s) ? '–' : '✗'}
                 </span>
                 <strong>{stepName(s.name)}</strong> <code className="muted small">{s.name}</code>{' '}
-                <span className="sr-only">{s.ok ? t('verify.pass') : t('verify.fail')}</span>
+                <span className="sr-only">
+                  {s.ok ? t('verify.pass') : skipped(s) ? t('verify.skipped') : t('verify.fail')}
+                </span>
                 <span className="muted"> — {s.detail}</span>
               </li>
             ))}
