@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BlockView } from '@xinlian/schemas';
 import fc from 'fast-check';
-import { mergeBlocks, RECENT_BLOCKS } from '../src/app/node-state.js';
+import { LIVE_TX_IDS, mergeBlocks, RECENT_BLOCKS } from '../src/app/node-state.js';
 import { format } from '../src/i18n/i18n.js';
 import { en, zh } from '../src/i18n/messages.js';
 import { formatBytes, shortHex } from '../src/lib/format.js';
@@ -95,7 +95,7 @@ describe('console live charts', () => {
   });
 
   it('keeps the recent blocks newest first, without duplicates, bounded', () => {
-    const b = (height: number) => ({ height, id: String(height) }) as unknown as BlockView;
+    const b = (height: number) => ({ height, id: String(height), txIds: [] }) as unknown as BlockView;
     const list = mergeBlocks([b(3), b(2)], [b(5), b(3), b(4)]);
     assert.deepEqual(
       list.map((x) => x.height),
@@ -107,6 +107,16 @@ describe('console live charts', () => {
     );
     assert.equal(many.length, RECENT_BLOCKS);
     assert.equal(many[0]!.height, 100);
+    const full = {
+      height: 9,
+      txIds: Array.from({ length: 5000 }, (_, i) => String(i)),
+    } as unknown as BlockView;
+    const kept = mergeBlocks([], [full])[0]!;
+    assert.deepEqual(
+      kept.txIds,
+      Array.from({ length: LIVE_TX_IDS }, (_, i) => String(i)),
+    );
+    assert.equal(full.txIds.length, 5000, 'the input is not modified');
   });
 });
 

@@ -139,7 +139,7 @@ export function App() {
             type="button"
             className="lang"
             onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
-            aria-label={t('lang.switchLabel')}
+            title={t('lang.switchLabel')}
             lang={lang === 'zh' ? 'en' : 'zh-CN'}
             data-testid="lang-switch"
           >

@@ -38,11 +38,18 @@ export interface NodeState {
 
 const NodeContext = createContext<NodeState | undefined>(undefined);
 
-/** Merges new blocks into a newest-first list without duplicates, keeping `RECENT_BLOCKS`. */
+/** Transaction IDs kept per live block (the overview lists 10 recent txs; a block page loads all). */
+export const LIVE_TX_IDS = 10;
+
+/**
+ * Merges new blocks into a newest-first list without duplicates, keeping `RECENT_BLOCKS`, each with
+ * at most `LIVE_TX_IDS` tx IDs (a full block can list thousands: memory stays bounded).
+ */
 export function mergeBlocks(list: readonly BlockView[], add: readonly BlockView[]): BlockView[] {
   const byHeight = new Map<number, BlockView>();
   for (const b of list) byHeight.set(b.height, b);
-  for (const b of add) byHeight.set(b.height, b);
+  for (const b of add)
+    byHeight.set(b.height, b.txIds.length > LIVE_TX_IDS ? { ...b, txIds: b.txIds.slice(0, LIVE_TX_IDS) } : b);
   return [...byHeight.values()].sort((a, b) => b.height - a.height).slice(0, RECENT_BLOCKS);
 }
 
