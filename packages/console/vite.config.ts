@@ -14,6 +14,8 @@ export default defineConfig({
     sourcemap: false,
     // The certificate chunk (pdf-lib + fontkit, ~1.2 MB, ~0.5 MB gzip) loads only when a certificate is made.
     chunkSizeWarningLimit: 1300,
+    // No "plugin timings" notes: on a loaded 2-core machine they fire on every build.
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
   server: {
     proxy: { '/v1': 'http://127.0.0.1:8080', '/metrics': 'http://127.0.0.1:8080' },
