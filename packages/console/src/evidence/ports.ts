@@ -2,9 +2,10 @@ import type { VerificationReport } from '@xinlian/schemas';
 import type { DigestAlgorithm } from '../api/client.js';
 
 /**
- * The seams between the evidence pages and the browser crypto. The browser SDK (incremental
- * SM3/SHA-256 `hashBlob` in a Web Worker, offline `verifyReceipt`, tx signing) implements these;
- * until it lands, evidence/backends.ts wires temporary implementations.
+ * The seams between the evidence pages and the browser crypto. evidence/backends.ts implements them
+ * with the browser SDK in a Web Worker (`hashBlob`: SM3/SHA-256 in chunks; offline `verifyReceipt`);
+ * pages and tests see only these interfaces. Submitting (signing) is not wired yet: it needs a key
+ * held by the browser.
  */
 
 export interface HashProgress {
@@ -23,8 +24,6 @@ export interface FileHasher {
     algorithm: DigestAlgorithm,
     opts?: { readonly onProgress?: (p: HashProgress) => void; readonly signal?: AbortSignal },
   ): Promise<string>;
-  /** Shown to the user when the backend is a stand-in (undefined for the real one). */
-  readonly note?: string;
 }
 
 /** Runs the receipt verification steps (docs/receipts.md) and reports each one. */

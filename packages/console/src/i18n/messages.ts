@@ -137,10 +137,9 @@ export const zh = {
   'evidence.notFound': '该摘要尚未存证。',
   'evidence.submit': '提交存证',
   'evidence.submitPending':
-    '浏览器内签名提交需要浏览器版 SDK（开发中）。现在可以用命令行提交：xinlian evidence submit 文件名',
+    '控制台内签名提交需要在浏览器中导入账户密钥（尚未提供）。现在请用命令行提交：xinlian evidence submit 文件名',
   'evidence.hasherUnavailable':
-    '本链使用 {alg} 摘要；浏览器内的 {alg} 计算需要浏览器版 SDK（开发中）。可以用命令行计算并提交：xinlian evidence submit 文件名',
-  'evidence.tempBackend': '临时实现：SHA-256 由浏览器 WebCrypto 整文件计算。',
+    '本浏览器不能在后台线程（Web Worker）中计算 {alg} 摘要。可以用命令行计算并提交：xinlian evidence submit 文件名',
   'verify.title': '存证核验',
   'verify.intro': '上传原文件与回执（或输入摘要），逐步核验存证是否真实有效。',
   'verify.file': '原文件（可选）',
@@ -158,9 +157,11 @@ export const zh = {
   'verify.bad': '核验未通过：{step} 步骤失败。',
   'verify.needInput': '请提供回执文件或摘要。',
   'verify.badReceipt': '回执不是有效的 JSON 文件。',
+  'verify.offline':
+    '核验在您的浏览器中离线完成（信链 SDK），唯一的信任根是本节点提供的创世文件：创世哈希 {hash}，请与存证证书上的创世哈希核对。',
   'verify.byNode':
     '当前核验由节点执行（与 xinlian evidence verify 相同的步骤）；浏览器内离线核验将随浏览器版 SDK 提供。',
-  'verify.fileNotChecked': '浏览器暂不能计算 {alg}，未核对文件',
+  'verify.fileNotChecked': '本浏览器不能计算 {alg}，未核对文件',
   'notFound.title': '页面不存在',
   'notFound.home': '返回概览',
 } as const;
@@ -309,10 +310,9 @@ export const en: Messages = {
   'evidence.notFound': 'This digest is not notarized yet.',
   'evidence.submit': 'Notarize',
   'evidence.submitPending':
-    'Signing and submitting from the browser needs the browser SDK (in progress). Meanwhile use the CLI: xinlian evidence submit FILE',
+    'Signing in the console needs an account key imported into the browser (not built yet). Meanwhile use the CLI: xinlian evidence submit FILE',
   'evidence.hasherUnavailable':
-    'This chain uses {alg} digests; computing {alg} in the browser needs the browser SDK (in progress). Use the CLI meanwhile: xinlian evidence submit FILE',
-  'evidence.tempBackend': 'Temporary backend: SHA-256 of the whole file with the browser’s WebCrypto.',
+    'This browser cannot compute {alg} digests in a background thread (Web Worker). Use the CLI: xinlian evidence submit FILE',
   'verify.title': 'Verify evidence',
   'verify.intro': 'Give the original file and its receipt (or a digest) to check each verification step.',
   'verify.file': 'Original file (optional)',
@@ -330,9 +330,11 @@ export const en: Messages = {
   'verify.bad': 'Not verified: step {step} failed.',
   'verify.needInput': 'Give a receipt file or a digest.',
   'verify.badReceipt': 'The receipt is not a valid JSON file.',
+  'verify.offline':
+    'Verified offline in your browser (Xinlian SDK). The only thing trusted is the genesis document from this node: genesis hash {hash}; compare it with the one printed on the certificate.',
   'verify.byNode':
     'The steps are run by the node for now (the same as xinlian evidence verify); offline verification in the browser comes with the browser SDK.',
-  'verify.fileNotChecked': 'the browser cannot compute {alg} yet; file not checked',
+  'verify.fileNotChecked': 'this browser cannot compute {alg}; file not checked',
   'notFound.title': 'Page not found',
   'notFound.home': 'Back to the overview',
 };

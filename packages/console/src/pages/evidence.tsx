@@ -97,15 +97,12 @@ export function Evidence() {
       <PageTitle>{t('evidence.title')}</PageTitle>
       <p>{t('evidence.intro')}</p>
       {canHash ? (
-        <>
-          <DropZone
-            label={t('evidence.drop')}
-            hint={algName}
-            onFile={(f) => void onFile(f)}
-            testId="evidence-file"
-          />
-          {hasher.note === undefined ? null : <p className="muted small">{t('evidence.tempBackend')}</p>}
-        </>
+        <DropZone
+          label={t('evidence.drop')}
+          hint={algName}
+          onFile={(f) => void onFile(f)}
+          testId="evidence-file"
+        />
       ) : (
         <p className="notice" role="note">
           {t('evidence.hasherUnavailable', { alg: algName })}

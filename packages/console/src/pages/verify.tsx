@@ -211,7 +211,11 @@ export function Verify() {
               <Hex value={outcome.receipt.subject.digest.value} />
             </p>
           )}
-          {verifier.offline ? null : <p className="muted small">{t('verify.byNode')}</p>}
+          <p className="muted small" data-testid="verify-trust">
+            {verifier.offline
+              ? t('verify.offline', { hash: status?.genesisHash ?? '?' })
+              : t('verify.byNode')}
+          </p>
         </section>
       )}
     </>
