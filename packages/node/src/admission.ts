@@ -26,6 +26,8 @@ export interface AdmissionModules {
   readonly checkTx: (bytes: Uint8Array, skipSignature: boolean) => CheckedTx;
   /** Verifies signatures on worker threads; without it checkTx verifies inline. */
   readonly verifier?: VerifyBatcher;
+  /** Called for each tx newly added to the mempool (e.g. to gossip it to peers). */
+  readonly onAdmitted?: (entry: PendingTx) => void;
 }
 
 /**
@@ -123,6 +125,7 @@ export class Admission {
       ...(batch === undefined ? {} : { batch }),
     };
     mempool.add(entry);
+    this.#m.onAdmitted?.(entry);
     return entry;
   }
 

@@ -14,6 +14,28 @@ export const LogLevel = Type.Union([
 ]);
 export type LogLevel = Static<typeof LogLevel>;
 
+/** A peer this node dials: its address and the node public key it must authenticate with. */
+export const PeerConfigSchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1, maxLength: 255 }),
+    port: Type.Integer({ minimum: 1, maximum: 65535 }),
+    /** Hex of the peer's node public key (as in the genesis). */
+    publicKey: Type.String({ pattern: '^([0-9a-f]{2})+$' }),
+  },
+  { additionalProperties: false },
+);
+
+export const P2pConfigSchema = Type.Object(
+  {
+    /** Listen address of the P2P port (TLS 1.3). */
+    host: Type.String({ minLength: 1, maxLength: 255 }),
+    port: Type.Integer({ minimum: 0, maximum: 65535 }),
+    peers: Type.Array(PeerConfigSchema, { maxItems: 1024 }),
+  },
+  { additionalProperties: false },
+);
+export type P2pConfig = Static<typeof P2pConfigSchema>;
+
 /** `<home>/config.json`: node-local settings (chain-wide settings live in genesis.json). */
 export const NodeConfigSchema = Type.Object(
   {
@@ -46,6 +68,13 @@ export const NodeConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /** validator (signs votes; its key must be a genesis validator) or observer. Default validator. */
+    role: Type.Optional(Type.Union([Type.Literal('validator'), Type.Literal('observer')])),
+    /**
+     * Peer-to-peer links (docs/network.md). When present the node runs Tendermint BFT consensus
+     * with the genesis validators; when absent it is a single-validator chain (solo producer).
+     */
+    p2p: Type.Optional(P2pConfigSchema),
   },
   { additionalProperties: false },
 );
@@ -104,5 +133,37 @@ export function parseConfig(text: string): NodeConfig {
 /** Parses and validates genesis.json text. Throws NODE_BAD_GENESIS with details.field. */
 export function parseGenesis(text: string): Genesis {
   const value = parseJson(text, 'NODE_BAD_GENESIS', 'genesis.json');
-  return check(genesisCheck, value, 'NODE_BAD_GENESIS', 'genesis.json');
+  const genesis = check(genesisCheck, value, 'NODE_BAD_GENESIS', 'genesis.json');
+  checkMembers(genesis);
+  return genesis;
+}
+
+/**
+ * Cross-field rules of the member list: organization IDs are unique, every validator and observer
+ * names a declared organization (when organizations are declared), node keys are unique.
+ */
+function checkMembers(genesis: Genesis): void {
+  const bad = (field: string, reason: string): never => {
+    throw new XinlianError('NODE_BAD_GENESIS', `genesis.json: ${field}: ${reason}`, { field, reason });
+  };
+  const orgs = new Set<string>();
+  genesis.organizations?.forEach((o, i) => {
+    if (orgs.has(o.id)) bad(`/organizations/${i}/id`, `duplicate organization ${o.id}`);
+    orgs.add(o.id);
+  });
+  const keys = new Set<string>();
+  const members = [
+    ...genesis.validators.map((v, i) => ({ ...v, field: `/validators/${i}` })),
+    ...(genesis.observers ?? []).map((v, i) => ({ ...v, field: `/observers/${i}` })),
+  ];
+  for (const m of members) {
+    if (keys.has(m.publicKey)) bad(`${m.field}/publicKey`, 'duplicate node key');
+    keys.add(m.publicKey);
+    if (genesis.organizations !== undefined && m.organization === undefined) {
+      bad(`${m.field}/organization`, 'required when organizations are declared');
+    }
+    if (m.organization !== undefined && !orgs.has(m.organization)) {
+      bad(`${m.field}/organization`, `unknown organization ${m.organization}`);
+    }
+  }
 }

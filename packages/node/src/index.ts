@@ -32,3 +32,5 @@ export { NodeMetrics } from './metrics.js';
 export { type RunningNode, type StartNodeOptions, startNode } from './node.js';
 export type { CommittedBlock, HeadState, PendingTx } from './producer.js';
 export { NODE_VERSION } from './version.js';
+export { DEFAULT_P2P_PORT, type InitNetworkOptions, initNetwork } from './bft/net-home.js';
+export { type P2pConfig, P2pConfigSchema } from './config.js';

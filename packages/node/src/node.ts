@@ -10,6 +10,7 @@ import { LmdbChainStore } from '@xinlian/store';
 import { equalBytes, fromHex, systemClock, toHex, utf8, XinlianError } from '@xinlian/utils';
 import type { Logger } from 'pino';
 import { Admission } from './admission.js';
+import { createBftChain } from './bft/wire.js';
 import type { LogLevel } from './config.js';
 import { readHome } from './home.js';
 import { apiRoutes } from './http/routes.js';
@@ -49,6 +50,8 @@ export interface RunningNode {
   readonly genesisHash: string;
   readonly home: string;
   readonly logger: Logger;
+  /** Port of the P2P listener (BFT nodes only). */
+  readonly p2pPort?: number;
   /** Current committed height. */
   height(): number;
   /** Stops serving, finishes the block in progress, closes the store. Idempotent. */
@@ -82,7 +85,8 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
   const genesisHash = fromHex(info.genesisHash);
   const key = decryptKeyFile(await readKeyFile(info.keyFile), opts.passphrase);
   const validatorSet = genesisValidatorSet(genesis);
-  if (!validatorSet.validators.some((v) => equalBytes(v.publicKey, key.publicKey.bytes))) {
+  const role = config.role ?? 'validator';
+  if (role === 'validator' && !validatorSet.validators.some((v) => equalBytes(v.publicKey, key.publicKey.bytes))) {
     throw new XinlianError('NODE_NOT_VALIDATOR', 'the key file does not hold a genesis validator key', {
       publicKey: toHex(key.publicKey.bytes),
     });
@@ -111,10 +115,14 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       { chainId: genesis.chainId, params: genesis.params },
       { suite, modules: [createEvidenceModule()], state: store, txIndex: store },
     );
-    const proposer = new SoloProposer(
-      { chainId: genesis.chainId, key, validatorSet, lastSignedHeight: head.height },
-      { suite },
-    );
+    // The solo proposer signs alone: only for a chain without p2p (one validator holding a quorum).
+    const proposer =
+      config.p2p === undefined
+        ? new SoloProposer(
+            { chainId: genesis.chainId, key, validatorSet, lastSignedHeight: head.height },
+            { suite },
+          )
+        : undefined;
     const pool = new VerifierPool({ suite: genesis.suite, threads: Math.min(2, availableParallelism()) });
     cleanup.push(() => pool.close());
     const verifier = new VerifyBatcher(
@@ -124,6 +132,36 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
 
     // The producer reports commits to the service, which needs the producer's head: late-bound.
     let service: NodeService | undefined;
+    let admission: Admission | undefined;
+    // With p2p configured the chain is decided by Tendermint BFT among the genesis validators.
+    const bft =
+      config.p2p === undefined
+        ? undefined
+        : createBftChain(
+            {
+              genesis,
+              genesisHash,
+              p2p: config.p2p,
+              role,
+              dataDir: info.dataDir,
+              validatorSet,
+              validatorSetHash: validatorSetHash(suite.hash, validatorSet),
+            },
+            {
+              suite,
+              key,
+              clock: systemClock,
+              timers: realTimers,
+              store,
+              mempool,
+              executor,
+              logger,
+              nodeMetrics: metrics,
+              admitGossip: (bytes) => (admission as Admission).admit({ bytes }),
+              onCommit: (c) => service?.onCommit(c),
+            },
+            head,
+          );
     const producer = new BlockProducer(
       {
         chainId: genesis.chainId,
@@ -140,7 +178,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
         store,
         mempool,
         executor,
-        certify: (header) => proposer.commit(header),
+        certify: (header) => (proposer as SoloProposer).commit(header),
         logger: logger.child({ component: 'producer' }),
         metrics,
         onCommit: (c) => service?.onCommit(c),
@@ -148,19 +186,31 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       },
       head,
     );
-    const admission = new Admission({
+    admission = new Admission({
+      ...(bft === undefined ? {} : { onAdmitted: (entry: PendingTx) => bft.onTxAdmitted(entry) }),
       suite,
       clock: systemClock,
       mempool,
       txIndex: store,
       metrics,
       checkTx: (bytes, skipSignature) =>
-        executor.checkTx(bytes, { height: producer.head.height + 1 }, { skipSignature }),
+        executor.checkTx(bytes, { height: (bft ?? producer).head.height + 1 }, { skipSignature }),
       verifier,
     });
     service = new NodeService(
       { genesis, genesisHash, nodeVersion: NODE_VERSION },
-      { suite, store, executor, mempool, admission, producer, waiters, metrics, blockStream },
+      {
+        suite,
+        store,
+        executor,
+        mempool,
+        admission,
+        producer: bft ?? producer,
+        waiters,
+        metrics,
+        blockStream,
+        ...(bft === undefined ? {} : { consensus: () => bft.status() }),
+      },
     );
 
     const site = await loadStaticSite(opts.consoleDir ?? consoleAssetsDir());
@@ -184,11 +234,14 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     }
     const address = app.server.address();
     const apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${typeof address === 'object' && address !== null ? address.port : port}`;
-    producer.start();
+    let p2pPort: number | undefined;
+    if (bft === undefined) producer.start();
+    else p2pPort = (await bft.start()).p2pPort;
     logger.info(
       {
         apiUrl,
         consoleUrl: site === undefined ? undefined : `${apiUrl}/`,
+        p2pPort,
         chainId: genesis.chainId,
         height: head.height,
         genesisHash: info.genesisHash,
@@ -203,9 +256,10 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       );
       blockStream.close();
       await app.close();
-      await producer.stop();
+      if (bft === undefined) await producer.stop();
+      else await bft.stop();
       await closeAll();
-      logger.info({ height: producer.head.height }, 'node stopped');
+      logger.info({ height: (bft ?? producer).head.height }, 'node stopped');
     };
     return {
       apiUrl,
@@ -214,7 +268,8 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       genesisHash: info.genesisHash,
       home: info.home,
       logger,
-      height: () => producer.head.height,
+      height: () => (bft ?? producer).head.height,
+      ...(p2pPort === undefined ? {} : { p2pPort }),
       stop: () => {
         stopping ??= stop();
         return stopping;

@@ -11,6 +11,7 @@ import { type Executor, namespacePrefix } from '@xinlian/execution';
 import type { DigestAlgorithm, EvidenceRecord, RecordPage } from '@xinlian/module-evidence';
 import type {
   BlockView,
+  ConsensusStatus,
   EvidenceListQuery,
   Genesis,
   Receipt,
@@ -52,7 +53,10 @@ export interface NodeServiceModules {
   readonly executor: Executor;
   readonly mempool: Mempool<PendingTx>;
   readonly admission: Admission;
-  readonly producer: BlockProducer;
+  /** The block source: the solo producer or the BFT driver (only its head is read). */
+  readonly producer: Pick<BlockProducer, 'head'>;
+  /** The consensus view of a BFT node, shown in the status. */
+  readonly consensus?: () => ConsensusStatus;
   readonly waiters: CommitWaiters<TxOutcome>;
   readonly metrics: NodeMetrics;
   readonly blockStream: EventStream;
@@ -95,6 +99,7 @@ export class NodeService implements NodeApi {
         address: addressOf(this.#m.suite, fromHex(v.publicKey)),
       })),
       mempool: { size: this.#m.mempool.size, capacity: this.#m.mempool.capacity },
+      ...(this.#m.consensus === undefined ? {} : { consensus: this.#m.consensus() }),
     };
   }
 

@@ -212,6 +212,42 @@ export const BlocksResponse = Type.Object({ blocks: Type.Array(BlockView) }, { a
 
 // ---- status ---------------------------------------------------------------------------------
 
+/** How this node sees one validator (from the consensus messages it received). */
+export const ValidatorView = Type.Object(
+  {
+    index: Count,
+    name: Type.String(),
+    organization: Nullable(Type.String()),
+    self: Type.Boolean(),
+    connected: Type.Boolean(),
+    /** Height and round of the latest message heard from it (null: none yet). */
+    lastHeight: Nullable(Height),
+    lastRound: Nullable(Count),
+    /** Local time (ms since epoch) that message arrived. */
+    lastHeardAt: Nullable(Count),
+    /** ok, behind (its height is below ours), or silent (nothing heard for a while). */
+    state: Type.Union([Type.Literal('ok'), Type.Literal('behind'), Type.Literal('silent')]),
+  },
+  { additionalProperties: false },
+);
+
+export const ConsensusStatus = Type.Object(
+  {
+    role: Type.Union([Type.Literal('validator'), Type.Literal('observer')]),
+    /** Height being decided, its round and step. */
+    height: Height,
+    round: Count,
+    step: Type.Union([Type.Literal('propose'), Type.Literal('prevote'), Type.Literal('precommit')]),
+    /** Local time of the last commit (null before the first since start). */
+    lastCommitAt: Nullable(Count),
+    peers: Count,
+    syncing: Type.Boolean(),
+    validators: Type.Array(ValidatorView),
+  },
+  { additionalProperties: false },
+);
+export type ConsensusStatus = Static<typeof ConsensusStatus>;
+
 export const StatusResponse = Type.Object(
   {
     chainId: Type.String(),
@@ -224,11 +260,19 @@ export const StatusResponse = Type.Object(
     time: Count,
     validators: Type.Array(
       Type.Object(
-        { name: Type.String(), publicKey: Hex(), power: Type.Integer({ minimum: 1 }), address: Address },
+        {
+          name: Type.String(),
+          organization: Type.Optional(Type.String()),
+          publicKey: Hex(),
+          power: Type.Integer({ minimum: 1 }),
+          address: Address,
+        },
         { additionalProperties: false },
       ),
     ),
     mempool: Type.Object({ size: Count, capacity: Count }, { additionalProperties: false }),
+    /** This node's consensus view (absent on a single-validator chain run by the solo producer). */
+    consensus: Type.Optional(ConsensusStatus),
   },
   { additionalProperties: false },
 );

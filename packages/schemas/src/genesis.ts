@@ -1,11 +1,38 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Height, Hex, SuiteId } from './common.js';
 
+/** Identifier of an organization (a consortium member), e.g. `org1`. */
+export const OrgId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
+
+/** A consortium member organization. */
+export const GenesisOrganization = Type.Object(
+  {
+    id: OrgId,
+    name: Type.String({ minLength: 1, maxLength: 128 }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * A validator: its name, the organization that runs it (optional for a single-organization chain),
+ * its node public key (signs votes and authenticates the node's P2P links) and its voting power.
+ */
 export const GenesisValidator = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 64 }),
+    organization: Type.Optional(OrgId),
     publicKey: Hex(),
     power: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  },
+  { additionalProperties: false },
+);
+
+/** A non-voting member node (follows the chain, serves the API) bound to an organization. */
+export const GenesisObserver = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 64 }),
+    organization: OrgId,
+    publicKey: Hex(),
   },
   { additionalProperties: false },
 );
@@ -34,7 +61,11 @@ export const Genesis = Type.Object(
     suite: SuiteId,
     /** ms since epoch; the first block's time must be greater. */
     genesisTime: Height,
+    /** Member organizations (optional: absent on a single-organization development chain). */
+    organizations: Type.Optional(Type.Array(GenesisOrganization, { minItems: 1, maxItems: 256 })),
     validators: Type.Array(GenesisValidator, { minItems: 1, maxItems: 256 }),
+    /** Non-voting member nodes allowed to connect (optional). */
+    observers: Type.Optional(Type.Array(GenesisObserver, { maxItems: 256 })),
     params: ChainParams,
   },
   { additionalProperties: false },
@@ -42,6 +73,8 @@ export const Genesis = Type.Object(
 export type Genesis = Static<typeof Genesis>;
 export type ChainParams = Static<typeof ChainParams>;
 export type GenesisValidator = Static<typeof GenesisValidator>;
+export type GenesisOrganization = Static<typeof GenesisOrganization>;
+export type GenesisObserver = Static<typeof GenesisObserver>;
 
 export const DEFAULT_CHAIN_PARAMS: ChainParams = {
   blockIntervalMs: 200,

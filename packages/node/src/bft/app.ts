@@ -1,0 +1,290 @@
+/**
+ * The consensus application of a BFT node (spec/consensus.md §9): builds proposals from the
+ * mempool, validates proposed blocks deterministically against the committed state, and turns a
+ * decided block with its certificate into the store's atomic block commit.
+ */
+import {
+  type Block,
+  type BlockHeader,
+  type CommitCertificate,
+  decodeBlock,
+  encodeBlock,
+  encodeBlockHeader,
+  encodeSignedTx,
+  parseCanonicalJson,
+  type ValidatorSet,
+} from '@xinlian/codec';
+import type { ConsensusApp } from '@xinlian/consensus';
+import type { CryptoSuite } from '@xinlian/crypto';
+import type { BlockExecution, BlockInput, CheckedTx } from '@xinlian/execution';
+import type { BlockCommit, ChainStore, StateWrite } from '@xinlian/store';
+import { type Clock, concatBytes, equalBytes, fromHex, isHex, toHex, utf8 } from '@xinlian/utils';
+import type { Logger } from 'pino';
+import { batchAuxWrites, isBatchIndexed } from '../batch.js';
+import type { Mempool } from '../mempool.js';
+import type { CommittedBlock, HeadState, PendingTx } from '../producer.js';
+
+export interface BftAppOptions {
+  readonly chainId: string;
+  readonly maxBlockTxs: number;
+  readonly maxBlockBytes: number;
+  readonly validatorSetHash: Uint8Array;
+  /** This node's public key (the header's proposer field of blocks it proposes). */
+  readonly proposer: Uint8Array;
+  /** How many verified (txId, signature) pairs to remember beyond the mempool. */
+  readonly verifiedCacheSize?: number;
+}
+
+export interface BftAppModules {
+  readonly suite: CryptoSuite;
+  readonly clock: Clock;
+  readonly store: ChainStore;
+  readonly mempool: Mempool<PendingTx>;
+  readonly executor: {
+    executeBlock(input: BlockInput): BlockExecution;
+    checkTx(bytes: Uint8Array, ctx: { readonly height: number }, opts?: { skipSignature?: boolean }): CheckedTx;
+  };
+  readonly validatorSet: ValidatorSet;
+  readonly logger: Logger;
+  /** The committed head (height h−1 while deciding h). */
+  readonly head: () => HeadState;
+}
+
+/** A block that validated, with everything needed to commit it. */
+interface Prepared {
+  readonly header: BlockHeader;
+  readonly block: Block;
+  readonly execution: BlockExecution;
+  readonly txs: readonly PendingTx[];
+}
+
+/** The placeholder certificate inside a proposed block (not covered by the block ID). */
+function placeholderCertificate(height: number): CommitCertificate {
+  return { height, round: 0, blockId: new Uint8Array(0), signatures: [] };
+}
+
+const INVALID_ID_DOMAIN = utf8('xinlian/invalid-block/v1');
+
+export class BftApp implements ConsensusApp {
+  readonly #o: BftAppOptions;
+  readonly #m: BftAppModules;
+  /** Blocks of the current height that validated (or that this node proposed), by block ID hex. */
+  #prepared = new Map<string, Prepared>();
+  #preparedHeight = 0;
+  /** (txId ‖ signature) hashes of txs whose signature this node verified outside the mempool. */
+  readonly #verified = new Map<string, true>();
+  readonly #verifiedCap: number;
+  readonly #validatorKeys: Set<string>;
+  /** Signature verifications done while validating blocks (txs not already verified). */
+  signaturesVerified = 0;
+
+  constructor(opts: BftAppOptions, modules: BftAppModules) {
+    this.#o = opts;
+    this.#m = modules;
+    this.#verifiedCap = opts.verifiedCacheSize ?? 200_000;
+    this.#validatorKeys = new Set(modules.validatorSet.validators.map((v) => toHex(v.publicKey)));
+  }
+
+  propose(height: number, _round: number): Uint8Array {
+    const { mempool, clock, executor, logger } = this.#m;
+    const parent = this.#m.head();
+    this.#atHeight(height);
+    const picked = mempool.peek(this.#o.maxBlockTxs, this.#o.maxBlockBytes);
+    const txs: PendingTx[] = [];
+    const checked: CheckedTx[] = [];
+    const stale: string[] = [];
+    for (const t of picked) {
+      try {
+        // Re-checks expiry and replay at this height; the signature was verified at admission.
+        checked.push(executor.checkTx(t.checked.bytes, { height }, { skipSignature: true }));
+        txs.push(t);
+      } catch {
+        stale.push(t.txId);
+      }
+    }
+    if (stale.length > 0) {
+      mempool.remove(stale);
+      logger.debug({ height, count: stale.length }, 'dropped txs no longer valid from the mempool');
+    }
+    const time = Math.max(clock.now(), parent.time + 1);
+    const execution = executor.executeBlock({ height, time, prevAppHash: parent.appHash, txs: checked });
+    const header: BlockHeader = {
+      chainId: this.#o.chainId,
+      height,
+      time,
+      parentId: parent.blockId,
+      txRoot: execution.txRoot,
+      receiptRoot: execution.receiptRoot,
+      appHash: execution.appHash,
+      validatorSetHash: this.#o.validatorSetHash,
+      nextValidatorSetHash: this.#o.validatorSetHash,
+      proposer: this.#o.proposer,
+      txCount: txs.length,
+    };
+    const block: Block = { header, txs: checked.map((c) => c.tx), certificate: placeholderCertificate(height) };
+    const bytes = encodeBlock(block);
+    this.#prepared.set(toHex(this.#m.suite.hash(encodeBlockHeader(header))), { header, block, execution, txs });
+    return bytes;
+  }
+
+  validate(height: number, blockBytes: Uint8Array): boolean {
+    this.#atHeight(height);
+    const id = this.blockId(blockBytes);
+    if (this.#prepared.has(toHex(id))) return true;
+    try {
+      const prepared = this.#check(height, blockBytes);
+      if (prepared === undefined) return false;
+      this.#prepared.set(toHex(id), prepared);
+      return true;
+    } catch (e) {
+      this.#m.logger.warn({ err: e, height }, 'proposed block failed validation');
+      return false;
+    }
+  }
+
+  blockId(blockBytes: Uint8Array): Uint8Array {
+    try {
+      return this.#m.suite.hash(encodeBlockHeader(decodeBlock(blockBytes).header));
+    } catch {
+      return this.#m.suite.hash(concatBytes(INVALID_ID_DOMAIN, blockBytes));
+    }
+  }
+
+  blockTime(blockBytes: Uint8Array): number {
+    return decodeBlock(blockBytes).header.time;
+  }
+
+  /**
+   * The store commit of a decided block (validated earlier at this height, or now). Undefined if
+   * the block does not validate (a certificate for an invalid block: more than 1/3 Byzantine).
+   */
+  committable(
+    height: number,
+    blockBytes: Uint8Array,
+    certificate: CommitCertificate,
+  ): { commit: BlockCommit; committed: CommittedBlock } | undefined {
+    if (!this.validate(height, blockBytes)) return undefined;
+    const blockId = this.blockId(blockBytes);
+    const p = this.#prepared.get(toHex(blockId));
+    if (p === undefined) return undefined;
+    const block: Block = { header: p.header, txs: p.block.txs, certificate };
+    return {
+      committed: { block, blockId, execution: p.execution, txs: p.txs },
+      commit: {
+        height,
+        blockId,
+        blockBytes: encodeBlock(block),
+        receipts: p.execution.receiptBytes,
+        txIds: p.execution.txIds,
+        appHash: p.execution.appHash,
+        stateWrites: p.execution.stateWrites,
+        auxWrites: this.#auxWrites(height, p.txs, p.execution),
+      },
+    };
+  }
+
+  /** Drops what was prepared for heights up to `height` (called after it is committed). */
+  committed(height: number): void {
+    if (this.#preparedHeight <= height) this.#prepared = new Map();
+  }
+
+  #atHeight(height: number): void {
+    if (height !== this.#preparedHeight) {
+      this.#prepared = new Map();
+      this.#preparedHeight = height;
+    }
+  }
+
+  /** Full deterministic validity of a proposed block at `height` on the committed head. */
+  #check(height: number, blockBytes: Uint8Array): Prepared | undefined {
+    const { suite, executor, mempool, logger } = this.#m;
+    const parent = this.#m.head();
+    const fail = (reason: string, details: Record<string, unknown> = {}): undefined => {
+      logger.warn({ height, reason, ...details }, 'invalid proposed block');
+      return undefined;
+    };
+    if (parent.height !== height - 1) return fail('not_next_height', { head: parent.height });
+    if (blockBytes.length > this.#o.maxBlockBytes + 64 * 1024) return fail('too_large');
+    const block = decodeBlock(blockBytes);
+    const h = block.header;
+    if (h.chainId !== this.#o.chainId) return fail('wrong_chain');
+    if (h.height !== height) return fail('wrong_height');
+    if (!equalBytes(h.parentId, parent.blockId)) return fail('wrong_parent');
+    if (!(h.time > parent.time)) return fail('time_not_after_parent');
+    if (!equalBytes(h.validatorSetHash, this.#o.validatorSetHash)) return fail('wrong_validator_set');
+    if (!equalBytes(h.nextValidatorSetHash, this.#o.validatorSetHash)) return fail('wrong_next_validator_set');
+    if (!this.#validatorKeys.has(toHex(h.proposer))) return fail('proposer_not_validator');
+    if (h.txCount !== block.txs.length) return fail('wrong_tx_count');
+    if (block.txs.length > this.#o.maxBlockTxs) return fail('too_many_txs');
+
+    const seen = new Set<string>();
+    const checked: CheckedTx[] = [];
+    const txs: PendingTx[] = [];
+    const now = this.#m.clock.now();
+    for (const [i, tx] of block.txs.entries()) {
+      const txId = toHex(suite.hash(tx.bodyBytes));
+      if (seen.has(txId)) return fail('duplicate_tx', { index: i, txId });
+      seen.add(txId);
+      const pending = mempool.get(txId);
+      const verifiedKey = `${txId}:${toHex(suite.hash(tx.signature))}`;
+      const known =
+        (pending !== undefined && equalBytes(pending.checked.tx.signature, tx.signature)) ||
+        this.#verified.has(verifiedKey);
+      let c: CheckedTx;
+      try {
+        // Chain ID, signer, signature (unless already verified), expiry, replay, module, args.
+        c = executor.checkTx(encodeSignedTx(tx), { height }, { skipSignature: known });
+      } catch (e) {
+        const code = (e as { code?: unknown }).code;
+        return fail('bad_tx', { index: i, txId, code });
+      }
+      if (!known) {
+        this.signaturesVerified++;
+        this.#remember(verifiedKey);
+      }
+      checked.push(c);
+      txs.push(
+        pending !== undefined && equalBytes(pending.checked.tx.signature, tx.signature)
+          ? { ...pending, checked: c }
+          : { txId, size: c.bytes.length, expiryHeight: c.tx.body.expiryHeight, checked: c, admittedAt: now },
+      );
+    }
+    const execution = executor.executeBlock({ height, time: h.time, prevAppHash: parent.appHash, txs: checked });
+    if (!equalBytes(execution.txRoot, h.txRoot)) return fail('wrong_tx_root');
+    if (!equalBytes(execution.receiptRoot, h.receiptRoot)) return fail('wrong_receipt_root');
+    if (!equalBytes(execution.appHash, h.appHash)) return fail('wrong_app_hash');
+    return { header: h, block, execution, txs };
+  }
+
+  #remember(key: string): void {
+    this.#verified.set(key, true);
+    if (this.#verified.size > this.#verifiedCap) {
+      const oldest = this.#verified.keys().next().value;
+      if (oldest !== undefined) this.#verified.delete(oldest);
+    }
+  }
+
+  /** Batch leaves of successful anchorBatch txs submitted to this node, indexed once per root. */
+  #auxWrites(height: number, txs: readonly PendingTx[], execution: BlockExecution): StateWrite[] {
+    const out: StateWrite[] = [];
+    const seen = new Set<string>();
+    txs.forEach((t, i) => {
+      const receipt = execution.receipts[i];
+      if (t.batch === undefined || receipt?.status !== 'ok') return;
+      const rootHex = toHex(t.batch.root);
+      if (seen.has(rootHex) || isBatchIndexed(this.#m.store, t.batch.root)) return;
+      seen.add(rootHex);
+      const recordId = recordIdOf(receipt.result, t.checked.txId);
+      for (const w of batchAuxWrites({ ...t.batch, height, recordId })) out.push(w);
+    });
+    return out;
+  }
+}
+
+/** The record ID an evidence tx result names (`{ recordId, existing }`), else the txId. */
+function recordIdOf(result: Uint8Array, txId: Uint8Array): Uint8Array {
+  const json = result.length === 0 ? null : parseCanonicalJson(result);
+  const id =
+    json !== null && typeof json === 'object' ? (json as { recordId?: unknown }).recordId : undefined;
+  return typeof id === 'string' && isHex(id, 32) ? fromHex(id) : txId;
+}

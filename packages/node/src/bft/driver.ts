@@ -1,0 +1,509 @@
+/**
+ * The BFT driver (spec/consensus.md §9): carries out the outputs of the pure TendermintCore —
+ * durable WAL appends before anything that follows, broadcasts on the consensus channel, timers —
+ * feeds it messages from the network, commits decided blocks through the store, runs block sync
+ * for a node that fell behind, and gossips transactions.
+ */
+import {
+  type CommitCertificate,
+  type ConsensusMessage,
+  decodeBlock,
+  decodeCommitCertificate,
+  decodeConsensusMessage,
+  encodeBlockHeader,
+  encodeCommitCertificate,
+  encodeConsensusMessage,
+  type ValidatorSet,
+  type WalRecord,
+} from '@xinlian/codec';
+import { type Output, type TendermintCore, verifyCommitCertificate } from '@xinlian/consensus';
+import type { CryptoSuite } from '@xinlian/crypto';
+import { BlockSyncer, BlockSyncServer, type Channel, type PeerInfo, SeenSet } from '@xinlian/network';
+import type { ConsensusStatus } from '@xinlian/schemas';
+import type { ChainStore } from '@xinlian/store';
+import { type Clock, toHex, XinlianError } from '@xinlian/utils';
+import type { Logger } from 'pino';
+import type { Mempool } from '../mempool.js';
+import type { NodeMetrics } from '../metrics.js';
+import type { CommittedBlock, HeadState, PendingTx } from '../producer.js';
+import type { TimerHandle, Timers } from '../timers.js';
+import type { BftApp } from './app.js';
+import type { BftMetrics } from './metrics.js';
+import type { ConsensusWal } from './wal.js';
+
+/** The parts of PeerNetwork the driver uses. */
+export interface DriverNetwork {
+  start(): Promise<{ port: number }>;
+  stop(): Promise<void>;
+  onMessage(handler: (peer: PeerInfo, channel: Channel, payload: Uint8Array) => void): () => void;
+  broadcast(channel: Channel, payload: Uint8Array, exceptKey?: string): number;
+  send(peerKey: string, channel: Channel, payload: Uint8Array): boolean;
+  peers(): PeerInfo[];
+}
+
+export interface BftDriverOptions {
+  readonly chainId: string;
+  readonly validatorSet: ValidatorSet;
+  /** This node's validator index; undefined for an observer. */
+  readonly selfIndex: number | undefined;
+  /** Re-send the current round's messages this often (gossip liveness). */
+  readonly rebroadcastMs: number;
+  /** Without pending txs, start the next height after this long (an empty block as a heartbeat). */
+  readonly emptyBlockMs: number;
+  /** Minimum time between a commit and the start of the next height (lets txs gather). */
+  readonly commitDelayMs: number;
+  /** A validator not heard from for this long is reported silent. */
+  readonly silentAfterMs: number;
+}
+
+export interface BftDriverModules {
+  readonly core: TendermintCore;
+  readonly app: BftApp;
+  /** Undefined for an observer (it signs nothing). */
+  readonly wal: ConsensusWal | undefined;
+  readonly network: DriverNetwork;
+  readonly store: ChainStore;
+  readonly suite: CryptoSuite;
+  readonly mempool: Mempool<PendingTx>;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly logger: Logger;
+  readonly metrics: BftMetrics;
+  readonly nodeMetrics: NodeMetrics;
+  /** Admits a tx received by gossip (the node's admission path: checkTx, signature, mempool). */
+  readonly admitGossip: (bytes: Uint8Array) => Promise<unknown>;
+  /** Called once a block is durably stored (acknowledge txs, publish the block). */
+  readonly onCommit: (committed: CommittedBlock) => void;
+}
+
+interface Heard {
+  height: number;
+  round: number;
+  at: number;
+}
+
+/** Poll interval while waiting to start the next height. */
+const START_POLL_MS = 5;
+/** Heights of WAL records kept below the committed height before compaction. */
+const WAL_COMPACT_RECORDS = 256;
+
+export class BftDriver {
+  readonly #o: BftDriverOptions;
+  readonly #m: BftDriverModules;
+  #head: HeadState;
+  readonly #timers = new Set<TimerHandle>();
+  #tick: TimerHandle | undefined;
+  #startWait: TimerHandle | undefined;
+  #pendingStart: { height: number; since: number } | undefined;
+  #applying: Promise<void> = Promise.resolve();
+  #syncing: Promise<void> | undefined;
+  #behindSince: number | undefined;
+  #heightStartedAt = 0;
+  #lastCommitAt: number | null = null;
+  #stopped = false;
+  #unsubscribe: (() => void) | undefined;
+  #syncServer: BlockSyncServer | undefined;
+  readonly #heard = new Map<number, Heard>();
+  readonly #keyIndex = new Map<string, number>();
+  readonly #seenTxs = new SeenSet(100_000);
+  readonly #txFrom = new Map<string, string>();
+
+  constructor(opts: BftDriverOptions, modules: BftDriverModules, head: HeadState) {
+    this.#o = opts;
+    this.#m = modules;
+    this.#head = head;
+    opts.validatorSet.validators.forEach((v, i) => {
+      this.#keyIndex.set(toHex(v.publicKey), i);
+    });
+  }
+
+  get head(): HeadState {
+    return this.#head;
+  }
+
+  /** Restores the WAL, starts the network and block sync server, and starts height head+1. */
+  async start(): Promise<{ p2pPort: number }> {
+    const { core, wal, network, store } = this.#m;
+    if (wal !== undefined) core.restore(wal.records);
+    this.#unsubscribe = network.onMessage((peer, channel, payload) => this.#onMessage(peer, channel, payload));
+    this.#syncServer = new BlockSyncServer(
+      {},
+      {
+        network,
+        source: {
+          head: () => this.#head.height,
+          getBlock: (height) => {
+            const bytes = store.getBlockBytes(height);
+            if (bytes === undefined) return undefined;
+            return { block: bytes, certificate: encodeCommitCertificate(decodeBlock(bytes).certificate) };
+          },
+        },
+      },
+    );
+    const { port } = await network.start();
+    this.#startHeight(this.#head.height + 1);
+    this.#scheduleTick();
+    return { p2pPort: port };
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const t of this.#timers) this.#m.timers.clearTimeout(t);
+    this.#timers.clear();
+    if (this.#tick !== undefined) this.#m.timers.clearTimeout(this.#tick);
+    if (this.#startWait !== undefined) this.#m.timers.clearTimeout(this.#startWait);
+    this.#unsubscribe?.();
+    this.#syncServer?.close();
+    await this.#m.network.stop();
+    await this.#applying;
+    await this.#syncing;
+    this.#m.wal?.close();
+  }
+
+  /** A tx admitted to this node's mempool: gossip it (except back to the peer it came from). */
+  onTxAdmitted(entry: PendingTx): void {
+    if (this.#stopped) return;
+    const bytes = entry.checked.bytes;
+    const key = toHex(this.#m.suite.hash(bytes));
+    const from = this.#txFrom.get(key);
+    this.#seenTxs.add(key);
+    this.#m.network.broadcast('txs', bytes, from);
+    this.#m.metrics.txsGossiped.inc({ direction: 'out' });
+    // A waiting non-proposer can start the next height now that there is work.
+    this.#checkStart();
+  }
+
+  status(): ConsensusStatus {
+    const now = this.#m.clock.now();
+    const state = this.#m.core.state;
+    const connected = new Set(this.#m.network.peers().map((p) => p.key));
+    return {
+      role: this.#o.selfIndex === undefined ? 'observer' : 'validator',
+      height: this.#pendingStart?.height ?? state.height,
+      round: this.#pendingStart === undefined ? state.round : 0,
+      step: this.#pendingStart === undefined ? state.step : 'propose',
+      lastCommitAt: this.#lastCommitAt,
+      peers: connected.size,
+      syncing: this.#syncing !== undefined,
+      validators: this.#o.validatorSet.validators.map((v, index) => {
+        const self = index === this.#o.selfIndex;
+        const heard = this.#heard.get(index);
+        const key = toHex(v.publicKey);
+        let st: 'ok' | 'behind' | 'silent' = 'ok';
+        if (!self) {
+          if (heard === undefined || now - heard.at > this.#o.silentAfterMs) st = 'silent';
+          else if (heard.height <= this.#head.height) st = 'behind';
+        }
+        const org = (v as { organization?: string }).organization;
+        return {
+          index,
+          name: v.name,
+          organization: org ?? null,
+          self,
+          connected: self || connected.has(key),
+          lastHeight: self ? state.height : (heard?.height ?? null),
+          lastRound: self ? state.round : (heard?.round ?? null),
+          lastHeardAt: self ? now : (heard?.at ?? null),
+          state: st,
+        };
+      }),
+    };
+  }
+
+  // ---- core outputs ----
+
+  /** Carries out outputs in order; a persist record is durable before anything after it. */
+  #run(outputs: readonly Output[]): void {
+    const { metrics, logger, network, wal, clock } = this.#m;
+    for (const o of outputs) {
+      switch (o.kind) {
+        case 'persist': {
+          if (wal === undefined) break;
+          const t0 = clock.now();
+          wal.append(o.record);
+          metrics.walAppend.observe((clock.now() - t0) / 1000);
+          break;
+        }
+        case 'broadcast':
+          if (!this.#stopped) network.broadcast('consensus', encodeConsensusMessage(o.msg));
+          break;
+        case 'scheduleTimeout': {
+          if (this.#stopped) break;
+          const handle = this.#m.timers.setTimeout(() => {
+            this.#timers.delete(handle);
+            if (this.#stopped) return;
+            this.#run(this.#m.core.onTimeout({ height: o.height, round: o.round, step: o.step }));
+          }, o.delayMs);
+          this.#timers.add(handle);
+          break;
+        }
+        case 'decide':
+          this.#onDecide(o.height, o.block, o.certificate);
+          break;
+        case 'evidence': {
+          const e = o.evidence;
+          metrics.evidence.inc({ kind: e.kind });
+          const who = e.kind === 'duplicateVote' ? e.first.validatorIndex : e.first.proposerIndex;
+          const { height, round } = e.kind === 'duplicateVote' ? e.first : e.first;
+          logger.warn({ kind: e.kind, validatorIndex: who, height, round }, 'double-sign evidence');
+          break;
+        }
+        case 'reject':
+          metrics.rejected.inc({ reason: o.reason });
+          logger.debug(
+            { reason: o.reason, height: o.height, round: o.round, validatorIndex: o.validatorIndex },
+            'consensus message rejected',
+          );
+          break;
+      }
+    }
+    const s = this.#m.core.state;
+    metrics.round.set(s.round);
+  }
+
+  #onDecide(height: number, blockBytes: Uint8Array, certificate: CommitCertificate): void {
+    this.#enqueueApply(async () => {
+      if (height !== this.#head.height + 1) return; // already applied (block sync got there first)
+      await this.#commit(height, blockBytes, certificate, 'consensus');
+    });
+  }
+
+  /** Applies in order: one block at a time, from consensus or block sync. */
+  #enqueueApply(fn: () => Promise<void>): Promise<void> {
+    const next = this.#applying.then(fn);
+    this.#applying = next.catch((e: unknown) => {
+      this.#m.logger.error({ err: e, height: this.#head.height + 1 }, 'applying a block failed');
+    });
+    return next;
+  }
+
+  async #commit(
+    height: number,
+    blockBytes: Uint8Array,
+    certificate: CommitCertificate,
+    source: 'consensus' | 'sync',
+  ): Promise<void> {
+    const { app, store, clock, nodeMetrics, metrics, mempool, logger } = this.#m;
+    const ready = app.committable(height, blockBytes, certificate);
+    if (ready === undefined) {
+      throw new XinlianError('CONSENSUS_INVALID_DECISION', 'a certified block does not validate', { height });
+    }
+    const t0 = clock.now();
+    await store.commitBlock(ready.commit);
+    const done = clock.now();
+    nodeMetrics.storeCommit.observe((done - t0) / 1000);
+    const { block, blockId, execution, txs } = ready.committed;
+    this.#head = { height, blockId, appHash: execution.appHash, time: block.header.time };
+    app.committed(height);
+    mempool.remove(txs.map((t) => t.txId));
+    nodeMetrics.blockHeight.set(height);
+    nodeMetrics.blocksCommitted.inc();
+    nodeMetrics.txsCommitted.inc(txs.length);
+    nodeMetrics.mempoolSize.set(mempool.size);
+    for (const t of txs) nodeMetrics.commitLatency.observe(Math.max(0, done - t.admittedAt) / 1000);
+    if (source === 'consensus') metrics.heightDuration.observe((done - this.#heightStartedAt) / 1000);
+    else metrics.syncedBlocks.inc();
+    this.#lastCommitAt = done;
+    this.#updateLag();
+    logger.debug(
+      { height, round: certificate.round, txCount: txs.length, blockId: toHex(blockId), source },
+      'block committed',
+    );
+    this.#compactWal(height);
+    this.#m.onCommit(ready.committed);
+    if (this.#syncing === undefined) this.#scheduleStart(height + 1);
+  }
+
+  #compactWal(committed: number): void {
+    const wal = this.#m.wal;
+    if (wal === undefined || wal.records.length < WAL_COMPACT_RECORDS) return;
+    const last = wal.records[wal.records.length - 1] as WalRecord;
+    const keep = wal.records.filter((r) => recordHeight(r) > committed);
+    if (!keep.includes(last)) keep.push(last);
+    wal.compact(keep);
+  }
+
+  // ---- heights ----
+
+  /** Starts `height` once there is work, a peer is there already, or the heartbeat is due. */
+  #scheduleStart(height: number): void {
+    if (this.#stopped || this.#m.core.state.height >= height) return;
+    this.#pendingStart = { height, since: this.#m.clock.now() };
+    this.#checkStart();
+  }
+
+  #checkStart(): void {
+    const p = this.#pendingStart;
+    if (p === undefined || this.#stopped) return;
+    if (this.#startWait !== undefined) {
+      this.#m.timers.clearTimeout(this.#startWait);
+      this.#startWait = undefined;
+    }
+    const waited = this.#m.clock.now() - p.since;
+    const peerThere = [...this.#heard.values()].some((h) => h.height >= p.height);
+    const due =
+      waited >= this.#o.emptyBlockMs ||
+      peerThere ||
+      (this.#m.mempool.size > 0 && waited >= this.#o.commitDelayMs);
+    if (due) {
+      this.#startHeight(p.height);
+      return;
+    }
+    this.#startWait = this.#m.timers.setTimeout(() => {
+      this.#startWait = undefined;
+      this.#checkStart();
+    }, START_POLL_MS);
+  }
+
+  #startHeight(height: number): void {
+    this.#pendingStart = undefined;
+    if (this.#stopped || (this.#m.core.state.height >= height && this.#heightStartedAt !== 0)) return;
+    this.#heightStartedAt = this.#m.clock.now();
+    this.#m.metrics.height.set(height);
+    this.#run(this.#m.core.start(height));
+  }
+
+  // ---- network ----
+
+  #onMessage(peer: PeerInfo, channel: Channel, payload: Uint8Array): void {
+    if (this.#stopped) return;
+    if (channel === 'consensus') this.#onConsensus(peer, payload);
+    else if (channel === 'txs') this.#onTx(peer, payload);
+  }
+
+  #onConsensus(peer: PeerInfo, payload: Uint8Array): void {
+    const { core, metrics, clock, logger } = this.#m;
+    let msg: ConsensusMessage;
+    try {
+      msg = decodeConsensusMessage(payload);
+    } catch (e) {
+      logger.debug({ err: e, peer: peer.member.name }, 'undecodable consensus message');
+      metrics.rejected.inc({ reason: 'malformed' });
+      return;
+    }
+    const m = msg.kind === 'proposal' ? msg.proposal : msg.vote;
+    const index = msg.kind === 'proposal' ? msg.proposal.proposerIndex : msg.vote.validatorIndex;
+    // Heard-from view (status, sync trigger): only messages signed by the peer itself count, and
+    // only once the core accepted their signature would be stricter; the index is checked against
+    // the sending link's key so a relayed message does not mark its signer as heard.
+    if (this.#keyIndex.get(peer.key) === index) {
+      const prev = this.#heard.get(index);
+      if (prev === undefined || m.height > prev.height || (m.height === prev.height && m.round >= prev.round)) {
+        this.#heard.set(index, { height: m.height, round: m.round, at: clock.now() });
+      } else prev.at = clock.now();
+    }
+    if (msg.kind === 'proposal') {
+      metrics.proposalsReceived.inc();
+      this.#run(core.onProposal(msg.proposal, clock.now()));
+    } else {
+      metrics.votesReceived.inc({ type: msg.vote.type });
+      this.#run(core.onVote(msg.vote));
+    }
+    if (this.#pendingStart !== undefined && m.height >= this.#pendingStart.height) this.#checkStart();
+  }
+
+  #onTx(peer: PeerInfo, payload: Uint8Array): void {
+    const key = toHex(this.#m.suite.hash(payload));
+    if (!this.#seenTxs.add(key)) return;
+    this.#m.metrics.txsGossiped.inc({ direction: 'in' });
+    this.#txFrom.set(key, peer.key);
+    this.#m.admitGossip(payload).then(
+      () => this.#txFrom.delete(key),
+      (e: unknown) => {
+        this.#txFrom.delete(key);
+        this.#m.logger.debug({ code: (e as { code?: unknown }).code, peer: peer.member.name }, 'gossiped tx not admitted');
+      },
+    );
+  }
+
+  // ---- periodic: rebroadcast, lag, sync ----
+
+  #scheduleTick(): void {
+    if (this.#stopped) return;
+    this.#tick = this.#m.timers.setTimeout(() => {
+      this.#tick = undefined;
+      this.#onTick();
+      this.#scheduleTick();
+    }, this.#o.rebroadcastMs);
+  }
+
+  #onTick(): void {
+    const { core, network, metrics } = this.#m;
+    metrics.peersConnected.set(network.peers().length);
+    this.#m.nodeMetrics.mempoolSize.set(this.#m.mempool.size);
+    if (this.#pendingStart === undefined) this.#run(core.rebroadcast());
+    this.#updateLag();
+    // Peers decided heights we have not: after one quiet tick, fetch them by block sync.
+    const ahead = this.#maxHeard() > this.#head.height + 1 || this.#peerDecidedCurrent();
+    if (!ahead) this.#behindSince = undefined;
+    else if (this.#behindSince === undefined) this.#behindSince = this.#head.height;
+    else if (this.#behindSince === this.#head.height && this.#syncing === undefined) this.#startSync();
+  }
+
+  /** True when a validator is already past the height this node works on. */
+  #peerDecidedCurrent(): boolean {
+    return this.#maxHeard() > this.#m.core.state.height && this.#m.core.state.height === this.#head.height + 1;
+  }
+
+  #maxHeard(): number {
+    let max = 0;
+    for (const h of this.#heard.values()) max = Math.max(max, h.height);
+    return max;
+  }
+
+  #updateLag(): void {
+    this.#m.metrics.syncLag.set(Math.max(0, this.#maxHeard() - 1 - this.#head.height));
+  }
+
+  #startSync(): void {
+    const { network, logger, timers } = this.#m;
+    const from = this.#head.height;
+    logger.info({ height: from, heard: this.#maxHeard() }, 'behind the network: block sync');
+    const syncer = new BlockSyncer(
+      {},
+      {
+        network,
+        localHeight: () => this.#head.height,
+        verifyAndApply: (block, cert) => this.#enqueueApply(() => this.#applySynced(block, cert)),
+        logger: logger.child({ component: 'sync' }),
+        timers: {
+          setTimeout: (fn, ms) => timers.setTimeout(fn, ms),
+          clearTimeout: (h) => timers.clearTimeout(h as TimerHandle),
+        },
+      },
+    );
+    this.#syncing = syncer
+      .sync()
+      .then(
+        (height) => logger.info({ from, height, stats: syncer.stats() }, 'block sync done'),
+        (e: unknown) => logger.warn({ err: e }, 'block sync failed'),
+      )
+      .finally(() => {
+        syncer.close();
+        this.#syncing = undefined;
+        this.#behindSince = undefined;
+        if (!this.#stopped && this.#m.core.state.height <= this.#head.height) {
+          this.#scheduleStart(this.#head.height + 1);
+        }
+      });
+  }
+
+  /** A block from block sync: its certificate must verify against the validator set. */
+  async #applySynced(blockBytes: Uint8Array, certBytes: Uint8Array): Promise<void> {
+    const { suite } = this.#m;
+    const block = decodeBlock(blockBytes);
+    const height = block.header.height;
+    if (height <= this.#head.height) return;
+    if (height !== this.#head.height + 1) {
+      throw new XinlianError('NODE_SYNC_GAP', `block ${height} does not follow ${this.#head.height}`, { height });
+    }
+    const certificate = decodeCommitCertificate(certBytes);
+    const blockId = suite.hash(encodeBlockHeader(block.header));
+    verifyCommitCertificate(suite, this.#o.chainId, this.#o.validatorSet, certificate, blockId, height);
+    await this.#commit(height, blockBytes, certificate, 'sync');
+  }
+}
+
+function recordHeight(r: WalRecord): number {
+  return r.kind === 'proposal' ? r.proposal.height : r.vote.height;
+}

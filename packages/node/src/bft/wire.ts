@@ -1,0 +1,190 @@
+/**
+ * Wiring of a BFT node (called by startNode when config.json has `p2p`): the member registry from
+ * the genesis, the peer network, the consensus core with this node's key, the WAL file, the
+ * consensus application and the driver.
+ */
+import { join } from 'node:path';
+import type { ValidatorSet } from '@xinlian/codec';
+import { suiteSigner, suiteVerifier, TendermintCore } from '@xinlian/consensus';
+import type { CryptoSuite, PrivateKey, PublicKey } from '@xinlian/crypto';
+import { type MemberInfo, type MemberRegistry, PeerNetwork } from '@xinlian/network';
+import type { Genesis } from '@xinlian/schemas';
+import type { ChainStore } from '@xinlian/store';
+import { type Clock, equalBytes, toHex, XinlianError } from '@xinlian/utils';
+import type { Logger } from 'pino';
+import type { P2pConfig } from '../config.js';
+import type { Mempool } from '../mempool.js';
+import type { NodeMetrics } from '../metrics.js';
+import type { CommittedBlock, HeadState, PendingTx } from '../producer.js';
+import type { Timers } from '../timers.js';
+import { BftApp, type BftAppModules } from './app.js';
+import { BftDriver } from './driver.js';
+import { BftMetrics } from './metrics.js';
+import { FileWal } from './wal.js';
+
+/** Consensus timing of a BFT node (spec/consensus.md §5, §7). */
+export const BFT_TIMEOUTS = { proposeMs: 1000, prevoteMs: 500, precommitMs: 500, deltaMs: 250 } as const;
+export const BFT_SYNCHRONY = { precisionMs: 500, messageDelayMs: 1000 } as const;
+/** Without txs, an empty block this often (a liveness heartbeat). */
+export const EMPTY_BLOCK_MS = 5000;
+
+/** The member registry of a genesis: validators and observers bound to organizations. */
+export function genesisRegistry(genesis: Genesis): MemberRegistry & { readonly size: number } {
+  const members = new Map<string, MemberInfo>();
+  for (const v of genesis.validators) {
+    members.set(v.publicKey, { org: v.organization ?? '', name: v.name, role: 'validator' });
+  }
+  for (const o of genesis.observers ?? []) {
+    members.set(o.publicKey, { org: o.organization, name: o.name, role: 'observer' });
+  }
+  return {
+    size: members.size,
+    isMember: (publicKey: PublicKey) => members.get(toHex(publicKey.bytes)),
+  };
+}
+
+export interface BftChainOptions {
+  readonly genesis: Genesis;
+  readonly genesisHash: Uint8Array;
+  readonly p2p: P2pConfig;
+  readonly role: 'validator' | 'observer';
+  readonly dataDir: string;
+  readonly validatorSet: ValidatorSet;
+  readonly validatorSetHash: Uint8Array;
+}
+
+export interface BftChainModules {
+  readonly suite: CryptoSuite;
+  readonly key: PrivateKey;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly store: ChainStore;
+  readonly mempool: Mempool<PendingTx>;
+  readonly executor: BftAppModules['executor'];
+  readonly logger: Logger;
+  readonly nodeMetrics: NodeMetrics;
+  readonly admitGossip: (bytes: Uint8Array) => Promise<unknown>;
+  readonly onCommit: (c: CommittedBlock) => void;
+}
+
+/** Builds the BFT components of a node; `driver.start()` starts the network and consensus. */
+export function createBftChain(opts: BftChainOptions, m: BftChainModules, head: HeadState): BftDriver {
+  const { genesis, validatorSet, p2p } = opts;
+  const registry = genesisRegistry(genesis);
+  const selfKey = m.key.publicKey.bytes;
+  const index = validatorSet.validators.findIndex((v) => equalBytes(v.publicKey, selfKey));
+  const selfIndex = opts.role === 'validator' ? index : undefined;
+  if (selfIndex === -1) {
+    throw new XinlianError('NODE_NOT_VALIDATOR', 'role is validator but the key is not a genesis validator', {
+      publicKey: toHex(selfKey),
+    });
+  }
+  if (registry.isMember(m.key.publicKey) === undefined) {
+    throw new XinlianError('NODE_NOT_MEMBER', 'the node key is neither a validator nor an observer of the genesis', {
+      publicKey: toHex(selfKey),
+    });
+  }
+  p2p.peers.forEach((peer, i) => {
+    if (registry.isMember(m.suite.publicKeyFromBytes(Uint8Array.from(Buffer.from(peer.publicKey, 'hex')))) === undefined) {
+      throw new XinlianError('NODE_BAD_CONFIG', `config.json: /p2p/peers/${i}/publicKey: not a member of the genesis`, {
+        field: `/p2p/peers/${i}/publicKey`,
+        reason: 'not a genesis member',
+      });
+    }
+  });
+  const logger = m.logger.child({ component: 'bft' });
+  const metrics = new BftMetrics(m.nodeMetrics.registry);
+  const network = new PeerNetwork(
+    {
+      listenHost: p2p.host,
+      listenPort: p2p.port,
+      peers: p2p.peers.map((p) => ({ host: p.host, port: p.port })),
+      chainId: genesis.chainId,
+      genesisHash: opts.genesisHash,
+      reconnect: { initialMs: 250, maxMs: 5000 },
+    },
+    {
+      suite: m.suite,
+      key: m.key,
+      registry,
+      logger: logger.child({ component: 'p2p' }),
+    },
+  );
+  // A configured peer address must authenticate with the key the config expects.
+  network.onMessage((peer) => {
+    if (peer.direction !== 'outbound') return;
+    const want = p2p.peers.find((p) => p.port === peer.remotePort && sameHost(p.host, peer.remoteAddress));
+    if (want !== undefined && want.publicKey !== peer.key) {
+      logger.warn(
+        { address: `${want.host}:${want.port}`, expected: want.publicKey, actual: peer.key },
+        'peer authenticated with an unexpected key; disconnecting',
+      );
+      network.disconnect(peer.key);
+    }
+  });
+  let driver: BftDriver | undefined;
+  const app = new BftApp(
+    {
+      chainId: genesis.chainId,
+      maxBlockTxs: genesis.params.maxBlockTxs,
+      maxBlockBytes: genesis.params.maxBlockBytes,
+      validatorSetHash: opts.validatorSetHash,
+      proposer: selfKey,
+    },
+    {
+      suite: m.suite,
+      clock: m.clock,
+      store: m.store,
+      mempool: m.mempool,
+      executor: m.executor,
+      validatorSet,
+      logger,
+      head: () => driver?.head ?? head,
+    },
+  );
+  const core = new TendermintCore(
+    {
+      chainId: genesis.chainId,
+      validatorSet,
+      ...(selfIndex === undefined ? {} : { selfIndex }),
+      timeouts: BFT_TIMEOUTS,
+      synchrony: BFT_SYNCHRONY,
+    },
+    { signer: suiteSigner(m.suite, m.key), verifier: suiteVerifier(m.suite), app },
+  );
+  const wal = selfIndex === undefined ? undefined : new FileWal(join(opts.dataDir, 'consensus.wal'));
+  driver = new BftDriver(
+    {
+      chainId: genesis.chainId,
+      validatorSet,
+      selfIndex,
+      rebroadcastMs: 1000,
+      emptyBlockMs: EMPTY_BLOCK_MS,
+      commitDelayMs: Math.min(20, genesis.params.blockIntervalMs),
+      silentAfterMs: 3 * EMPTY_BLOCK_MS,
+    },
+    {
+      core,
+      app,
+      wal,
+      network,
+      store: m.store,
+      suite: m.suite,
+      mempool: m.mempool,
+      clock: m.clock,
+      timers: m.timers,
+      logger,
+      metrics,
+      nodeMetrics: m.nodeMetrics,
+      admitGossip: m.admitGossip,
+      onCommit: m.onCommit,
+    },
+    head,
+  );
+  return driver;
+}
+
+function sameHost(configured: string, remote: string): boolean {
+  const norm = (h: string) => (h === 'localhost' ? '127.0.0.1' : h.replace(/^::ffff:/, ''));
+  return norm(configured) === norm(remote);
+}
