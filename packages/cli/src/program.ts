@@ -7,6 +7,7 @@ import { registerDev } from './commands/dev.js';
 import { registerEvidence } from './commands/evidence.js';
 import { registerInit } from './commands/init.js';
 import { registerKeys } from './commands/keys.js';
+import { registerNet } from './commands/net.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
 import { EXIT_CODES, exitCodeFor } from './exit.js';
@@ -48,11 +49,12 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 verification failed, 4 node unreachable.
 Environment: XINLIAN_NODE (node URL), XINLIAN_HOME (node home), XINLIAN_KEY (client key file),
              XINLIAN_PASSPHRASE (key passphrase),
              XINLIAN_CA_DIR (organization CA directory).
-Quick start: xinlian dev    (then, in another terminal: xinlian evidence submit FILE)`,
+Quick start: xinlian net up  (a local 4-organization network; or xinlian dev for one validator)`,
     );
   registerInit(program, ctx);
   registerStart(program, ctx);
   registerDev(program, ctx);
+  registerNet(program, ctx);
   registerKeys(program, ctx);
   registerEvidence(program, ctx);
   registerStatus(program, ctx);

@@ -1,4 +1,5 @@
 export { type BackupResult, backupHome } from './backup.js';
+export { DEFAULT_P2P_PORT, type InitNetworkOptions, initNetwork } from './bft/net-home.js';
 export {
   DEFAULT_API_HOST,
   DEFAULT_API_PORT,
@@ -6,6 +7,8 @@ export {
   LogLevel,
   type NodeConfig,
   NodeConfigSchema,
+  type P2pConfig,
+  P2pConfigSchema,
   parseConfig,
   parseGenesis,
 } from './config.js';
@@ -32,5 +35,3 @@ export { NodeMetrics } from './metrics.js';
 export { type RunningNode, type StartNodeOptions, startNode } from './node.js';
 export type { CommittedBlock, HeadState, PendingTx } from './producer.js';
 export { NODE_VERSION } from './version.js';
-export { DEFAULT_P2P_PORT, type InitNetworkOptions, initNetwork } from './bft/net-home.js';
-export { type P2pConfig, P2pConfigSchema } from './config.js';

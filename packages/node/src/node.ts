@@ -86,7 +86,10 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
   const key = decryptKeyFile(await readKeyFile(info.keyFile), opts.passphrase);
   const validatorSet = genesisValidatorSet(genesis);
   const role = config.role ?? 'validator';
-  if (role === 'validator' && !validatorSet.validators.some((v) => equalBytes(v.publicKey, key.publicKey.bytes))) {
+  if (
+    role === 'validator' &&
+    !validatorSet.validators.some((v) => equalBytes(v.publicKey, key.publicKey.bytes))
+  ) {
     throw new XinlianError('NODE_NOT_VALIDATOR', 'the key file does not hold a genesis validator key', {
       publicKey: toHex(key.publicKey.bytes),
     });

@@ -7,7 +7,9 @@ import type { CommandContext } from '../program.js';
 export function registerStatus(program: Command, ctx: CommandContext): void {
   program
     .command('status')
-    .description('show a node: chain, suite, height, validators, mempool')
+    .description(
+      'show a node: chain, suite, height, mempool, and its view of consensus and of every validator',
+    )
     .option('--node <url>', 'node API URL (default: $XINLIAN_NODE or http://127.0.0.1:8080)')
     .action(async (opts: { node?: string }) => {
       const url = nodeUrl(opts.node, ctx.io);
@@ -23,6 +25,23 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
       out.line(`mempool     ${s.mempool.size}/${s.mempool.capacity}`);
       out.line(`version     ${s.nodeVersion}`);
       out.line(`validators  ${s.validators.length}`);
-      for (const v of s.validators) out.line(`  ${v.name}  power ${v.power}  address ${v.address}`);
+      const c = s.consensus;
+      if (c === undefined) {
+        for (const v of s.validators) out.line(`  ${v.name}  power ${v.power}  address ${v.address}`);
+        return;
+      }
+      const since =
+        c.lastCommitAt === null ? 'none yet' : `${Math.max(0, Date.now() - c.lastCommitAt)} ms ago`;
+      out.line(
+        `consensus   ${c.role}: height ${c.height} round ${c.round} step ${c.step}, last commit ${since}`,
+      );
+      out.line(`peers       ${c.peers}${c.syncing ? '  (block sync running)' : ''}`);
+      out.line('  validator              org       link   height  round  state');
+      for (const v of c.validators) {
+        const flag = v.state === 'ok' ? 'ok' : v.state.toUpperCase();
+        out.line(
+          `  ${`${v.name}${v.self ? ' (this)' : ''}`.padEnd(22)} ${(v.organization ?? '-').padEnd(9)} ${(v.connected ? 'up' : 'DOWN').padEnd(6)} ${String(v.lastHeight ?? '-').padStart(6)}  ${String(v.lastRound ?? '-').padStart(5)}  ${flag}`,
+        );
+      }
     });
 }

@@ -42,7 +42,11 @@ export interface BftAppModules {
   readonly mempool: Mempool<PendingTx>;
   readonly executor: {
     executeBlock(input: BlockInput): BlockExecution;
-    checkTx(bytes: Uint8Array, ctx: { readonly height: number }, opts?: { skipSignature?: boolean }): CheckedTx;
+    checkTx(
+      bytes: Uint8Array,
+      ctx: { readonly height: number },
+      opts?: { skipSignature?: boolean },
+    ): CheckedTx;
   };
   readonly validatorSet: ValidatorSet;
   readonly logger: Logger;
@@ -121,9 +125,18 @@ export class BftApp implements ConsensusApp {
       proposer: this.#o.proposer,
       txCount: txs.length,
     };
-    const block: Block = { header, txs: checked.map((c) => c.tx), certificate: placeholderCertificate(height) };
+    const block: Block = {
+      header,
+      txs: checked.map((c) => c.tx),
+      certificate: placeholderCertificate(height),
+    };
     const bytes = encodeBlock(block);
-    this.#prepared.set(toHex(this.#m.suite.hash(encodeBlockHeader(header))), { header, block, execution, txs });
+    this.#prepared.set(toHex(this.#m.suite.hash(encodeBlockHeader(header))), {
+      header,
+      block,
+      execution,
+      txs,
+    });
     return bytes;
   }
 
@@ -212,7 +225,8 @@ export class BftApp implements ConsensusApp {
     if (!equalBytes(h.parentId, parent.blockId)) return fail('wrong_parent');
     if (!(h.time > parent.time)) return fail('time_not_after_parent');
     if (!equalBytes(h.validatorSetHash, this.#o.validatorSetHash)) return fail('wrong_validator_set');
-    if (!equalBytes(h.nextValidatorSetHash, this.#o.validatorSetHash)) return fail('wrong_next_validator_set');
+    if (!equalBytes(h.nextValidatorSetHash, this.#o.validatorSetHash))
+      return fail('wrong_next_validator_set');
     if (!this.#validatorKeys.has(toHex(h.proposer))) return fail('proposer_not_validator');
     if (h.txCount !== block.txs.length) return fail('wrong_tx_count');
     if (block.txs.length > this.#o.maxBlockTxs) return fail('too_many_txs');
@@ -249,7 +263,12 @@ export class BftApp implements ConsensusApp {
           : { txId, size: c.bytes.length, expiryHeight: c.tx.body.expiryHeight, checked: c, admittedAt: now },
       );
     }
-    const execution = executor.executeBlock({ height, time: h.time, prevAppHash: parent.appHash, txs: checked });
+    const execution = executor.executeBlock({
+      height,
+      time: h.time,
+      prevAppHash: parent.appHash,
+      txs: checked,
+    });
     if (!equalBytes(execution.txRoot, h.txRoot)) return fail('wrong_tx_root');
     if (!equalBytes(execution.receiptRoot, h.receiptRoot)) return fail('wrong_receipt_root');
     if (!equalBytes(execution.appHash, h.appHash)) return fail('wrong_app_hash');

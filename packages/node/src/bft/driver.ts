@@ -21,7 +21,7 @@ import type { CryptoSuite } from '@xinlian/crypto';
 import { BlockSyncer, BlockSyncServer, type Channel, type PeerInfo, SeenSet } from '@xinlian/network';
 import type { ConsensusStatus } from '@xinlian/schemas';
 import type { ChainStore } from '@xinlian/store';
-import { type Clock, toHex, XinlianError } from '@xinlian/utils';
+import { type Clock, equalBytes, toHex, XinlianError } from '@xinlian/utils';
 import type { Logger } from 'pino';
 import type { Mempool } from '../mempool.js';
 import type { NodeMetrics } from '../metrics.js';
@@ -44,6 +44,8 @@ export interface DriverNetwork {
 export interface BftDriverOptions {
   readonly chainId: string;
   readonly validatorSet: ValidatorSet;
+  /** Organization of each validator (genesis order). */
+  readonly organizations: readonly (string | null)[];
   /** This node's validator index; undefined for an observer. */
   readonly selfIndex: number | undefined;
   /** Re-send the current round's messages this often (gossip liveness). */
@@ -82,6 +84,8 @@ interface Heard {
   at: number;
 }
 
+/** Ticks (of rebroadcastMs / REBROADCAST_TICKS) between re-sends; peers are checked every tick. */
+const REBROADCAST_TICKS = 4;
 /** Poll interval while waiting to start the next height. */
 const START_POLL_MS = 5;
 /** Heights of WAL records kept below the committed height before compaction. */
@@ -107,6 +111,9 @@ export class BftDriver {
   readonly #keyIndex = new Map<string, number>();
   readonly #seenTxs = new SeenSet(100_000);
   readonly #txFrom = new Map<string, string>();
+  /** Peers linked as of the last check (a new one triggers a re-send). */
+  readonly #linked = new Set<string>();
+  #ticks = 0;
 
   constructor(opts: BftDriverOptions, modules: BftDriverModules, head: HeadState) {
     this.#o = opts;
@@ -125,7 +132,9 @@ export class BftDriver {
   async start(): Promise<{ p2pPort: number }> {
     const { core, wal, network, store } = this.#m;
     if (wal !== undefined) core.restore(wal.records);
-    this.#unsubscribe = network.onMessage((peer, channel, payload) => this.#onMessage(peer, channel, payload));
+    this.#unsubscribe = network.onMessage((peer, channel, payload) =>
+      this.#onMessage(peer, channel, payload),
+    );
     this.#syncServer = new BlockSyncServer(
       {},
       {
@@ -192,13 +201,12 @@ export class BftDriver {
         let st: 'ok' | 'behind' | 'silent' = 'ok';
         if (!self) {
           if (heard === undefined || now - heard.at > this.#o.silentAfterMs) st = 'silent';
-          else if (heard.height <= this.#head.height) st = 'behind';
+          else if (heard.height < this.#head.height) st = 'behind';
         }
-        const org = (v as { organization?: string }).organization;
         return {
           index,
           name: v.name,
-          organization: org ?? null,
+          organization: this.#o.organizations[index] ?? null,
           self,
           connected: self || connected.has(key),
           lastHeight: self ? state.height : (heard?.height ?? null),
@@ -215,6 +223,8 @@ export class BftDriver {
   /** Carries out outputs in order; a persist record is durable before anything after it. */
   #run(outputs: readonly Output[]): void {
     const { metrics, logger, network, wal, clock } = this.#m;
+    // The core may list one message twice (e.g. a new proposal and its re-send at start): send once.
+    const sent: Uint8Array[] = [];
     for (const o of outputs) {
       switch (o.kind) {
         case 'persist': {
@@ -224,9 +234,19 @@ export class BftDriver {
           metrics.walAppend.observe((clock.now() - t0) / 1000);
           break;
         }
-        case 'broadcast':
-          if (!this.#stopped) network.broadcast('consensus', encodeConsensusMessage(o.msg));
+        case 'broadcast': {
+          if (this.#stopped) break;
+          const bytes = encodeConsensusMessage(o.msg);
+          if (sent.some((b) => equalBytes(b, bytes))) break;
+          sent.push(bytes);
+          network.broadcast('consensus', bytes);
+          if (logger.isLevelEnabled('trace')) {
+            const m = o.msg.kind === 'proposal' ? o.msg.proposal : o.msg.vote;
+            const what = o.msg.kind === 'proposal' ? 'proposal' : o.msg.vote.type;
+            logger.trace({ what, height: m.height, round: m.round }, 'sent');
+          }
           break;
+        }
         case 'scheduleTimeout': {
           if (this.#stopped) break;
           const handle = this.#m.timers.setTimeout(() => {
@@ -360,6 +380,7 @@ export class BftDriver {
     if (this.#stopped || (this.#m.core.state.height >= height && this.#heightStartedAt !== 0)) return;
     this.#heightStartedAt = this.#m.clock.now();
     this.#m.metrics.height.set(height);
+    this.#m.logger.debug({ height, mempool: this.#m.mempool.size }, 'height started');
     this.#run(this.#m.core.start(height));
   }
 
@@ -367,6 +388,7 @@ export class BftDriver {
 
   #onMessage(peer: PeerInfo, channel: Channel, payload: Uint8Array): void {
     if (this.#stopped) return;
+    if (!this.#linked.has(peer.key)) this.#onPeerLinked(peer.key);
     if (channel === 'consensus') this.#onConsensus(peer, payload);
     else if (channel === 'txs') this.#onTx(peer, payload);
   }
@@ -388,12 +410,17 @@ export class BftDriver {
     // the sending link's key so a relayed message does not mark its signer as heard.
     if (this.#keyIndex.get(peer.key) === index) {
       const prev = this.#heard.get(index);
-      if (prev === undefined || m.height > prev.height || (m.height === prev.height && m.round >= prev.round)) {
+      if (
+        prev === undefined ||
+        m.height > prev.height ||
+        (m.height === prev.height && m.round >= prev.round)
+      ) {
         this.#heard.set(index, { height: m.height, round: m.round, at: clock.now() });
       } else prev.at = clock.now();
     }
     if (msg.kind === 'proposal') {
       metrics.proposalsReceived.inc();
+      logger.debug({ height: m.height, round: m.round, from: peer.member.name }, 'proposal received');
       this.#run(core.onProposal(msg.proposal, clock.now()));
     } else {
       metrics.votesReceived.inc({ type: msg.vote.type });
@@ -411,7 +438,10 @@ export class BftDriver {
       () => this.#txFrom.delete(key),
       (e: unknown) => {
         this.#txFrom.delete(key);
-        this.#m.logger.debug({ code: (e as { code?: unknown }).code, peer: peer.member.name }, 'gossiped tx not admitted');
+        this.#m.logger.debug(
+          { code: (e as { code?: unknown }).code, peer: peer.member.name },
+          'gossiped tx not admitted',
+        );
       },
     );
   }
@@ -424,13 +454,26 @@ export class BftDriver {
       this.#tick = undefined;
       this.#onTick();
       this.#scheduleTick();
-    }, this.#o.rebroadcastMs);
+    }, this.#o.rebroadcastMs / REBROADCAST_TICKS);
+  }
+
+  /** A newly linked peer gets this node's current round messages at once (§9 gossip). */
+  #onPeerLinked(key: string): void {
+    this.#linked.add(key);
+    this.#m.logger.debug({ peer: key.slice(0, 16) }, 'peer linked: re-sending current round');
+    if (this.#pendingStart === undefined) this.#run(this.#m.core.rebroadcast());
   }
 
   #onTick(): void {
     const { core, network, metrics } = this.#m;
-    metrics.peersConnected.set(network.peers().length);
+    const peers = network.peers();
+    metrics.peersConnected.set(peers.length);
+    const now = new Set(peers.map((p) => p.key));
+    for (const k of this.#linked) if (!now.has(k)) this.#linked.delete(k);
+    for (const k of now) if (!this.#linked.has(k)) this.#onPeerLinked(k);
     this.#m.nodeMetrics.mempoolSize.set(this.#m.mempool.size);
+    this.#ticks++;
+    if (this.#ticks % REBROADCAST_TICKS !== 0) return;
     if (this.#pendingStart === undefined) this.#run(core.rebroadcast());
     this.#updateLag();
     // Peers decided heights we have not: after one quiet tick, fetch them by block sync.
@@ -442,7 +485,9 @@ export class BftDriver {
 
   /** True when a validator is already past the height this node works on. */
   #peerDecidedCurrent(): boolean {
-    return this.#maxHeard() > this.#m.core.state.height && this.#m.core.state.height === this.#head.height + 1;
+    return (
+      this.#maxHeard() > this.#m.core.state.height && this.#m.core.state.height === this.#head.height + 1
+    );
   }
 
   #maxHeard(): number {
@@ -495,7 +540,9 @@ export class BftDriver {
     const height = block.header.height;
     if (height <= this.#head.height) return;
     if (height !== this.#head.height + 1) {
-      throw new XinlianError('NODE_SYNC_GAP', `block ${height} does not follow ${this.#head.height}`, { height });
+      throw new XinlianError('NODE_SYNC_GAP', `block ${height} does not follow ${this.#head.height}`, {
+        height,
+      });
     }
     const certificate = decodeCommitCertificate(certBytes);
     const blockId = suite.hash(encodeBlockHeader(block.header));

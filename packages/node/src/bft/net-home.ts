@@ -65,27 +65,33 @@ export async function initNetwork(opts: InitNetworkOptions): Promise<HomeInfo[]>
     params: { ...DEFAULT_CHAIN_PARAMS },
   };
   parseGenesis(JSON.stringify(genesis));
-  const configs = orgIds.map((_, i): NodeConfig => ({
-    ...defaultConfig(),
-    api: { host, port: apiPort + i },
-    role: 'validator',
-    p2p: {
-      host,
-      port: p2pPort + i,
-      peers: orgIds.flatMap((_, j) =>
-        j === i ? [] : [{ host, port: p2pPort + j, publicKey: genesis.validators[j]?.publicKey as string }],
-      ),
-    },
-  }));
+  const configs = orgIds.map(
+    (_, i): NodeConfig => ({
+      ...defaultConfig(),
+      api: { host, port: apiPort + i },
+      role: 'validator',
+      p2p: {
+        host,
+        port: p2pPort + i,
+        peers: orgIds.flatMap((_, j) =>
+          j === i ? [] : [{ host, port: p2pPort + j, publicKey: genesis.validators[j]?.publicKey as string }],
+        ),
+      },
+    }),
+  );
   for (const c of configs) parseConfig(JSON.stringify(c));
   const homes: HomeInfo[] = [];
   for (const [i, id] of orgIds.entries()) {
     const home = join(dir, id);
     const config = configs[i] as NodeConfig;
     await mkdir(join(home, 'keys'), { recursive: true, mode: 0o700 });
-    await writeFile(join(home, config.keyFile), encryptKeyFile(keys[i] as (typeof keys)[number], opts.passphrase), {
-      mode: 0o600,
-    });
+    await writeFile(
+      join(home, config.keyFile),
+      encryptKeyFile(keys[i] as (typeof keys)[number], opts.passphrase),
+      {
+        mode: 0o600,
+      },
+    );
     await writeFile(join(home, GENESIS_FILE), `${JSON.stringify(genesis, null, 2)}\n`);
     await writeFile(join(home, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
     homes.push(await readHome(home));

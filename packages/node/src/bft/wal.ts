@@ -95,7 +95,12 @@ export function readWal(path: string): { records: WalRecord[]; validBytes: numbe
     bytes = readFileSync(path);
   } catch (e) {
     if ((e as { code?: unknown }).code === 'ENOENT') return { records: [], validBytes: 0, totalBytes: 0 };
-    throw new XinlianError('NODE_WAL_UNREADABLE', `cannot read the consensus WAL ${path}`, { path }, { cause: e });
+    throw new XinlianError(
+      'NODE_WAL_UNREADABLE',
+      `cannot read the consensus WAL ${path}`,
+      { path },
+      { cause: e },
+    );
   }
   const records: WalRecord[] = [];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

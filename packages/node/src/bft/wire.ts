@@ -10,7 +10,7 @@ import type { CryptoSuite, PrivateKey, PublicKey } from '@xinlian/crypto';
 import { type MemberInfo, type MemberRegistry, PeerNetwork } from '@xinlian/network';
 import type { Genesis } from '@xinlian/schemas';
 import type { ChainStore } from '@xinlian/store';
-import { type Clock, equalBytes, toHex, XinlianError } from '@xinlian/utils';
+import { type Clock, compareBytes, equalBytes, fromHex, toHex, XinlianError } from '@xinlian/utils';
 import type { Logger } from 'pino';
 import type { P2pConfig } from '../config.js';
 import type { Mempool } from '../mempool.js';
@@ -80,16 +80,24 @@ export function createBftChain(opts: BftChainOptions, m: BftChainModules, head: 
     });
   }
   if (registry.isMember(m.key.publicKey) === undefined) {
-    throw new XinlianError('NODE_NOT_MEMBER', 'the node key is neither a validator nor an observer of the genesis', {
-      publicKey: toHex(selfKey),
-    });
+    throw new XinlianError(
+      'NODE_NOT_MEMBER',
+      'the node key is neither a validator nor an observer of the genesis',
+      {
+        publicKey: toHex(selfKey),
+      },
+    );
   }
   p2p.peers.forEach((peer, i) => {
-    if (registry.isMember(m.suite.publicKeyFromBytes(Uint8Array.from(Buffer.from(peer.publicKey, 'hex')))) === undefined) {
-      throw new XinlianError('NODE_BAD_CONFIG', `config.json: /p2p/peers/${i}/publicKey: not a member of the genesis`, {
-        field: `/p2p/peers/${i}/publicKey`,
-        reason: 'not a genesis member',
-      });
+    if (registry.isMember(m.suite.publicKeyFromBytes(fromHex(peer.publicKey))) === undefined) {
+      throw new XinlianError(
+        'NODE_BAD_CONFIG',
+        `config.json: /p2p/peers/${i}/publicKey: not a member of the genesis`,
+        {
+          field: `/p2p/peers/${i}/publicKey`,
+          reason: 'not a genesis member',
+        },
+      );
     }
   });
   const logger = m.logger.child({ component: 'bft' });
@@ -98,7 +106,11 @@ export function createBftChain(opts: BftChainOptions, m: BftChainModules, head: 
     {
       listenHost: p2p.host,
       listenPort: p2p.port,
-      peers: p2p.peers.map((p) => ({ host: p.host, port: p.port })),
+      // Both ends of a pair keep the link dialed by the lower key (spec/network.md §4), so only that
+      // end dials: no duplicate links to resolve. The other end waits for the inbound link.
+      peers: p2p.peers
+        .filter((p) => compareBytes(selfKey, fromHex(p.publicKey)) < 0)
+        .map((p) => ({ host: p.host, port: p.port })),
       chainId: genesis.chainId,
       genesisHash: opts.genesisHash,
       reconnect: { initialMs: 250, maxMs: 5000 },
@@ -157,6 +169,7 @@ export function createBftChain(opts: BftChainOptions, m: BftChainModules, head: 
     {
       chainId: genesis.chainId,
       validatorSet,
+      organizations: genesis.validators.map((v) => v.organization ?? null),
       selfIndex,
       rebroadcastMs: 1000,
       emptyBlockMs: EMPTY_BLOCK_MS,
