@@ -18,7 +18,14 @@ import {
 } from '@xinlian/codec';
 import { type Output, type TendermintCore, verifyCommitCertificate } from '@xinlian/consensus';
 import type { CryptoSuite } from '@xinlian/crypto';
-import { BlockSyncer, BlockSyncServer, type Channel, type PeerInfo, SeenSet } from '@xinlian/network';
+import {
+  BlockSyncer,
+  BlockSyncServer,
+  type Channel,
+  type NetworkStats,
+  type PeerInfo,
+  SeenSet,
+} from '@xinlian/network';
 import type { ConsensusStatus } from '@xinlian/schemas';
 import type { ChainStore } from '@xinlian/store';
 import { type Clock, equalBytes, toHex, XinlianError } from '@xinlian/utils';
@@ -39,6 +46,7 @@ export interface DriverNetwork {
   broadcast(channel: Channel, payload: Uint8Array, exceptKey?: string): number;
   send(peerKey: string, channel: Channel, payload: Uint8Array): boolean;
   peers(): PeerInfo[];
+  stats(): NetworkStats;
 }
 
 export interface BftDriverOptions {
@@ -114,6 +122,7 @@ export class BftDriver {
   /** Peers linked as of the last check (a new one triggers a re-send). */
   readonly #linked = new Set<string>();
   #ticks = 0;
+  readonly #closedSeen = new Map<string, number>();
 
   constructor(opts: BftDriverOptions, modules: BftDriverModules, head: HeadState) {
     this.#o = opts;
@@ -472,6 +481,11 @@ export class BftDriver {
     for (const k of this.#linked) if (!now.has(k)) this.#linked.delete(k);
     for (const k of now) if (!this.#linked.has(k)) this.#onPeerLinked(k);
     this.#m.nodeMetrics.mempoolSize.set(this.#m.mempool.size);
+    for (const [reason, n] of Object.entries(network.stats().closed)) {
+      const before = this.#closedSeen.get(reason) ?? 0;
+      if (n > before) metrics.connectionsClosed.inc({ reason }, n - before);
+      this.#closedSeen.set(reason, n);
+    }
     this.#ticks++;
     if (this.#ticks % REBROADCAST_TICKS !== 0) return;
     if (this.#pendingStart === undefined) this.#run(core.rebroadcast());

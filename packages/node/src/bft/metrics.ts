@@ -14,6 +14,7 @@ export class BftMetrics {
   readonly syncedBlocks: Counter;
   readonly walAppend: Histogram;
   readonly txsGossiped: Counter<'direction'>;
+  readonly connectionsClosed: Counter<'reason'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -75,6 +76,12 @@ export class BftMetrics {
       name: 'xinlian_consensus_wal_append_seconds',
       help: 'Durable WAL append (write + fdatasync)',
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1],
+      registers,
+    });
+    this.connectionsClosed = new Counter({
+      name: 'xinlian_p2p_connections_closed_total',
+      help: 'P2P connections closed, by reason (not_member: a key outside the genesis was refused)',
+      labelNames: ['reason'],
       registers,
     });
     this.txsGossiped = new Counter({
