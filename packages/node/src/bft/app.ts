@@ -18,7 +18,7 @@ import type { ConsensusApp } from '@xinlian/consensus';
 import type { CryptoSuite } from '@xinlian/crypto';
 import type { BlockExecution, BlockInput, CheckedTx } from '@xinlian/execution';
 import type { BlockCommit, ChainStore, StateWrite } from '@xinlian/store';
-import { type Clock, concatBytes, equalBytes, fromHex, isHex, toHex, utf8 } from '@xinlian/utils';
+import { type Clock, concatBytes, equalBytes, fromHex, isHex, toHex, utf8, XinlianError } from '@xinlian/utils';
 import type { Logger } from 'pino';
 import { batchAuxWrites, isBatchIndexed } from '../batch.js';
 import type { Mempool } from '../mempool.js';
@@ -79,6 +79,7 @@ export class BftApp implements ConsensusApp {
   readonly #verified = new Map<string, true>();
   readonly #verifiedCap: number;
   readonly #validatorKeys: Set<string>;
+  readonly #decodeCache = new WeakMap<Uint8Array, { readonly id: Uint8Array; readonly block: Block | undefined }>();
   /** Signature verifications done while validating blocks (txs not already verified). */
   signaturesVerified = 0;
 
@@ -95,17 +96,14 @@ export class BftApp implements ConsensusApp {
     this.#atHeight(height);
     const picked = mempool.peek(this.#o.maxBlockTxs, this.#o.maxBlockBytes);
     const txs: PendingTx[] = [];
-    const checked: CheckedTx[] = [];
     const stale: string[] = [];
     for (const t of picked) {
-      try {
-        // Re-checks expiry and replay at this height; the signature was verified at admission.
-        checked.push(executor.checkTx(t.checked.bytes, { height }, { skipSignature: true }));
-        txs.push(t);
-      } catch {
+      // Admission checked everything at an earlier height; only expiry and replay can change.
+      if (t.expiryHeight < height || this.#m.store.getTxLocation(t.checked.txId) !== undefined) {
         stale.push(t.txId);
-      }
+      } else txs.push(t);
     }
+    const checked = txs.map((t) => t.checked);
     if (stale.length > 0) {
       mempool.remove(stale);
       logger.debug({ height, count: stale.length }, 'dropped txs no longer valid from the mempool');
@@ -156,15 +154,28 @@ export class BftApp implements ConsensusApp {
   }
 
   blockId(blockBytes: Uint8Array): Uint8Array {
-    try {
-      return this.#m.suite.hash(encodeBlockHeader(decodeBlock(blockBytes).header));
-    } catch {
-      return this.#m.suite.hash(concatBytes(INVALID_ID_DOMAIN, blockBytes));
-    }
+    return this.#decoded(blockBytes).id;
   }
 
   blockTime(blockBytes: Uint8Array): number {
-    return decodeBlock(blockBytes).header.time;
+    const { block } = this.#decoded(blockBytes);
+    if (block === undefined) throw new XinlianError('NODE_BAD_BLOCK', 'block does not decode', {});
+    return block.header.time;
+  }
+
+  /** The decoded block and its ID, computed once per bytes object (the core passes the same one). */
+  #decoded(blockBytes: Uint8Array): { readonly id: Uint8Array; readonly block: Block | undefined } {
+    const cached = this.#decodeCache.get(blockBytes);
+    if (cached !== undefined) return cached;
+    let entry: { id: Uint8Array; block: Block | undefined };
+    try {
+      const block = decodeBlock(blockBytes);
+      entry = { id: this.#m.suite.hash(encodeBlockHeader(block.header)), block };
+    } catch {
+      entry = { id: this.#m.suite.hash(concatBytes(INVALID_ID_DOMAIN, blockBytes)), block: undefined };
+    }
+    this.#decodeCache.set(blockBytes, entry);
+    return entry;
   }
 
   /**
@@ -218,7 +229,8 @@ export class BftApp implements ConsensusApp {
     };
     if (parent.height !== height - 1) return fail('not_next_height', { head: parent.height });
     if (blockBytes.length > this.#o.maxBlockBytes + 64 * 1024) return fail('too_large');
-    const block = decodeBlock(blockBytes);
+    const block = this.#decoded(blockBytes).block;
+    if (block === undefined) return fail('undecodable');
     const h = block.header;
     if (h.chainId !== this.#o.chainId) return fail('wrong_chain');
     if (h.height !== height) return fail('wrong_height');
@@ -240,10 +252,19 @@ export class BftApp implements ConsensusApp {
       if (seen.has(txId)) return fail('duplicate_tx', { index: i, txId });
       seen.add(txId);
       const pending = mempool.get(txId);
+      if (pending !== undefined && equalBytes(pending.checked.tx.signature, tx.signature)) {
+        // The same bytes (txId binds the body) passed this executor's checkTx at admission:
+        // only expiry and replay can have changed since.
+        if (tx.body.expiryHeight < height) return fail('bad_tx', { index: i, txId, code: 'TX_EXPIRED' });
+        if (this.#m.store.getTxLocation(pending.checked.txId) !== undefined) {
+          return fail('bad_tx', { index: i, txId, code: 'TX_DUPLICATE' });
+        }
+        checked.push(pending.checked);
+        txs.push(pending);
+        continue;
+      }
       const verifiedKey = `${txId}:${toHex(suite.hash(tx.signature))}`;
-      const known =
-        (pending !== undefined && equalBytes(pending.checked.tx.signature, tx.signature)) ||
-        this.#verified.has(verifiedKey);
+      const known = this.#verified.has(verifiedKey);
       let c: CheckedTx;
       try {
         // Chain ID, signer, signature (unless already verified), expiry, replay, module, args.
@@ -257,11 +278,7 @@ export class BftApp implements ConsensusApp {
         this.#remember(verifiedKey);
       }
       checked.push(c);
-      txs.push(
-        pending !== undefined && equalBytes(pending.checked.tx.signature, tx.signature)
-          ? { ...pending, checked: c }
-          : { txId, size: c.bytes.length, expiryHeight: c.tx.body.expiryHeight, checked: c, admittedAt: now },
-      );
+      txs.push({ txId, size: c.bytes.length, expiryHeight: c.tx.body.expiryHeight, checked: c, admittedAt: now });
     }
     const execution = executor.executeBlock({
       height,
