@@ -480,3 +480,87 @@ describe('xinlian dev', () => {
     }
   });
 });
+
+describe('xinlian net', () => {
+  test('net up starts 4 organization processes; evidence submitted to one verifies with a quorum certificate; Ctrl-C stops all', async () => {
+    const netDir = join(dir, 'net');
+    const apiPort = await closedPort();
+    const p2pPort = await closedPort();
+    const { child, ready } = await startCli(
+      [
+        'net',
+        'up',
+        '--dir',
+        netDir,
+        '--suite',
+        'intl',
+        '--api-port',
+        String(apiPort),
+        '--p2p-port',
+        String(p2pPort),
+      ],
+      {},
+    );
+    const nodes = ready.nodes as {
+      org: string;
+      apiUrl: string;
+      pid: number;
+      status: { consensus?: unknown };
+    }[];
+    try {
+      assert.deepEqual(
+        nodes.map((n) => n.org),
+        ['org1', 'org2', 'org3', 'org4'],
+      );
+      assert.equal(new Set(nodes.map((n) => n.pid)).size, 4, 'one process per organization');
+      for (const org of ['org1', 'org2', 'org3', 'org4']) {
+        assert.ok(existsSync(join(netDir, org, 'keys', 'validator.key')));
+        assert.ok(existsSync(join(netDir, org, 'keys', 'client.key')));
+      }
+      const genesis = JSON.parse(await readFile(join(netDir, 'org1', 'genesis.json'), 'utf8')) as {
+        organizations: { id: string }[];
+        validators: { organization: string }[];
+      };
+      assert.deepEqual(
+        genesis.validators.map((v) => v.organization),
+        genesis.organizations.map((o) => o.id),
+      );
+      const file = join(dir, 'net-evidence.txt');
+      await writeFile(file, 'notarized by a 4-organization network');
+      const sub = await cli([
+        'evidence',
+        'submit',
+        file,
+        '--home',
+        join(netDir, 'org3'),
+        '--node',
+        nodes[2]!.apiUrl,
+        '--json',
+      ]);
+      assert.equal(sub.code, 0, sub.stdout + sub.stderr);
+      const v = await cli([
+        'evidence',
+        'verify',
+        file,
+        `${file}.receipt.json`,
+        '--genesis',
+        join(netDir, 'org1', 'genesis.json'),
+        '--json',
+      ]);
+      assert.equal(v.code, 0, v.stdout);
+      const steps = json(v).steps as { name: string; ok: boolean; detail: string }[];
+      const cert = steps.find((s) => s.name === 'certificate');
+      assert.ok(cert?.ok);
+      const signers = /\[([\d, ]+)\]/.exec(cert.detail)?.[1]?.split(',') ?? [];
+      assert.ok(signers.length >= 3, cert.detail);
+      const st = await cli(['status', '--node', nodes[1]!.apiUrl, '--json']);
+      const consensus = (json(st).status as { consensus: { validators: { connected: boolean }[] } })
+        .consensus;
+      assert.equal(consensus.validators.length, 4);
+      assert.ok(consensus.validators.every((x) => x.connected));
+    } finally {
+      assert.equal(await stop(child), 0);
+    }
+    for (const n of nodes) assert.throws(() => process.kill(n.pid, 0), 'node process stopped');
+  });
+});

@@ -201,7 +201,7 @@ async function netUp(opts: NetInitOptions & { logLevel: string }, ctx: CommandCo
     const first = await readHome(children[0]?.home ?? dir);
     if (out.json) {
       io.stdout.write(
-        `${JSON.stringify({ ok: true, event: 'ready', dir, chainId: first.genesis.chainId, genesisHash: first.genesisHash, nodes: children.map((c, i) => ({ org: c.org, home: c.home, apiUrl: c.apiUrl, status: statuses[i] ?? null })) })}\n`,
+        `${JSON.stringify({ ok: true, event: 'ready', dir, chainId: first.genesis.chainId, genesisHash: first.genesisHash, nodes: children.map((c, i) => ({ org: c.org, home: c.home, apiUrl: c.apiUrl, pid: c.proc.pid ?? null, status: statuses[i] ?? null })) })}\n`,
       );
     } else {
       const rel = relative(io.cwd, dir) || '.';
