@@ -18,7 +18,16 @@ import type { ConsensusApp } from '@xinlian/consensus';
 import type { CryptoSuite } from '@xinlian/crypto';
 import type { BlockExecution, BlockInput, CheckedTx } from '@xinlian/execution';
 import type { BlockCommit, ChainStore, StateWrite } from '@xinlian/store';
-import { type Clock, concatBytes, equalBytes, fromHex, isHex, toHex, utf8, XinlianError } from '@xinlian/utils';
+import {
+  type Clock,
+  concatBytes,
+  equalBytes,
+  fromHex,
+  isHex,
+  toHex,
+  utf8,
+  XinlianError,
+} from '@xinlian/utils';
 import type { Logger } from 'pino';
 import { batchAuxWrites, isBatchIndexed } from '../batch.js';
 import type { Mempool } from '../mempool.js';
@@ -79,7 +88,10 @@ export class BftApp implements ConsensusApp {
   readonly #verified = new Map<string, true>();
   readonly #verifiedCap: number;
   readonly #validatorKeys: Set<string>;
-  readonly #decodeCache = new WeakMap<Uint8Array, { readonly id: Uint8Array; readonly block: Block | undefined }>();
+  readonly #decodeCache = new WeakMap<
+    Uint8Array,
+    { readonly id: Uint8Array; readonly block: Block | undefined }
+  >();
   /** Signature verifications done while validating blocks (txs not already verified). */
   signaturesVerified = 0;
 
@@ -278,7 +290,13 @@ export class BftApp implements ConsensusApp {
         this.#remember(verifiedKey);
       }
       checked.push(c);
-      txs.push({ txId, size: c.bytes.length, expiryHeight: c.tx.body.expiryHeight, checked: c, admittedAt: now });
+      txs.push({
+        txId,
+        size: c.bytes.length,
+        expiryHeight: c.tx.body.expiryHeight,
+        checked: c,
+        admittedAt: now,
+      });
     }
     const execution = executor.executeBlock({
       height,
