@@ -55,7 +55,7 @@ async function metric(url: string, name: string): Promise<number> {
   return line === undefined ? 0 : Number(line.split(' ').pop());
 }
 
-describe('4-organization BFT network (real processes)', { timeout: 240_000 }, () => {
+describe('4-organization BFT network and an observer (real processes)', { timeout: 240_000 }, () => {
   let dir: string;
   let homes: string[];
   let p2pPorts: number[];
@@ -75,10 +75,11 @@ describe('4-organization BFT network (real processes)', { timeout: 240_000 }, ()
 
   before(async () => {
     dir = join(tmpdir(), `xinlian-bft-${process.pid}-${Date.now()}`);
-    p2pPorts = await freePorts(4);
+    p2pPorts = await freePorts(5);
     const infos = await initNetwork({
       dir,
       orgs: 4,
+      observers: 1,
       suite: SUITE,
       passphrase: PASSPHRASE,
       apiPort: 1,
@@ -114,7 +115,7 @@ describe('4-organization BFT network (real processes)', { timeout: 240_000 }, ()
   it('links every pair and commits evidence submitted to different nodes, with identical blocks everywhere', async () => {
     await until('all nodes linked', async () => {
       const s = await Promise.all(clients.map((c) => c.status()));
-      return s.every((x) => x.consensus?.peers === 3) ? true : undefined;
+      return s.every((x) => x.consensus?.peers === 4) ? true : undefined;
     });
     const head = (await clients[0]!.status()).height;
     const submitted = Array.from({ length: 16 }, () => evidenceTx(head));
@@ -139,6 +140,16 @@ describe('4-organization BFT network (real processes)', { timeout: 240_000 }, ()
     for (const c of clients) {
       for (const s of submitted.slice(0, 4)) assert.equal((await c.getTx(s.tx.txId)).txId, s.tx.txId);
     }
+    // The observer (obs1) follows the chain without voting and forwards txs submitted to it.
+    const observer = clients[4]!;
+    const viaObserver = evidenceTx(top);
+    const committed = await observer.submitTx(viaObserver.tx.bytes, { wait: 'commit' });
+    const obsStatus = await observer.status();
+    assert.equal(obsStatus.consensus?.role, 'observer');
+    const block = await clients[0]!.getBlock(committed.height);
+    assert.equal((await observer.getBlock(committed.height)).id, block.id);
+    assert.ok(block.certificate.signatures.length >= 3);
+    await assert.rejects(readFile(join(homes[4]!, 'data', 'consensus.wal')), 'an observer signs nothing');
     // A receipt served by another node verifies offline with a quorum certificate.
     const { digest, data } = submitted[0]!;
     const receipt = await clients[2]!.evidence.receipt('sm3', digest.value);

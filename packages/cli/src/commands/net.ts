@@ -22,6 +22,7 @@ const STOP_TIMEOUT_MS = 15_000;
 interface NetInitOptions {
   dir: string;
   orgs: number;
+  observers: number;
   suite: SuiteId;
   apiPort: number;
   p2pPort: number;
@@ -37,6 +38,7 @@ export function registerNet(program: Command, ctx: CommandContext): void {
     cmd
       .option('--dir <dir>', 'network directory (one home per organization)', NET_DIR)
       .option('--orgs <n>', 'number of organizations (validators)', parsePositiveInt, 4)
+      .option('--observers <n>', 'non-voting observer nodes (homes obs1…)', parseCount, 0)
       .addOption(new Option('--suite <suite>', 'crypto suite of the chain').choices(SUITE_IDS).default('gm'))
       .option('--api-port <n>', 'API port of org1 (orgN: +N-1)', parsePort, 8080)
       .option('--p2p-port <n>', 'P2P port of org1 (orgN: +N-1)', parsePort, 26656)
@@ -79,6 +81,7 @@ async function initNet(opts: NetInitOptions, ctx: CommandContext): Promise<HomeS
   const homes = await initNetwork({
     dir,
     orgs: opts.orgs,
+    observers: opts.observers,
     suite: opts.suite,
     passphrase: DEV_PASSPHRASE,
     host: opts.host,
@@ -115,7 +118,11 @@ function summary(h: {
   };
 }
 
-/** The organization homes of a network directory (`org1`, `org2`, … holding a config.json), in order. */
+function parseCount(value: string): number {
+  return value === '0' ? 0 : parsePositiveInt(value);
+}
+
+/** The node homes of a network directory (`org1`, `org2`, …, then observers `obs1`, …, holding a config.json), in order. */
 async function netHomes(dir: string): Promise<string[]> {
   let names: string[];
   try {
@@ -124,8 +131,10 @@ async function netHomes(dir: string): Promise<string[]> {
     return [];
   }
   return names
-    .filter((n) => /^org\d+$/.test(n) && existsSync(join(dir, n, 'config.json')))
-    .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)))
+    .filter((n) => /^(org|obs)\d+$/.test(n) && existsSync(join(dir, n, 'config.json')))
+    .sort(
+      (a, b) => a.slice(0, 3).localeCompare(b.slice(0, 3)) * -1 || Number(a.slice(3)) - Number(b.slice(3)),
+    )
     .map((n) => join(dir, n));
 }
 

@@ -94,6 +94,8 @@ interface Heard {
 
 /** Ticks (of rebroadcastMs / REBROADCAST_TICKS) between re-sends; peers are checked every tick. */
 const REBROADCAST_TICKS = 4;
+/** Wait before retrying to store a decided block whose commit failed. */
+const COMMIT_RETRY_MS = 1000;
 /** Poll interval while waiting to start the next height. */
 const START_POLL_MS = 5;
 /** Heights of WAL records kept below the committed height before compaction. */
@@ -294,6 +296,14 @@ export class BftDriver {
     this.#enqueueApply(async () => {
       if (height !== this.#head.height + 1) return; // already applied (block sync got there first)
       await this.#commit(height, blockBytes, certificate, 'consensus');
+    }).catch(() => {
+      // The decision stands (the core is decided at this height): retry storing it.
+      if (this.#stopped) return;
+      const retry = this.#m.timers.setTimeout(() => {
+        this.#timers.delete(retry);
+        if (!this.#stopped) this.#onDecide(height, blockBytes, certificate);
+      }, COMMIT_RETRY_MS);
+      this.#timers.add(retry);
     });
   }
 
@@ -471,6 +481,9 @@ export class BftDriver {
     this.#linked.add(key);
     this.#m.logger.debug({ peer: key.slice(0, 16) }, 'peer linked: re-sending current round');
     if (this.#pendingStart === undefined) this.#run(this.#m.core.rebroadcast());
+    // After a restart or a partition, blocks decided meanwhile are fetched at once (when the peer
+    // has none above our head this costs one request).
+    if (this.#syncing === undefined) this.#startSync();
   }
 
   #onTick(): void {
@@ -517,7 +530,7 @@ export class BftDriver {
   #startSync(): void {
     const { network, logger, timers } = this.#m;
     const from = this.#head.height;
-    logger.info({ height: from, heard: this.#maxHeard() }, 'behind the network: block sync');
+    logger.debug({ height: from, heard: this.#maxHeard() }, 'block sync');
     const syncer = new BlockSyncer(
       {},
       {
@@ -534,7 +547,10 @@ export class BftDriver {
     this.#syncing = syncer
       .sync()
       .then(
-        (height) => logger.info({ from, height, stats: syncer.stats() }, 'block sync done'),
+        (height) => {
+          const level = height > from ? 'info' : 'debug';
+          logger[level]({ from, height, stats: syncer.stats() }, 'block sync done');
+        },
         (e: unknown) => logger.warn({ err: e }, 'block sync failed'),
       )
       .finally(() => {

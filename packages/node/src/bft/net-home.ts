@@ -22,6 +22,11 @@ export interface InitNetworkOptions {
   readonly apiPort?: number;
   /** P2P port of org1; orgN gets p2pPort + N − 1 (default 26656). */
   readonly p2pPort?: number;
+  /**
+   * Observer (non-voting) nodes to add, homes `obs1`, `obs2`, … bound to org1, org2, … in turn;
+   * their ports follow the validators' (default 0).
+   */
+  readonly observers?: number;
 }
 
 export const DEFAULT_P2P_PORT = 26656;
@@ -44,12 +49,18 @@ export async function initNetwork(opts: InitNetworkOptions): Promise<HomeInfo[]>
   const apiPort = opts.apiPort ?? 8080;
   const p2pPort = opts.p2pPort ?? DEFAULT_P2P_PORT;
   const orgIds = Array.from({ length: opts.orgs }, (_, i) => `org${i + 1}`);
-  const present = orgIds.filter((id) => existsSync(join(dir, id)));
+  const observers = opts.observers ?? 0;
+  if (!Number.isInteger(observers) || observers < 0 || observers > 64) {
+    throw new XinlianError('NODE_BAD_OPTIONS', 'observers must be an integer 0-64', { field: 'observers' });
+  }
+  const obsIds = Array.from({ length: observers }, (_, i) => `obs${i + 1}`);
+  const present = [...orgIds, ...obsIds].filter((id) => existsSync(join(dir, id)));
   if (present.length > 0) {
     throw new XinlianError('NODE_HOME_EXISTS', `${dir} already holds a network`, { dir, homes: present });
   }
   const suite = createSuite(opts.suite);
   const keys = orgIds.map(() => suite.generateKey());
+  const obsKeys = obsIds.map(() => suite.generateKey());
   const genesis: Genesis = {
     format: 'xinlian-genesis/1',
     chainId: opts.chainId ?? 'xinlian-net',
@@ -62,36 +73,48 @@ export async function initNetwork(opts: InitNetworkOptions): Promise<HomeInfo[]>
       publicKey: toHex((keys[i] as (typeof keys)[number]).publicKey.bytes),
       power: 1,
     })),
+    ...(observers === 0
+      ? {}
+      : {
+          observers: obsIds.map((id, i) => ({
+            name: id,
+            organization: orgIds[i % orgIds.length] as string,
+            publicKey: toHex((obsKeys[i] as (typeof obsKeys)[number]).publicKey.bytes),
+          })),
+        }),
     params: { ...DEFAULT_CHAIN_PARAMS },
   };
   parseGenesis(JSON.stringify(genesis));
-  const configs = orgIds.map(
-    (_, i): NodeConfig => ({
+  // Validators first, then observers; everyone lists everyone else as a peer.
+  const members = [
+    ...orgIds.map((id, i) => ({ id, key: keys[i] as (typeof keys)[number], role: 'validator' as const })),
+    ...obsIds.map((id, i) => ({
+      id,
+      key: obsKeys[i] as (typeof obsKeys)[number],
+      role: 'observer' as const,
+    })),
+  ];
+  const configs = members.map(
+    (m, i): NodeConfig => ({
       ...defaultConfig(),
-      api: { host, port: apiPort + i },
-      role: 'validator',
+      api: { host, port: apiPort === 0 ? 0 : apiPort + i },
+      role: m.role,
       p2p: {
         host,
         port: p2pPort + i,
-        peers: orgIds.flatMap((_, j) =>
-          j === i ? [] : [{ host, port: p2pPort + j, publicKey: genesis.validators[j]?.publicKey as string }],
+        peers: members.flatMap((o, j) =>
+          j === i ? [] : [{ host, port: p2pPort + j, publicKey: toHex(o.key.publicKey.bytes) }],
         ),
       },
     }),
   );
   for (const c of configs) parseConfig(JSON.stringify(c));
   const homes: HomeInfo[] = [];
-  for (const [i, id] of orgIds.entries()) {
-    const home = join(dir, id);
+  for (const [i, m] of members.entries()) {
+    const home = join(dir, m.id);
     const config = configs[i] as NodeConfig;
     await mkdir(join(home, 'keys'), { recursive: true, mode: 0o700 });
-    await writeFile(
-      join(home, config.keyFile),
-      encryptKeyFile(keys[i] as (typeof keys)[number], opts.passphrase),
-      {
-        mode: 0o600,
-      },
-    );
+    await writeFile(join(home, config.keyFile), encryptKeyFile(m.key, opts.passphrase), { mode: 0o600 });
     await writeFile(join(home, GENESIS_FILE), `${JSON.stringify(genesis, null, 2)}\n`);
     await writeFile(join(home, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
     homes.push(await readHome(home));
