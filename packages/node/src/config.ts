@@ -36,6 +36,25 @@ export const P2pConfigSchema = Type.Object(
 );
 export type P2pConfig = Static<typeof P2pConfigSchema>;
 
+/** Consensus timing of a network node (spec/consensus.md §5, §7); every field optional. */
+export const ConsensusConfigSchema = Type.Object(
+  {
+    proposeMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 600_000 })),
+    prevoteMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 600_000 })),
+    precommitMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 600_000 })),
+    /** Added to each timeout per round. */
+    deltaMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
+    /** Bound on clock differences between validators (proposer-time check). */
+    precisionMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
+    /** Bound on a proposal's network delay (proposer-time check). */
+    messageDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
+    /** Without transactions, an empty block this often. */
+    emptyBlockMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
+  },
+  { additionalProperties: false },
+);
+export type ConsensusConfig = Static<typeof ConsensusConfigSchema>;
+
 /** `<home>/config.json`: node-local settings (chain-wide settings live in genesis.json). */
 export const NodeConfigSchema = Type.Object(
   {
@@ -75,6 +94,8 @@ export const NodeConfigSchema = Type.Object(
      * with the genesis validators; when absent it is a single-validator chain (solo producer).
      */
     p2p: Type.Optional(P2pConfigSchema),
+    /** Consensus timeouts of a network node (defaults in docs/network.md). */
+    consensus: Type.Optional(ConsensusConfigSchema),
   },
   { additionalProperties: false },
 );

@@ -145,6 +145,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
               genesis,
               genesisHash,
               p2p: config.p2p,
+              ...(config.consensus === undefined ? {} : { consensus: config.consensus }),
               role,
               dataDir: info.dataDir,
               validatorSet,

@@ -73,3 +73,99 @@ describe('genesis.json validation', () => {
     );
   });
 });
+
+describe('network fields: config p2p/role/consensus and genesis organizations', () => {
+  const key = (b: number) => `04${b.toString(16).padStart(2, '0').repeat(64)}`;
+  const genesis = (patch: Record<string, unknown>) =>
+    JSON.stringify({
+      format: 'xinlian-genesis/1',
+      chainId: 'net-test',
+      suite: 'gm',
+      genesisTime: 1,
+      organizations: [
+        { id: 'org1', name: 'One' },
+        { id: 'org2', name: 'Two' },
+      ],
+      validators: [
+        { name: 'v1', organization: 'org1', publicKey: key(1), power: 1 },
+        { name: 'v2', organization: 'org2', publicKey: key(2), power: 1 },
+      ],
+      params: {
+        blockIntervalMs: 200,
+        maxBlockTxs: 10,
+        maxBlockBytes: 4096,
+        maxTxBytes: 1024,
+        maxTxLifetime: 10,
+      },
+      ...patch,
+    });
+
+  it('accepts a network node config and rejects unknown or bad fields', () => {
+    const net = {
+      ...defaultConfig(),
+      role: 'observer',
+      p2p: { host: '0.0.0.0', port: 26656, peers: [{ host: 'b.example', port: 26657, publicKey: key(2) }] },
+      consensus: { proposeMs: 3000, deltaMs: 500 },
+    };
+    assert.deepEqual(parseConfig(JSON.stringify(net)), net);
+    rejects(() => parseConfig(JSON.stringify({ ...net, role: 'leader' })), 'NODE_BAD_CONFIG', '/role');
+    rejects(
+      () => parseConfig(JSON.stringify({ ...net, consensus: { proposeMs: 1 } })),
+      'NODE_BAD_CONFIG',
+      '/consensus/proposeMs',
+    );
+    rejects(
+      () =>
+        parseConfig(
+          JSON.stringify({ ...net, p2p: { ...net.p2p, peers: [{ host: 'x', port: 1, publicKey: 'XY' }] } }),
+        ),
+      'NODE_BAD_CONFIG',
+      '/p2p/peers/0/publicKey',
+    );
+  });
+
+  it('binds validators and observers to declared organizations, with unique keys', () => {
+    assert.equal(parseGenesis(genesis({})).validators[1]?.organization, 'org2');
+    const validators = JSON.parse(genesis({})).validators as Record<string, unknown>[];
+    rejects(
+      () =>
+        parseGenesis(genesis({ validators: [validators[0], { ...validators[1], organization: 'org9' }] })),
+      'NODE_BAD_GENESIS',
+      '/validators/1/organization',
+    );
+    rejects(
+      () =>
+        parseGenesis(genesis({ validators: [validators[0], { ...validators[1], organization: undefined }] })),
+      'NODE_BAD_GENESIS',
+      '/validators/1/organization',
+    );
+    rejects(
+      () => parseGenesis(genesis({ validators: [validators[0], { ...validators[1], publicKey: key(1) }] })),
+      'NODE_BAD_GENESIS',
+      '/validators/1/publicKey',
+    );
+    rejects(
+      () => parseGenesis(genesis({ observers: [{ name: 'o', organization: 'org1', publicKey: key(2) }] })),
+      'NODE_BAD_GENESIS',
+      '/observers/0/publicKey',
+    );
+    rejects(
+      () =>
+        parseGenesis(
+          genesis({
+            organizations: [
+              { id: 'org1', name: 'a' },
+              { id: 'org1', name: 'b' },
+            ],
+          }),
+        ),
+      'NODE_BAD_GENESIS',
+      '/organizations/1/id',
+    );
+    // A single-organization genesis without organizations stays valid (xinlian dev).
+    const solo = JSON.parse(genesis({})) as Record<string, unknown>;
+    delete solo.organizations;
+    solo.validators = [{ name: 'v', publicKey: key(3), power: 1 }];
+    assert.equal(parseGenesis(JSON.stringify(solo)).validators.length, 1);
+  });
+});

@@ -12,7 +12,7 @@ import type { Genesis } from '@xinlian/schemas';
 import type { ChainStore } from '@xinlian/store';
 import { type Clock, compareBytes, equalBytes, fromHex, toHex, XinlianError } from '@xinlian/utils';
 import type { Logger } from 'pino';
-import type { P2pConfig } from '../config.js';
+import type { ConsensusConfig, P2pConfig } from '../config.js';
 import type { Mempool } from '../mempool.js';
 import type { NodeMetrics } from '../metrics.js';
 import type { CommittedBlock, HeadState, PendingTx } from '../producer.js';
@@ -47,6 +47,8 @@ export interface BftChainOptions {
   readonly genesis: Genesis;
   readonly genesisHash: Uint8Array;
   readonly p2p: P2pConfig;
+  /** Overrides of the consensus timing defaults. */
+  readonly consensus?: ConsensusConfig;
   readonly role: 'validator' | 'observer';
   readonly dataDir: string;
   readonly validatorSet: ValidatorSet;
@@ -70,6 +72,18 @@ export interface BftChainModules {
 /** Builds the BFT components of a node; `driver.start()` starts the network and consensus. */
 export function createBftChain(opts: BftChainOptions, m: BftChainModules, head: HeadState): BftDriver {
   const { genesis, validatorSet, p2p } = opts;
+  const c = opts.consensus ?? {};
+  const timeouts = {
+    proposeMs: c.proposeMs ?? BFT_TIMEOUTS.proposeMs,
+    prevoteMs: c.prevoteMs ?? BFT_TIMEOUTS.prevoteMs,
+    precommitMs: c.precommitMs ?? BFT_TIMEOUTS.precommitMs,
+    deltaMs: c.deltaMs ?? BFT_TIMEOUTS.deltaMs,
+  };
+  const synchrony = {
+    precisionMs: c.precisionMs ?? BFT_SYNCHRONY.precisionMs,
+    messageDelayMs: c.messageDelayMs ?? BFT_SYNCHRONY.messageDelayMs,
+  };
+  const emptyBlockMs = c.emptyBlockMs ?? EMPTY_BLOCK_MS;
   const registry = genesisRegistry(genesis);
   const selfKey = m.key.publicKey.bytes;
   const index = validatorSet.validators.findIndex((v) => equalBytes(v.publicKey, selfKey));
@@ -159,8 +173,8 @@ export function createBftChain(opts: BftChainOptions, m: BftChainModules, head: 
       chainId: genesis.chainId,
       validatorSet,
       ...(selfIndex === undefined ? {} : { selfIndex }),
-      timeouts: BFT_TIMEOUTS,
-      synchrony: BFT_SYNCHRONY,
+      timeouts,
+      synchrony,
     },
     { signer: suiteSigner(m.suite, m.key), verifier: suiteVerifier(m.suite), app },
   );
@@ -172,9 +186,9 @@ export function createBftChain(opts: BftChainOptions, m: BftChainModules, head: 
       organizations: genesis.validators.map((v) => v.organization ?? null),
       selfIndex,
       rebroadcastMs: 1000,
-      emptyBlockMs: EMPTY_BLOCK_MS,
+      emptyBlockMs,
       commitDelayMs: Math.min(20, genesis.params.blockIntervalMs),
-      silentAfterMs: 3 * EMPTY_BLOCK_MS,
+      silentAfterMs: 3 * emptyBlockMs,
     },
     {
       core,
