@@ -61,6 +61,8 @@ export interface BftAppModules {
   readonly logger: Logger;
   /** The committed head (height h−1 while deciding h). */
   readonly head: () => HeadState;
+  /** Observes the time of each block execution (seconds). */
+  readonly onExecuted?: (seconds: number) => void;
 }
 
 /** A block that validated, with everything needed to commit it. */
@@ -103,7 +105,7 @@ export class BftApp implements ConsensusApp {
   }
 
   propose(height: number, _round: number): Uint8Array {
-    const { mempool, clock, executor, logger } = this.#m;
+    const { mempool, clock, logger } = this.#m;
     const parent = this.#m.head();
     this.#atHeight(height);
     const picked = mempool.peek(this.#o.maxBlockTxs, this.#o.maxBlockBytes);
@@ -121,7 +123,7 @@ export class BftApp implements ConsensusApp {
       logger.debug({ height, count: stale.length }, 'dropped txs no longer valid from the mempool');
     }
     const time = Math.max(clock.now(), parent.time + 1);
-    const execution = executor.executeBlock({ height, time, prevAppHash: parent.appHash, txs: checked });
+    const execution = this.#execute({ height, time, prevAppHash: parent.appHash, txs: checked });
     const header: BlockHeader = {
       chainId: this.#o.chainId,
       height,
@@ -298,7 +300,7 @@ export class BftApp implements ConsensusApp {
         admittedAt: now,
       });
     }
-    const execution = executor.executeBlock({
+    const execution = this.#execute({
       height,
       time: h.time,
       prevAppHash: parent.appHash,
@@ -308,6 +310,13 @@ export class BftApp implements ConsensusApp {
     if (!equalBytes(execution.receiptRoot, h.receiptRoot)) return fail('wrong_receipt_root');
     if (!equalBytes(execution.appHash, h.appHash)) return fail('wrong_app_hash');
     return { header: h, block, execution, txs };
+  }
+
+  #execute(input: BlockInput): BlockExecution {
+    const t0 = this.#m.clock.now();
+    const execution = this.#m.executor.executeBlock(input);
+    this.#m.onExecuted?.((this.#m.clock.now() - t0) / 1000);
+    return execution;
   }
 
   #remember(key: string): void {

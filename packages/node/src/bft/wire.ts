@@ -166,6 +166,7 @@ export function createBftChain(opts: BftChainOptions, m: BftChainModules, head: 
       validatorSet,
       logger,
       head: () => driver?.head ?? head,
+      onExecuted: (seconds) => m.nodeMetrics.blockExecution.observe(seconds),
     },
   );
   const core = new TendermintCore(
