@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CliIO } from './io.js';
 
@@ -7,6 +8,18 @@ export const DEFAULT_NODE_URL = 'http://127.0.0.1:8080';
 export const DEFAULT_HOME = '.xinlian/node';
 /** Home of `xinlian dev` (relative to the working directory). */
 export const DEV_HOME = '.xinlian/dev';
+/** org1's home of the network `xinlian net up` (what `npm start` runs) creates by default. */
+export const NET_ORG1_HOME = '.xinlian/net/org1';
+
+/**
+ * The home client commands fall back to: the dev home if it exists, else org1 of a default local
+ * network if that exists (so `xinlian evidence submit FILE` works after `npm start`), else the dev home.
+ */
+export function clientHomeFallback(io: CliIO): string {
+  if (existsSync(resolve(io.cwd, DEV_HOME))) return DEV_HOME;
+  if (existsSync(resolve(io.cwd, NET_ORG1_HOME))) return NET_ORG1_HOME;
+  return DEV_HOME;
+}
 /** Default API port of a new home and of `xinlian dev`. */
 export const DEFAULT_PORT = 8080;
 
@@ -20,12 +33,12 @@ export function homeDir(flag: string | undefined, io: CliIO, fallback = DEFAULT_
   return resolve(io.cwd, flag ?? io.env.XINLIAN_HOME ?? fallback);
 }
 
-/** The client key file: --key, else XINLIAN_KEY, else `<home>/keys/client.key` (home defaults to the dev home). */
+/** The client key file: --key, else XINLIAN_KEY, else `<home>/keys/client.key` (home: see clientHomeFallback). */
 export function clientKeyPath(
   opts: { key?: string | undefined; home?: string | undefined },
   io: CliIO,
 ): string {
   const explicit = opts.key ?? io.env.XINLIAN_KEY;
   if (explicit !== undefined) return resolve(io.cwd, explicit);
-  return join(homeDir(opts.home, io, DEV_HOME), 'keys', 'client.key');
+  return join(homeDir(opts.home, io, clientHomeFallback(io)), 'keys', 'client.key');
 }

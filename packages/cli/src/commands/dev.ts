@@ -19,7 +19,7 @@ interface DevOptions {
   logLevel: LogLevel;
 }
 
-/** `xinlian dev`: a one-validator development chain in one step (what `npm start` runs). */
+/** `xinlian dev`: a one-validator development chain in one step (what `npm run dev` runs). */
 export function registerDev(program: Command, ctx: CommandContext): void {
   program
     .command('dev')

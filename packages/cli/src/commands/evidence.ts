@@ -8,7 +8,7 @@ import { type Command, Option } from 'commander';
 import { loadKey } from '../keyfile.js';
 import { loadSdk, loadSdkNode } from '../lazy.js';
 import { readText } from '../passphrase.js';
-import { clientKeyPath, DEV_HOME, homeDir, nodeUrl } from '../paths.js';
+import { clientHomeFallback, clientKeyPath, homeDir, nodeUrl } from '../paths.js';
 import type { CommandContext } from '../program.js';
 import { createProgress } from '../progress.js';
 import { collect } from '../util.js';
@@ -101,7 +101,9 @@ async function submit(files: string[], opts: SubmitOptions, ctx: CommandContext)
   }
   const keyFile = clientKeyPath({ key: opts.key, home: opts.home }, io);
   const devHome =
-    opts.key === undefined && io.env.XINLIAN_KEY === undefined ? homeDir(opts.home, io, DEV_HOME) : undefined;
+    opts.key === undefined && io.env.XINLIAN_KEY === undefined
+      ? homeDir(opts.home, io, clientHomeFallback(io))
+      : undefined;
   const url = nodeUrl(opts.node, io);
   const { buildBatch, buildTx, evidenceArgs, XinlianClient } = await loadSdk();
   const client = new XinlianClient({ url });
@@ -360,7 +362,7 @@ export function registerEvidence(program: Command, ctx: CommandContext): void {
     .option('--key <file>', 'client key file (default: $XINLIAN_KEY or <home>/keys/client.key)')
     .option(
       '--home <dir>',
-      'home whose keys/client.key is the default (default: $XINLIAN_HOME or .xinlian/dev)',
+      'home whose keys/client.key is the default (default: $XINLIAN_HOME, else .xinlian/dev or .xinlian/net/org1 if present)',
     )
     .option('--batch', 'anchor all files with one anchorBatch transaction (Merkle root of their digests)')
     .option('--tag <tag>', 'tag the records (repeatable; not with --batch)', collect)
