@@ -146,7 +146,8 @@ describe('4-organization BFT network and an observer (real processes)', { timeou
     const committed = await observer.submitTx(viaObserver.tx.bytes, { wait: 'commit' });
     const obsStatus = await observer.status();
     assert.equal(obsStatus.consensus?.role, 'observer');
-    const block = await clients[0]!.getBlock(committed.height);
+    // Every node commits it (the observer may answer before a validator has stored the block).
+    const block = await until('the observer tx block on org1', () => clients[0]!.getBlock(committed.height));
     assert.equal((await observer.getBlock(committed.height)).id, block.id);
     assert.ok(block.certificate.signatures.length >= 3);
     await assert.rejects(readFile(join(homes[4]!, 'data', 'consensus.wal')), 'an observer signs nothing');
