@@ -18,6 +18,7 @@ import { parsePort, parsePositiveInt } from '../util.js';
 export const NET_DIR = '.xinlian/net';
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
+const STATUS_EVERY_MS = 10_000;
 
 interface NetInitOptions {
   dir: string;
@@ -244,8 +245,28 @@ async function netUp(opts: NetInitOptions & { logLevel: string }, ctx: CommandCo
       out.line('');
       out.line(`  Press Ctrl-C to stop all nodes. Data persists in ${rel}; delete it to start over.`);
     }
-    const signal = await io.untilSignal();
-    out.note(`received ${signal}, stopping ${children.length} nodes…`);
+    // On a terminal, a status line every 10 s: each node's height/round and peers.
+    const ticker =
+      out.json || io.stdout.isTTY !== true
+        ? undefined
+        : setInterval(() => {
+            void Promise.all(clients.map((c) => c.status().catch(() => undefined))).then((all) => {
+              if (stopping) return;
+              const parts = children.map((c, i) => {
+                const s = all[i];
+                return s === undefined
+                  ? `${c.org} DOWN`
+                  : `${c.org} h${s.height} r${s.consensus?.round ?? 0} p${s.consensus?.peers ?? 0}`;
+              });
+              out.line(`  ${new Date().toISOString().slice(11, 19)}  ${parts.join('  ')}`);
+            });
+          }, STATUS_EVERY_MS);
+    try {
+      const signal = await io.untilSignal();
+      out.note(`received ${signal}, stopping ${children.length} nodes…`);
+    } finally {
+      if (ticker !== undefined) clearInterval(ticker);
+    }
   } finally {
     stopping = true;
     await stopAll();
