@@ -568,7 +568,13 @@ export class BftDriver {
     const { suite } = this.#m;
     const block = decodeBlock(blockBytes);
     const height = block.header.height;
-    if (height <= this.#head.height) return;
+    // Not asked for (or decided by consensus meanwhile): refused, so a peer that keeps sending
+    // known blocks cannot keep the sync (which holds back the next height) running forever.
+    if (height <= this.#head.height) {
+      throw new XinlianError('NODE_SYNC_STALE', `block ${height} is not above ${this.#head.height}`, {
+        height,
+      });
+    }
     if (height !== this.#head.height + 1) {
       throw new XinlianError('NODE_SYNC_GAP', `block ${height} does not follow ${this.#head.height}`, {
         height,
