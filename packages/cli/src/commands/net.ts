@@ -145,6 +145,7 @@ interface Child {
   readonly proc: ChildProcess;
   readonly exited: Promise<number | null>;
   apiUrl: string;
+  consoleUrl: string | null;
 }
 
 function nodeMain(): string {
@@ -185,7 +186,7 @@ async function netUp(opts: NetInitOptions & { logLevel: string }, ctx: CommandCo
         stdio: ['ignore', 'pipe', log],
       });
       const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
-      const child: Child = { org, home, proc, exited, apiUrl: '' };
+      const child: Child = { org, home, proc, exited, apiUrl: '', consoleUrl: null };
       children.push(child);
       ready.push(waitReady(child));
     }
@@ -211,7 +212,7 @@ async function netUp(opts: NetInitOptions & { logLevel: string }, ctx: CommandCo
     const first = await readHome(children[0]?.home ?? dir);
     if (out.json) {
       io.stdout.write(
-        `${JSON.stringify({ ok: true, event: 'ready', dir, chainId: first.genesis.chainId, genesisHash: first.genesisHash, nodes: children.map((c, i) => ({ org: c.org, home: c.home, apiUrl: c.apiUrl, pid: c.proc.pid ?? null, status: statuses[i] ?? null })) })}\n`,
+        `${JSON.stringify({ ok: true, event: 'ready', dir, chainId: first.genesis.chainId, genesisHash: first.genesisHash, nodes: children.map((c, i) => ({ org: c.org, home: c.home, apiUrl: c.apiUrl, consoleUrl: c.consoleUrl, pid: c.proc.pid ?? null, status: statuses[i] ?? null })) })}\n`,
       );
     } else {
       const rel = relative(io.cwd, dir) || '.';
@@ -234,6 +235,8 @@ async function netUp(opts: NetInitOptions & { logLevel: string }, ctx: CommandCo
       out.line(
         `  API           ${apiUrl}   (every org serves the same API: ${children.map((c) => c.apiUrl.split(':').pop()).join(', ')})`,
       );
+      const consoleUrl = children[0]?.consoleUrl ?? null;
+      if (consoleUrl !== null) out.line(`  Console       ${consoleUrl}   (explorer, evidence, verification)`);
       out.line(`  logs          ${join(rel, '<org>', 'node.log')}`);
       out.line('');
       out.line('  Try, in another terminal:');
@@ -282,7 +285,13 @@ function waitReady(c: Child): Promise<void> {
     }, READY_TIMEOUT_MS);
     const lines = createInterface({ input: c.proc.stdout as NodeJS.ReadableStream });
     lines.on('line', (line) => {
-      let event: { event?: string; apiUrl?: string; code?: string; message?: string };
+      let event: {
+        event?: string;
+        apiUrl?: string;
+        consoleUrl?: string | null;
+        code?: string;
+        message?: string;
+      };
       try {
         event = JSON.parse(line) as typeof event;
       } catch {
@@ -291,6 +300,7 @@ function waitReady(c: Child): Promise<void> {
       if (event.event === 'ready' && event.apiUrl !== undefined) {
         clearTimeout(timer);
         c.apiUrl = event.apiUrl;
+        c.consoleUrl = event.consoleUrl ?? null;
         resolveReady();
       } else if (event.event === 'error') {
         clearTimeout(timer);
