@@ -15,6 +15,7 @@ const LAYERS = [
   'consensus',
   'network',
   'modules/evidence',
+  'modules/governance',
   'schemas',
   'sdk',
   'console',

@@ -28,6 +28,7 @@ import type {
   ExecutionStateReader,
   Module,
   ModuleMethod,
+  TxAuthorizer,
   TxContext,
   TxIndexReader,
 } from './types.js';
@@ -44,6 +45,8 @@ export interface ExecutorModules {
   readonly state: ExecutionStateReader;
   /** Committed txIds (the store). */
   readonly txIndex: TxIndexReader;
+  /** Host-level admission (membership, permissions, freezes); absent: every valid tx may run. */
+  readonly authorizer?: TxAuthorizer;
 }
 
 export interface CheckTxOptions {
@@ -102,6 +105,9 @@ export class Executor {
   readonly #modules: ReadonlyMap<string, Module>;
   readonly #state: ExecutionStateReader;
   readonly #txIndex: TxIndexReader;
+  readonly #authorizer: TxAuthorizer | undefined;
+  /** Modules with a beginBlock hook. */
+  readonly #beginBlock: readonly Module[];
   /**
    * CheckedTx objects this executor's checkTx returned (signature verified), with their decoded
    * args: executeBlock reuses them instead of parsing and validating the args again.
@@ -132,6 +138,8 @@ export class Executor {
     );
     this.#state = modules.state;
     this.#txIndex = modules.txIndex;
+    this.#authorizer = modules.authorizer;
+    this.#beginBlock = modules.modules.filter((m) => m.beginBlock !== undefined);
     this.#hash = modules.suite.hash;
   }
 
@@ -141,12 +149,22 @@ export class Executor {
    * code) on the first failed check, in this order: size, decoding, chain ID, signer, signature,
    * expiry, replay, module, method, args.
    */
-  checkTx(bytes: Uint8Array, ctx: { readonly height: number }, opts?: CheckTxOptions): CheckedTx {
+  checkTx(
+    bytes: Uint8Array,
+    ctx: { readonly height: number; readonly time?: number },
+    opts?: CheckTxOptions,
+  ): CheckedTx {
     const checked = this.#admit(bytes, opts?.skipSignature === true);
     this.#checkExpiry(checked.tx.body, ctx.height);
     if (this.#txIndex.getTxLocation(checked.txId) !== undefined) throw duplicate(checked.txId);
     const method = this.#resolve(checked.tx.body);
-    this.#verified.set(checked, this.#decodeArgs(method, checked.tx.body));
+    const args = this.#decodeArgs(method, checked.tx.body);
+    if (this.#authorizer !== undefined) {
+      const { module, method: name } = checked.tx.body;
+      const req = { module, method: name, definition: method, args, sender: checked.sender, height: ctx.height };
+      this.#authorizer.authorize(ctx.time === undefined ? req : { ...req, time: ctx.time }, this.#state);
+    }
+    this.#verified.set(checked, args);
     return checked;
   }
 
@@ -166,6 +184,19 @@ export class Executor {
       overlay: new BlockOverlay(guardedReader(this.#state, guard)),
       seen: new Set<string>(),
     };
+    for (const m of this.#beginBlock) {
+      const o = new TxOverlay(run.overlay);
+      try {
+        m.beginBlock!(
+          { chainId: this.#opts.chainId, height: input.height, blockTime: input.time, hash: this.#hash },
+          moduleState(o, m.name),
+        );
+        o.commit();
+      } catch {
+        // A failing hook changes nothing (deterministic on every node); read failures abort below.
+      }
+      if (guard.failure !== undefined) throw toXinlianError(guard.failure, 'EXEC_STATE_UNAVAILABLE');
+    }
     const receipts: TxReceipt[] = [];
     const receiptBytes: Uint8Array[] = [];
     const txIds: Uint8Array[] = [];
@@ -219,6 +250,20 @@ export class Executor {
       const method = this.#resolve(body);
       const args = tx instanceof Uint8Array ? this.#decodeArgs(method, body) : this.#verified.get(tx);
       const txOverlay = new TxOverlay(overlay);
+      if (this.#authorizer !== undefined) {
+        this.#authorizer.authorize(
+          {
+            module: body.module,
+            method: body.method,
+            definition: method,
+            args,
+            sender: checked.sender,
+            height: input.height,
+            time: input.time,
+          },
+          { get: (key) => txOverlay.get(key), scan: (prefix, opts) => txOverlay.scan(prefix, opts ?? {}) },
+        );
+      }
       const ctx: TxContext = Object.freeze({
         chainId: this.#opts.chainId,
         height: input.height,

@@ -47,6 +47,59 @@ export interface ModuleMethod<A = unknown> {
   decodeArgs(args: JsonValue): A;
   /** Runs the tx. Must not mutate `args`: the args decoded at admission are reused. */
   execute(ctx: TxContext, state: ModuleState, args: A): JsonValue | undefined;
+  /**
+   * Roles allowed to call this method by default (membership roles, e.g. `admin`, `client`,
+   * `regulator`; spec/governance.md). The on-chain permission policy may override it. Absent:
+   * any registered member. Only enforced when an `authorizer` is wired (a permissioned chain).
+   */
+  readonly roles?: readonly string[];
+  /**
+   * IDs of existing records of this module the call changes or refers to (e.g. the registration
+   * a license is granted on), so that a frozen record refuses further changes.
+   */
+  targets?(args: A): readonly string[];
+}
+
+/** What a module's `beginBlock` hook knows: the block being executed (no tx). */
+export interface BlockContext {
+  readonly chainId: string;
+  readonly height: number;
+  /** Block (proposer) time, ms since epoch. */
+  readonly blockTime: number;
+  hash(...parts: readonly Uint8Array[]): Uint8Array;
+}
+
+/** Read access to state by full (namespaced) keys, as an authorizer sees it. */
+export interface StateView {
+  get(key: Uint8Array): Uint8Array | undefined;
+  scan(
+    prefix: Uint8Array,
+    opts?: { readonly start?: Uint8Array; readonly end?: Uint8Array; readonly limit?: number },
+  ): readonly KeyValue[];
+}
+
+/** One transaction to authorize before its method runs. */
+export interface AuthRequest {
+  readonly module: string;
+  readonly method: string;
+  /** The method object (its default `roles` and `targets`). */
+  readonly definition: ModuleMethod<unknown>;
+  /** The decoded args. */
+  readonly args: unknown;
+  readonly sender: { readonly publicKey: Uint8Array; readonly address: string };
+  /** The height the tx is (or would be) included at. */
+  readonly height: number;
+  /** Block time (executeBlock), or the caller's estimate (checkTx; absent if unknown). */
+  readonly time?: number;
+}
+
+/**
+ * Host-level admission of a tx to its method (membership, role permission, freezes, disabled
+ * modules): throws a XinlianError (PERM_*, SUPERVISION_*) to refuse. Must be deterministic: it
+ * reads only `state` (committed state plus, in a block, the writes of earlier txs of the block).
+ */
+export interface TxAuthorizer {
+  authorize(request: AuthRequest, state: StateView): void;
 }
 
 /** Read-only state access for queries (latest committed state, namespaced like ModuleState). */
@@ -84,6 +137,12 @@ export interface Module {
    * indexes whose past values nobody reads); the app hash is not affected (spec/state.md).
    */
   readonly unversioned?: readonly Uint8Array[];
+  /**
+   * Runs at the start of every block, before its txs, on the module's namespace (e.g. governance
+   * executes proposals due at this height). Events it emits are not in any receipt; if it throws,
+   * its writes are discarded and the block goes on.
+   */
+  beginBlock?(ctx: BlockContext, state: ModuleState): void;
 }
 
 /** One change of the state: `value: null` deletes the key (same shape as @xinlian/store's StateWrite). */

@@ -148,14 +148,22 @@ function store(
 
 const digestLabel = (d: Digest) => `${d.algorithm}:${d.value}`;
 
+/** Roles that may write evidence by default (on a permissioned chain; spec/governance.md). */
+export const EVIDENCE_DEFAULT_ROLES: readonly string[] = Object.freeze(['admin', 'client']);
+
 function method<S extends TSchema, A>(
   schema: S,
   check: (args: Static<S>) => A,
   execute: (ctx: TxContext, state: ModuleState, args: A) => RecordResult,
+  targets?: (args: A) => readonly string[],
 ): ModuleMethod<A> {
   const validate = compileValidator(schema);
-  return { decodeArgs: (json) => check(validate(json)), execute };
+  const m = { decodeArgs: (json: JsonValue) => check(validate(json)), execute, roles: EVIDENCE_DEFAULT_ROLES };
+  return targets === undefined ? m : { ...m, targets };
 }
+
+/** A license or infringement report refers to (changes the standing of) its registration. */
+const registrationTarget = (args: { readonly registration: string }) => [args.registration];
 
 function query<S extends TSchema, P, R extends JsonValue>(
   schema: S,
@@ -235,6 +243,7 @@ export function createEvidenceModule(): Module {
         }
         return store(ctx, state, 'license', { ...args, licensor: reg.owner! }, undefined);
       },
+      registrationTarget,
     ),
     reportInfringement: method(ReportInfringementArgs, checkDistinctAlgorithms, (ctx, state, args) => {
       registration(state, args.registration);
@@ -243,7 +252,7 @@ export function createEvidenceModule(): Module {
         existingFor(state, digestKey(first.algorithm, first.value)) ??
         store(ctx, state, 'infringement', args, digestLabel(first))
       );
-    }),
+    }, registrationTarget),
     anchorBatch: method(
       AnchorBatchArgs,
       (args) => args,

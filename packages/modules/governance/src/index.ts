@@ -1,0 +1,20 @@
+export { createAuthorizer } from './authorizer.js';
+export {
+  badArgs,
+  GOV_ERROR_CODES,
+  type GovErrorCode,
+  govError,
+  PERM_ERROR_CODES,
+  SUPERVISION_ERROR_CODES,
+} from './errors.js';
+export { GOVERNANCE_MODULE, targetId } from './keys.js';
+export {
+  auditCsv,
+  createGovernance,
+  GOVERNANCE_DEFAULT_ROLES,
+  type Governance,
+  type GovernanceOptions,
+  MAX_VOTING_PERIOD,
+} from './module.js';
+export { decide, policyHolds, requiredYes, type Tally, tally } from './policy.js';
+export * from './schemas.js';
