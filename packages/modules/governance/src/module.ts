@@ -739,10 +739,11 @@ function createQueries(
   const query = <S extends TSchema, R extends JsonValue>(
     schema: S,
     run: (r: Reader, p: Static<S>) => R,
+    check: (p: Static<S>) => Static<S> = (p) => p,
   ): ModuleQuery<unknown, JsonValue> => {
     const validate = compileValidator(schema);
     return {
-      decodeParams: (json) => validate(json),
+      decodeParams: (json) => check(validate(json)),
       run: (state: ModuleQueryState, p) => run(seeded(state, seed), p as Static<S>),
     };
   };
@@ -820,12 +821,18 @@ function createQueries(
     ),
     params: query(Empty, (r) => j(readJson(r, K.params()) ?? {})),
     upgrades: query(Empty, (r) => j(list(r, K.upgradePrefix()))),
-    audit: query(AuditParams, (r, p) => {
-      if (p.to < p.from) throw badArgs('to', 'must not be less than from');
-      const entries = auditEntries(r, p.from, p.to, p.limit ?? 10_000);
-      if (p.format === 'csv') return j({ format: 'csv', csv: auditCsv(entries) });
-      return j({ format: 'json', entries });
-    }),
+    audit: query(
+      AuditParams,
+      (r, p) => {
+        const entries = auditEntries(r, p.from, p.to, p.limit ?? 10_000);
+        if (p.format === 'csv') return j({ format: 'csv', csv: auditCsv(entries) });
+        return j({ format: 'json', entries });
+      },
+      (p) => {
+        if (p.to < p.from) throw badArgs('to', 'must not be less than from');
+        return p;
+      },
+    ),
   };
 }
 
