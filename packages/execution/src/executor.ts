@@ -161,7 +161,14 @@ export class Executor {
     const args = this.#decodeArgs(method, checked.tx.body);
     if (this.#authorizer !== undefined) {
       const { module, method: name } = checked.tx.body;
-      const req = { module, method: name, definition: method, args, sender: checked.sender, height: ctx.height };
+      const req = {
+        module,
+        method: name,
+        definition: method,
+        args,
+        sender: checked.sender,
+        height: ctx.height,
+      };
       this.#authorizer.authorize(ctx.time === undefined ? req : { ...req, time: ctx.time }, this.#state);
     }
     this.#verified.set(checked, args);

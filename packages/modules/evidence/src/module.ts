@@ -158,7 +158,11 @@ function method<S extends TSchema, A>(
   targets?: (args: A) => readonly string[],
 ): ModuleMethod<A> {
   const validate = compileValidator(schema);
-  const m = { decodeArgs: (json: JsonValue) => check(validate(json)), execute, roles: EVIDENCE_DEFAULT_ROLES };
+  const m = {
+    decodeArgs: (json: JsonValue) => check(validate(json)),
+    execute,
+    roles: EVIDENCE_DEFAULT_ROLES,
+  };
   return targets === undefined ? m : { ...m, targets };
 }
 
@@ -245,14 +249,19 @@ export function createEvidenceModule(): Module {
       },
       registrationTarget,
     ),
-    reportInfringement: method(ReportInfringementArgs, checkDistinctAlgorithms, (ctx, state, args) => {
-      registration(state, args.registration);
-      const first = args.digests[0]!;
-      return (
-        existingFor(state, digestKey(first.algorithm, first.value)) ??
-        store(ctx, state, 'infringement', args, digestLabel(first))
-      );
-    }, registrationTarget),
+    reportInfringement: method(
+      ReportInfringementArgs,
+      checkDistinctAlgorithms,
+      (ctx, state, args) => {
+        registration(state, args.registration);
+        const first = args.digests[0]!;
+        return (
+          existingFor(state, digestKey(first.algorithm, first.value)) ??
+          store(ctx, state, 'infringement', args, digestLabel(first))
+        );
+      },
+      registrationTarget,
+    ),
     anchorBatch: method(
       AnchorBatchArgs,
       (args) => args,

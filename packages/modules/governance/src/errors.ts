@@ -41,7 +41,11 @@ export type GovErrorCode =
   | keyof typeof GOV_ERROR_CODES
   | keyof typeof SUPERVISION_ERROR_CODES;
 
-export function govError(code: GovErrorCode, message: string, details: Record<string, unknown> = {}): XinlianError {
+export function govError(
+  code: GovErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): XinlianError {
   return new XinlianError(code, message, details);
 }
 

@@ -17,7 +17,12 @@ import type {
   TxAuthorizer,
   TxContext,
 } from '@xinlian/execution';
-import { type ParsedCertificate, parseCertificate, verifyCaCertificate, verifyMemberCertificate } from '@xinlian/pki';
+import {
+  type ParsedCertificate,
+  parseCertificate,
+  verifyCaCertificate,
+  verifyMemberCertificate,
+} from '@xinlian/pki';
 import { equalBytes, fromHex, fromUtf8, isXinlianError, toHex, XinlianError } from '@xinlian/utils';
 import { createAuthorizer } from './authorizer.js';
 import { badArgs, govError } from './errors.js';
@@ -184,9 +189,18 @@ export function createGovernance(opts: GovernanceOptions): Governance {
   const seed = buildSeed(genesis, suite, parseCa, checkPublicKey);
 
   /** The sender as a member allowed to call `method` (identity at block time + role policy). */
-  const actor = (ctx: TxContext, state: Reader, method: keyof typeof GOVERNANCE_DEFAULT_ROLES): MemberRecord => {
+  const actor = (
+    ctx: TxContext,
+    state: Reader,
+    method: keyof typeof GOVERNANCE_DEFAULT_ROLES,
+  ): MemberRecord => {
     const m = identify(state, ctx.sender.address, ctx.blockTime);
-    checkRole(m, GOVERNANCE_MODULE, method, allowedRoles(state, GOVERNANCE_MODULE, method, GOVERNANCE_DEFAULT_ROLES[method]));
+    checkRole(
+      m,
+      GOVERNANCE_MODULE,
+      method,
+      allowedRoles(state, GOVERNANCE_MODULE, method, GOVERNANCE_DEFAULT_ROLES[method]),
+    );
     return m;
   };
 
@@ -224,20 +238,25 @@ export function createGovernance(opts: GovernanceOptions): Governance {
           caSerial: ca.serial,
           addedHeight: height,
         };
-        return { writes: [{ key: K.org(action.org), value: encode(rec) }], details: { org: action.org, caSerial: ca.serial } };
+        return {
+          writes: [{ key: K.org(action.org), value: encode(rec) }],
+          details: { org: action.org, caSerial: ca.serial },
+        };
       }
       case 'removeOrganization': {
         if (organization(r, action.org) === undefined) {
           throw govError('GOV_UNKNOWN_ORG', `no organization ${action.org}`, { org: action.org });
         }
-        if (orgIds(r).length <= 1) throw govError('GOV_LAST_ORG', 'the last organization cannot be removed', {});
+        if (orgIds(r).length <= 1)
+          throw govError('GOV_LAST_ORG', 'the last organization cannot be removed', {});
         return { writes: [{ key: K.org(action.org), value: null }], details: { org: action.org } };
       }
       case 'setValidators': {
         const keys = new Set<string>();
         action.validators.forEach((v, i) => {
           checkPublicKey(v.publicKey, `action.validators[${i}].publicKey`);
-          if (keys.has(v.publicKey)) throw badArgs(`action.validators[${i}].publicKey`, 'duplicate validator key');
+          if (keys.has(v.publicKey))
+            throw badArgs(`action.validators[${i}].publicKey`, 'duplicate validator key');
           keys.add(v.publicKey);
           if (v.organization !== undefined && organization(r, v.organization) === undefined) {
             throw govError('GOV_UNKNOWN_ORG', `no organization ${v.organization}`, { org: v.organization });
@@ -258,9 +277,12 @@ export function createGovernance(opts: GovernanceOptions): Governance {
         };
       }
       case 'setModule': {
-        if (action.module === GOVERNANCE_MODULE) throw govError('GOV_PROTECTED', 'governance cannot be disabled', {});
+        if (action.module === GOVERNANCE_MODULE)
+          throw govError('GOV_PROTECTED', 'governance cannot be disabled', {});
         return {
-          writes: [{ key: K.moduleDisabled(action.module), value: action.enabled ? null : encode({ height }) }],
+          writes: [
+            { key: K.moduleDisabled(action.module), value: action.enabled ? null : encode({ height }) },
+          ],
           details: { module: action.module, enabled: action.enabled },
         };
       }
@@ -331,8 +353,10 @@ export function createGovernance(opts: GovernanceOptions): Governance {
 
   const saveProposal = (state: ModuleState, before: ProposalRecord, after: ProposalRecord): void => {
     state.set(K.proposal(after.id), encode(after));
-    if (before.status === 'open' && after.status !== 'open') state.delete(K.due(before.deadlineHeight + 1, before.id));
-    if (before.status !== 'passed' && after.status === 'passed') state.set(K.due(after.executeAt!, after.id), new Uint8Array([1]));
+    if (before.status === 'open' && after.status !== 'open')
+      state.delete(K.due(before.deadlineHeight + 1, before.id));
+    if (before.status !== 'passed' && after.status === 'passed')
+      state.set(K.due(after.executeAt!, after.id), new Uint8Array([1]));
   };
 
   const method = <S extends TSchema, A>(
@@ -356,9 +380,13 @@ export function createGovernance(opts: GovernanceOptions): Governance {
         throw badCertificate('the certificate does not parse under the member profile', e);
       }
       const org = organization(state, cert.org);
-      if (org === undefined) throw govError('GOV_UNKNOWN_ORG', `no organization ${cert.org}`, { org: cert.org });
+      if (org === undefined)
+        throw govError('GOV_UNKNOWN_ORG', `no organization ${cert.org}`, { org: cert.org });
       if (org.caCertificate === null) {
-        throw govError('GOV_BAD_CERTIFICATE', `organization ${org.id} has no CA on chain`, { reason: 'NO_CA', org: org.id });
+        throw govError('GOV_BAD_CERTIFICATE', `organization ${org.id} has no CA on chain`, {
+          reason: 'NO_CA',
+          org: org.id,
+        });
       }
       let id: ReturnType<typeof verifyMemberCertificate>;
       try {
@@ -417,13 +445,20 @@ export function createGovernance(opts: GovernanceOptions): Governance {
       }
       const rec = registeredKey(address, args.publicKey, args.org, args.role, args.name, ctx.height);
       state.set(K.member(address), encode(rec));
-      auditFor(ctx, state, by).add('member.register', { address, org: args.org, role: args.role, serial: null, self: false });
+      auditFor(ctx, state, by).add('member.register', {
+        address,
+        org: args.org,
+        role: args.role,
+        serial: null,
+        self: false,
+      });
       return rec as unknown as JsonValue;
     }),
     removeMember: method(RemoveMemberArgs, same, R.removeMember, (ctx, state, args) => {
       const by = actor(ctx, state, 'removeMember');
       const m = member(state, args.address);
-      if (m === undefined) throw govError('GOV_UNKNOWN_MEMBER', `no member ${args.address}`, { address: args.address });
+      if (m === undefined)
+        throw govError('GOV_UNKNOWN_MEMBER', `no member ${args.address}`, { address: args.address });
       requireAdminOf(by, m.org);
       if (m.role === 'admin') {
         const admins = state
@@ -446,10 +481,14 @@ export function createGovernance(opts: GovernanceOptions): Governance {
       }
       if (by.role !== 'regulator') requireAdminOf(by, args.org);
       if (state.get(K.revoked(args.org, args.serial)) !== undefined) {
-        throw govError('GOV_ALREADY_REVOKED', `certificate ${args.serial} of ${args.org} is already revoked`, {
-          org: args.org,
-          serial: args.serial,
-        });
+        throw govError(
+          'GOV_ALREADY_REVOKED',
+          `certificate ${args.serial} of ${args.org} is already revoked`,
+          {
+            org: args.org,
+            serial: args.serial,
+          },
+        );
       }
       const holder = readJson<string>(state, K.serial(args.org, args.serial)) ?? null;
       const rec = {
@@ -470,50 +509,55 @@ export function createGovernance(opts: GovernanceOptions): Governance {
       });
       return { ...rec, holder };
     }),
-    propose: method(
-      ProposeArgs,
-      same,
-      R.propose,
-      (ctx, state, args) => {
-        const by = actor(ctx, state, 'propose');
-        if (args.deadlineHeight < ctx.height || args.deadlineHeight > ctx.height + MAX_VOTING_PERIOD) {
-          throw govError('GOV_BAD_HEIGHT', `deadlineHeight must be in [${ctx.height}, ${ctx.height + MAX_VOTING_PERIOD}]`, {
+    propose: method(ProposeArgs, same, R.propose, (ctx, state, args) => {
+      const by = actor(ctx, state, 'propose');
+      if (args.deadlineHeight < ctx.height || args.deadlineHeight > ctx.height + MAX_VOTING_PERIOD) {
+        throw govError(
+          'GOV_BAD_HEIGHT',
+          `deadlineHeight must be in [${ctx.height}, ${ctx.height + MAX_VOTING_PERIOD}]`,
+          {
             deadlineHeight: args.deadlineHeight,
             height: ctx.height,
-          });
-        }
-        if (args.executeHeight !== undefined && args.executeHeight <= ctx.height) {
-          throw govError('GOV_BAD_HEIGHT', 'executeHeight must be after the current height', {
-            executeHeight: args.executeHeight,
-            height: ctx.height,
-          });
-        }
-        prepare(state, args.action, ctx.height, ctx.blockTime);
-        const id = (readJson<number>(state, K.proposalSeq()) ?? 0) + 1;
-        state.set(K.proposalSeq(), encode(id));
-        const p: ProposalRecord = {
-          id,
-          action: args.action,
-          title: args.title,
-          description: args.description ?? '',
-          proposer: ctx.sender.address,
-          proposerOrg: by.org,
-          policy: votingPolicy(state),
-          createdHeight: ctx.height,
-          createdTime: ctx.blockTime,
-          deadlineHeight: args.deadlineHeight,
-          executeHeight: args.executeHeight ?? null,
-          status: 'open',
-          executeAt: null,
-          votes: [],
-          history: [{ event: 'proposed', height: ctx.height, time: ctx.blockTime, by: ctx.sender.address, org: by.org }],
-        };
-        state.set(K.proposal(id), encode(p));
-        state.set(K.due(args.deadlineHeight + 1, id), new Uint8Array([1]));
-        auditFor(ctx, state, by).add('proposal.create', { proposal: id, type: args.action.type, title: args.title });
-        return { proposal: id, status: 'open' };
-      },
-    ),
+          },
+        );
+      }
+      if (args.executeHeight !== undefined && args.executeHeight <= ctx.height) {
+        throw govError('GOV_BAD_HEIGHT', 'executeHeight must be after the current height', {
+          executeHeight: args.executeHeight,
+          height: ctx.height,
+        });
+      }
+      prepare(state, args.action, ctx.height, ctx.blockTime);
+      const id = (readJson<number>(state, K.proposalSeq()) ?? 0) + 1;
+      state.set(K.proposalSeq(), encode(id));
+      const p: ProposalRecord = {
+        id,
+        action: args.action,
+        title: args.title,
+        description: args.description ?? '',
+        proposer: ctx.sender.address,
+        proposerOrg: by.org,
+        policy: votingPolicy(state),
+        createdHeight: ctx.height,
+        createdTime: ctx.blockTime,
+        deadlineHeight: args.deadlineHeight,
+        executeHeight: args.executeHeight ?? null,
+        status: 'open',
+        executeAt: null,
+        votes: [],
+        history: [
+          { event: 'proposed', height: ctx.height, time: ctx.blockTime, by: ctx.sender.address, org: by.org },
+        ],
+      };
+      state.set(K.proposal(id), encode(p));
+      state.set(K.due(args.deadlineHeight + 1, id), new Uint8Array([1]));
+      auditFor(ctx, state, by).add('proposal.create', {
+        proposal: id,
+        type: args.action.type,
+        title: args.title,
+      });
+      return { proposal: id, status: 'open' };
+    }),
     vote: method(VoteArgs, same, R.vote, (ctx, state, args) => {
       const by = actor(ctx, state, 'vote');
       const p = readJson<ProposalRecord>(state, K.proposal(args.proposal));
@@ -521,11 +565,15 @@ export function createGovernance(opts: GovernanceOptions): Governance {
         throw govError('GOV_UNKNOWN_PROPOSAL', `no proposal ${args.proposal}`, { proposal: args.proposal });
       }
       if (p.status !== 'open' || ctx.height > p.deadlineHeight) {
-        throw govError('GOV_PROPOSAL_CLOSED', `proposal ${p.id} is ${p.status === 'open' ? 'past its deadline' : p.status}`, {
-          proposal: p.id,
-          status: p.status,
-          deadlineHeight: p.deadlineHeight,
-        });
+        throw govError(
+          'GOV_PROPOSAL_CLOSED',
+          `proposal ${p.id} is ${p.status === 'open' ? 'past its deadline' : p.status}`,
+          {
+            proposal: p.id,
+            status: p.status,
+            deadlineHeight: p.deadlineHeight,
+          },
+        );
       }
       if (p.votes.some((v) => v.org === by.org)) {
         throw govError('GOV_ALREADY_VOTED', `${by.org} has already voted on proposal ${p.id}`, {
@@ -537,11 +585,25 @@ export function createGovernance(opts: GovernanceOptions): Governance {
         ...p,
         votes: [
           ...p.votes,
-          { org: by.org, voter: ctx.sender.address, choice: args.choice, height: ctx.height, time: ctx.blockTime, txId: toHex(ctx.txId) },
+          {
+            org: by.org,
+            voter: ctx.sender.address,
+            choice: args.choice,
+            height: ctx.height,
+            time: ctx.blockTime,
+            txId: toHex(ctx.txId),
+          },
         ],
         history: [
           ...p.history,
-          { event: 'voted', height: ctx.height, time: ctx.blockTime, by: ctx.sender.address, org: by.org, choice: args.choice },
+          {
+            event: 'voted',
+            height: ctx.height,
+            time: ctx.blockTime,
+            by: ctx.sender.address,
+            org: by.org,
+            choice: args.choice,
+          },
         ],
       };
       const after = settle(state, voted, ctx.height, ctx.blockTime);
@@ -556,7 +618,9 @@ export function createGovernance(opts: GovernanceOptions): Governance {
     freeze: method(FreezeArgs, same, R.freeze, (ctx, state, args) => {
       const by = actor(ctx, state, 'freeze');
       if (args.target.kind !== 'account' && args.target.module === GOVERNANCE_MODULE) {
-        throw govError('GOV_PROTECTED', 'the governance module cannot be frozen', { target: targetId(args.target) });
+        throw govError('GOV_PROTECTED', 'the governance module cannot be frozen', {
+          target: targetId(args.target),
+        });
       }
       if (frozen(state, args.target) !== undefined) {
         throw govError('SUPERVISION_ALREADY_FROZEN', `${targetId(args.target)} is already frozen`, {
@@ -584,7 +648,9 @@ export function createGovernance(opts: GovernanceOptions): Governance {
     unfreeze: method(FreezeArgs, same, R.unfreeze, (ctx, state, args) => {
       const by = actor(ctx, state, 'unfreeze');
       if (frozen(state, args.target) === undefined) {
-        throw govError('SUPERVISION_NOT_FROZEN', `${targetId(args.target)} is not frozen`, { target: targetId(args.target) });
+        throw govError('SUPERVISION_NOT_FROZEN', `${targetId(args.target)} is not frozen`, {
+          target: targetId(args.target),
+        });
       }
       state.delete(K.frozen(args.target));
       auditFor(ctx, state, by).add('supervision.unfreeze', {
@@ -635,7 +701,10 @@ export function createGovernance(opts: GovernanceOptions): Governance {
         ...extra,
       });
       if (p.status === 'open' && ctx.height > p.deadlineHeight) {
-        state.set(K.proposal(id), encode({ ...p, status: 'expired', history: [...p.history, at('expired')] }));
+        state.set(
+          K.proposal(id),
+          encode({ ...p, status: 'expired', history: [...p.history, at('expired')] }),
+        );
         audit.add('proposal.expired', { proposal: id });
       } else if (p.status === 'passed' && p.executeAt === ctx.height) {
         try {
@@ -644,7 +713,10 @@ export function createGovernance(opts: GovernanceOptions): Governance {
             if (w.value === null) state.delete(w.key);
             else state.set(w.key, w.value);
           }
-          state.set(K.proposal(id), encode({ ...p, status: 'executed', history: [...p.history, at('executed')] }));
+          state.set(
+            K.proposal(id),
+            encode({ ...p, status: 'executed', history: [...p.history, at('executed')] }),
+          );
           audit.add(`action.${p.action.type}`, { proposal: id, ...prepared.details });
           if (p.action.type === 'setValidators') {
             state.emit({
@@ -726,7 +798,8 @@ function buildSeed(
   for (const p of g.permissions ?? []) put(K.permission(p.module, p.method), { roles: [...p.roles].sort() });
   put(K.votingPolicy(), g.votingPolicy ?? DEFAULT_VOTING_POLICY);
   if (g.filing !== undefined) put(K.filing(), g.filing);
-  if (g.validators !== undefined) put(K.validatorSet(0), { height: 0, validators: g.validators satisfies ValidatorEntry[] });
+  if (g.validators !== undefined)
+    put(K.validatorSet(0), { height: 0, validators: g.validators satisfies ValidatorEntry[] });
   put(K.config(), { permissioned: g.permissioned });
   put(K.init(), 1);
   return seed;
@@ -764,7 +837,9 @@ function createQueries(
         organizations: orgIds(r),
         votingPolicy: votingPolicy(r),
         params: readJson(r, K.params()) ?? {},
-        disabledModules: r.scan(K.moduleDisabledPrefix()).map((kv) => fromUtf8(kv.key).slice('moddis/'.length)),
+        disabledModules: r
+          .scan(K.moduleDisabledPrefix())
+          .map((kv) => fromUtf8(kv.key).slice('moddis/'.length)),
         upgrades: list(r, K.upgradePrefix()),
         frozen: r.scan(K.frozenPrefix()).length,
       }),
@@ -783,7 +858,8 @@ function createQueries(
     revocations: query(MembersParams, (r, p) => j(list(r, K.revokedPrefix(p.org)))),
     permissions: query(Empty, (r) => {
       const out: Record<string, { roles: readonly string[] | null; source: string }> = {};
-      for (const [name, roles] of [...defaultsOf].sort()) out[name] = { roles: roles ?? null, source: 'default' };
+      for (const [name, roles] of [...defaultsOf].sort())
+        out[name] = { roles: roles ?? null, source: 'default' };
       for (const kv of r.scan(K.permissionPrefix())) {
         const name = fromUtf8(kv.key).slice('perm/'.length);
         out[name] = { roles: (parseCanonicalJson(kv.value) as { roles: string[] }).roles, source: 'policy' };

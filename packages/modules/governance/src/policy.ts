@@ -33,7 +33,12 @@ export function policyHolds(policy: VotingPolicy, n: number, yes: number): boole
   }
 }
 
-export type Tally = { readonly yes: number; readonly no: number; readonly abstain: number; readonly pending: number };
+export type Tally = {
+  readonly yes: number;
+  readonly no: number;
+  readonly abstain: number;
+  readonly pending: number;
+};
 
 /** Counts the votes of the current member organizations (votes of removed organizations do not count). */
 export function tally(orgs: readonly string[], votes: ReadonlyMap<string, Choice>): Tally {

@@ -120,7 +120,11 @@ export const FreezeTarget = Type.Union([
   Type.Object({ kind: Type.Literal('account'), address: Address }, strict),
   Type.Object({ kind: Type.Literal('module'), module: ModuleName }, strict),
   Type.Object(
-    { kind: Type.Literal('record'), module: ModuleName, record: Type.String({ pattern: '^[0-9A-Za-z._:-]{1,128}$' }) },
+    {
+      kind: Type.Literal('record'),
+      module: ModuleName,
+      record: Type.String({ pattern: '^[0-9A-Za-z._:-]{1,128}$' }),
+    },
     strict,
   ),
 ]);
@@ -131,7 +135,10 @@ export type FreezeTarget = Static<typeof FreezeTarget>;
 export const RegisterMemberArgs = Type.Object({ certificate: CertificateText }, strict);
 export type RegisterMemberArgs = Static<typeof RegisterMemberArgs>;
 
-export const RegisterKeyArgs = Type.Object({ org: OrgId, publicKey: HexKey, role: Role, name: Text(128) }, strict);
+export const RegisterKeyArgs = Type.Object(
+  { org: OrgId, publicKey: HexKey, role: Role, name: Text(128) },
+  strict,
+);
 export type RegisterKeyArgs = Static<typeof RegisterKeyArgs>;
 
 export const RemoveMemberArgs = Type.Object({ address: Address }, strict);
@@ -185,14 +192,16 @@ export const GovernanceGenesis = Type.Object(
       { minItems: 1, maxItems: 256 },
     ),
     /** Registered keys (no certificate) with their roles, e.g. each organization's first admin. */
-    members: Type.Array(
-      Type.Object({ org: OrgId, role: Role, publicKey: HexKey, name: Text(128) }, strict),
-      { maxItems: 4096 },
-    ),
+    members: Type.Array(Type.Object({ org: OrgId, role: Role, publicKey: HexKey, name: Text(128) }, strict), {
+      maxItems: 4096,
+    }),
     votingPolicy: Opt(VotingPolicy),
     permissions: Opt(
       Type.Array(
-        Type.Object({ module: ModuleName, method: MethodName, roles: Type.Array(Role, { maxItems: 6 }) }, strict),
+        Type.Object(
+          { module: ModuleName, method: MethodName, roles: Type.Array(Role, { maxItems: 6 }) },
+          strict,
+        ),
         { maxItems: 1024 },
       ),
     ),

@@ -83,7 +83,8 @@ export function seeded(r: Reader, seed: Seed): Reader {
 /** The module's namespace of a full-key view. */
 export function namespaced(view: StateView): Reader {
   const ns = namespacePrefix(GOVERNANCE_MODULE);
-  const strip = (kvs: readonly KV[]) => kvs.map((kv) => ({ key: kv.key.subarray(ns.length), value: kv.value }));
+  const strip = (kvs: readonly KV[]) =>
+    kvs.map((kv) => ({ key: kv.key.subarray(ns.length), value: kv.value }));
   return {
     get: (key) => view.get(concatBytes(ns, key)),
     scan: (prefix, opts) => {
@@ -141,11 +142,15 @@ export function identify(r: Reader, address: string, time: number | undefined): 
     throw govError('PERM_UNKNOWN_SENDER', `account ${address} is not a registered member`, { address });
   }
   if (r.get(K.org(m.org)) === undefined) {
-    throw govError('PERM_ORG_REMOVED', `organization ${m.org} is no longer a member`, { address, org: m.org });
+    throw govError('PERM_ORG_REMOVED', `organization ${m.org} is no longer a member`, {
+      address,
+      org: m.org,
+    });
   }
   if (m.serial !== null) {
     const serial = r.get(K.revoked(m.org, m.serial)) !== undefined ? m.serial : undefined;
-    const ca = m.caSerial !== null && r.get(K.revoked(m.org, m.caSerial)) !== undefined ? m.caSerial : undefined;
+    const ca =
+      m.caSerial !== null && r.get(K.revoked(m.org, m.caSerial)) !== undefined ? m.caSerial : undefined;
     const hit = serial ?? ca;
     if (hit !== undefined) {
       throw govError('PERM_REVOKED', `certificate ${hit} of ${m.org} is revoked`, {
@@ -170,7 +175,12 @@ export function identify(r: Reader, address: string, time: number | undefined): 
 }
 
 /** PERM_ROLE_NOT_ALLOWED unless the member's role is allowed (undefined roles: any member). */
-export function checkRole(m: MemberRecord, module: string, method: string, roles: readonly string[] | undefined): void {
+export function checkRole(
+  m: MemberRecord,
+  module: string,
+  method: string,
+  roles: readonly string[] | undefined,
+): void {
   if (roles !== undefined && !roles.includes(m.role)) {
     throw govError('PERM_ROLE_NOT_ALLOWED', `role ${m.role} may not call ${module}.${method}`, {
       module,

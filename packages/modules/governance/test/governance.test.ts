@@ -34,8 +34,14 @@ describe('admission', () => {
     const chain = new GovChain(fx, fx.genesis({ permissioned: false }));
     const stranger = fx.suite.generateKey();
     chain.ok(submit(stranger));
-    chain.fails({ ...propose({ type: 'setModule', module: 'evidence', enabled: false }, 10), key: stranger }, 'PERM_UNKNOWN_SENDER');
-    chain.fails({ ...propose({ type: 'setModule', module: 'evidence', enabled: false }, 10), key: fx.keys.client }, 'PERM_ROLE_NOT_ALLOWED');
+    chain.fails(
+      { ...propose({ type: 'setModule', module: 'evidence', enabled: false }, 10), key: stranger },
+      'PERM_UNKNOWN_SENDER',
+    );
+    chain.fails(
+      { ...propose({ type: 'setModule', module: 'evidence', enabled: false }, 10), key: fx.keys.client },
+      'PERM_ROLE_NOT_ALLOWED',
+    );
   });
 
   it('a certificate holder registers itself; another org admin cannot register it (GOV_NOT_ORG_ADMIN)', () => {
@@ -43,15 +49,28 @@ describe('admission', () => {
     chain.empty();
     const key = fx.suite.generateKey();
     const cert = fx.issue('org1', 'client', key);
-    chain.fails({ key: fx.admin2, method: 'registerMember', args: { certificate: fx.pem(cert) } }, 'GOV_NOT_ORG_ADMIN');
+    chain.fails(
+      { key: fx.admin2, method: 'registerMember', args: { certificate: fx.pem(cert) } },
+      'GOV_NOT_ORG_ADMIN',
+    );
     assert.throws(() => chain.check(submit(key)), code('PERM_UNKNOWN_SENDER'));
-    const rec = chain.ok({ key, method: 'registerMember', args: { certificate: fx.pem(cert) } }) as { role: string; org: string; serial: string };
+    const rec = chain.ok({ key, method: 'registerMember', args: { certificate: fx.pem(cert) } }) as {
+      role: string;
+      org: string;
+      serial: string;
+    };
     assert.equal(rec.role, 'client');
     assert.equal(rec.org, 'org1');
     assert.equal(rec.serial, cert.serial);
     chain.ok(submit(key));
-    chain.fails({ key, method: 'registerMember', args: { certificate: fx.pem(cert) } }, 'PERM_ROLE_NOT_ALLOWED');
-    chain.fails({ key: fx.keys.admin, method: 'registerMember', args: { certificate: fx.pem(cert) } }, 'GOV_MEMBER_EXISTS');
+    chain.fails(
+      { key, method: 'registerMember', args: { certificate: fx.pem(cert) } },
+      'PERM_ROLE_NOT_ALLOWED',
+    );
+    chain.fails(
+      { key: fx.keys.admin, method: 'registerMember', args: { certificate: fx.pem(cert) } },
+      'GOV_MEMBER_EXISTS',
+    );
   });
 
   it('refuses certificates of unknown CAs, unknown orgs, orgs without CA and expired ones (GOV_BAD_CERTIFICATE / GOV_UNKNOWN_ORG)', () => {
@@ -59,16 +78,28 @@ describe('admission', () => {
     chain.empty();
     const key = fx.suite.generateKey();
     // org4's CA is not on chain.
-    chain.fails({ key, method: 'registerMember', args: { certificate: fx.pem(fx.issue('org4', 'client', key)) } }, 'GOV_UNKNOWN_ORG');
-    const expired = fx.issue('org1', 'client', key, { notBefore: GENESIS_TIME - 7_200_000, notAfter: GENESIS_TIME - 3_600_000 });
+    chain.fails(
+      { key, method: 'registerMember', args: { certificate: fx.pem(fx.issue('org4', 'client', key)) } },
+      'GOV_UNKNOWN_ORG',
+    );
+    const expired = fx.issue('org1', 'client', key, {
+      notBefore: GENESIS_TIME - 7_200_000,
+      notAfter: GENESIS_TIME - 3_600_000,
+    });
     const [r] = chain.block([{ key, method: 'registerMember', args: { certificate: fx.pem(expired) } }]);
     assert.equal(r!.code, 'GOV_BAD_CERTIFICATE');
     assert.match(r!.receipt.message, /does not verify/);
-    chain.fails({ key, method: 'registerMember', args: { certificate: 'not a certificate' } }, 'GOV_BAD_CERTIFICATE');
+    chain.fails(
+      { key, method: 'registerMember', args: { certificate: 'not a certificate' } },
+      'GOV_BAD_CERTIFICATE',
+    );
     const other = fx.makeCa('org2'); // same org name, different CA key
     fx.cas.tmp = other;
     const forged = fx.issue('tmp', 'admin', key);
-    chain.fails({ key, method: 'registerMember', args: { certificate: fx.pem(forged) } }, 'GOV_BAD_CERTIFICATE');
+    chain.fails(
+      { key, method: 'registerMember', args: { certificate: fx.pem(forged) } },
+      'GOV_BAD_CERTIFICATE',
+    );
   });
 
   it('revocation takes effect at once: the next tx of the same block is refused (PERM_REVOKED)', () => {
@@ -79,7 +110,11 @@ describe('admission', () => {
     chain.ok({ key, method: 'registerMember', args: { certificate: fx.pem(cert) } });
     const [a, b, c] = chain.block([
       submit(key),
-      { key: fx.keys.admin, method: 'revokeCertificate', args: { org: 'org1', serial: cert.serial, reason: 'keyCompromise' } },
+      {
+        key: fx.keys.admin,
+        method: 'revokeCertificate',
+        args: { org: 'org1', serial: cert.serial, reason: 'keyCompromise' },
+      },
       submit(key),
     ]);
     assert.equal(a!.ok, true);
@@ -90,21 +125,41 @@ describe('admission', () => {
       { key: fx.keys.admin, method: 'revokeCertificate', args: { org: 'org1', serial: cert.serial } },
       'GOV_ALREADY_REVOKED',
     );
-    chain.fails({ key: fx.admin2, method: 'revokeCertificate', args: { org: 'org1', serial: 'abcd' } }, 'GOV_NOT_ORG_ADMIN');
-    chain.fails({ key: fx.keys.admin, method: 'revokeCertificate', args: { org: 'nope', serial: 'abcd' } }, 'GOV_UNKNOWN_ORG');
+    chain.fails(
+      { key: fx.admin2, method: 'revokeCertificate', args: { org: 'org1', serial: 'abcd' } },
+      'GOV_NOT_ORG_ADMIN',
+    );
+    chain.fails(
+      { key: fx.keys.admin, method: 'revokeCertificate', args: { org: 'nope', serial: 'abcd' } },
+      'GOV_UNKNOWN_ORG',
+    );
     // a revoked certificate cannot be registered again
     chain.ok({ key: fx.keys.admin, method: 'removeMember', args: { address: fx.address(key) } });
-    chain.fails({ key, method: 'registerMember', args: { certificate: fx.pem(cert) } }, 'GOV_BAD_CERTIFICATE');
+    chain.fails(
+      { key, method: 'registerMember', args: { certificate: fx.pem(cert) } },
+      'GOV_BAD_CERTIFICATE',
+    );
     const revs = chain.query('revocations', { org: 'org1' }) as { serial: string; reason: string }[];
-    assert.deepEqual(revs.map((r) => [r.serial, r.reason]), [[cert.serial, 'keyCompromise']]);
+    assert.deepEqual(
+      revs.map((r) => [r.serial, r.reason]),
+      [[cert.serial, 'keyCompromise']],
+    );
   });
 
   it('revoking the CA certificate refuses all its members', () => {
     const chain = new GovChain(fx);
     chain.empty();
     const key = fx.suite.generateKey();
-    chain.ok({ key, method: 'registerMember', args: { certificate: fx.pem(fx.issue('org1', 'client', key)) } });
-    chain.ok({ key: fx.keys.regulator, method: 'revokeCertificate', args: { org: 'org1', serial: fx.cas.org1!.certificate.serial } });
+    chain.ok({
+      key,
+      method: 'registerMember',
+      args: { certificate: fx.pem(fx.issue('org1', 'client', key)) },
+    });
+    chain.ok({
+      key: fx.keys.regulator,
+      method: 'revokeCertificate',
+      args: { org: 'org1', serial: fx.cas.org1!.certificate.serial },
+    });
     assert.throws(() => chain.check(submit(key)), code('PERM_REVOKED'));
     chain.ok(submit(fx.keys.client)); // registered keys have no certificate
   });
@@ -125,15 +180,56 @@ describe('admission', () => {
     chain.empty();
     const k = fx.suite.generateKey();
     const hex = toHex(k.publicKey.bytes);
-    chain.fails({ key: fx.keys.admin, method: 'registerKey', args: { org: 'org2', publicKey: hex, role: 'client', name: 'x' } }, 'GOV_NOT_ORG_ADMIN');
-    chain.fails({ key: fx.keys.admin, method: 'registerKey', args: { org: 'zzz', publicKey: hex, role: 'client', name: 'x' } }, 'GOV_UNKNOWN_ORG');
-    chain.fails({ key: fx.keys.admin, method: 'registerKey', args: { org: 'org1', publicKey: '00'.repeat(33), role: 'client', name: 'x' } }, 'GOV_BAD_ARGS');
-    chain.ok({ key: fx.keys.admin, method: 'registerKey', args: { org: 'org1', publicKey: hex, role: 'client', name: 'x' } });
-    chain.fails({ key: fx.keys.admin, method: 'registerKey', args: { org: 'org1', publicKey: hex, role: 'client', name: 'x' } }, 'GOV_MEMBER_EXISTS');
-    chain.fails({ key: fx.admin2, method: 'removeMember', args: { address: fx.address(k) } }, 'GOV_NOT_ORG_ADMIN');
+    chain.fails(
+      {
+        key: fx.keys.admin,
+        method: 'registerKey',
+        args: { org: 'org2', publicKey: hex, role: 'client', name: 'x' },
+      },
+      'GOV_NOT_ORG_ADMIN',
+    );
+    chain.fails(
+      {
+        key: fx.keys.admin,
+        method: 'registerKey',
+        args: { org: 'zzz', publicKey: hex, role: 'client', name: 'x' },
+      },
+      'GOV_UNKNOWN_ORG',
+    );
+    chain.fails(
+      {
+        key: fx.keys.admin,
+        method: 'registerKey',
+        args: { org: 'org1', publicKey: '00'.repeat(33), role: 'client', name: 'x' },
+      },
+      'GOV_BAD_ARGS',
+    );
+    chain.ok({
+      key: fx.keys.admin,
+      method: 'registerKey',
+      args: { org: 'org1', publicKey: hex, role: 'client', name: 'x' },
+    });
+    chain.fails(
+      {
+        key: fx.keys.admin,
+        method: 'registerKey',
+        args: { org: 'org1', publicKey: hex, role: 'client', name: 'x' },
+      },
+      'GOV_MEMBER_EXISTS',
+    );
+    chain.fails(
+      { key: fx.admin2, method: 'removeMember', args: { address: fx.address(k) } },
+      'GOV_NOT_ORG_ADMIN',
+    );
     chain.ok({ key: fx.keys.admin, method: 'removeMember', args: { address: fx.address(k) } });
-    chain.fails({ key: fx.keys.admin, method: 'removeMember', args: { address: fx.address(k) } }, 'GOV_UNKNOWN_MEMBER');
-    chain.fails({ key: fx.admin2, method: 'removeMember', args: { address: fx.address(fx.admin2) } }, 'GOV_PROTECTED');
+    chain.fails(
+      { key: fx.keys.admin, method: 'removeMember', args: { address: fx.address(k) } },
+      'GOV_UNKNOWN_MEMBER',
+    );
+    chain.fails(
+      { key: fx.admin2, method: 'removeMember', args: { address: fx.address(fx.admin2) } },
+      'GOV_PROTECTED',
+    );
     assert.throws(() => chain.check(submit(k)), code('PERM_UNKNOWN_SENDER'));
   });
 
@@ -141,7 +237,8 @@ describe('admission', () => {
     const chain = new GovChain(fx);
     assert.throws(
       () => chain.check({ key: fx.keys.admin, method: 'vote', args: { proposal: 1, choice: 'maybe' } }),
-      (e: unknown) => code('GOV_BAD_ARGS')(e) && (e as { details: { field: string } }).details.field === 'choice',
+      (e: unknown) =>
+        code('GOV_BAD_ARGS')(e) && (e as { details: { field: string } }).details.field === 'choice',
     );
   });
 });
@@ -150,12 +247,29 @@ describe('proposals and voting', () => {
   it('majority of organizations passes; executes at the defined height; full history is queryable', () => {
     const chain = new GovChain(fx);
     chain.empty();
-    const p = (chain.ok(propose({ type: 'setFiling', filing: { operator: 'Op', serviceName: 'Svc', filingNumber: 'N-2' } }, 10, { executeHeight: 8 })) as { proposal: number }).proposal;
+    const p = (
+      chain.ok(
+        propose(
+          { type: 'setFiling', filing: { operator: 'Op', serviceName: 'Svc', filingNumber: 'N-2' } },
+          10,
+          { executeHeight: 8 },
+        ),
+      ) as { proposal: number }
+    ).proposal;
     chain.ok({ key: fx.keys.admin, method: 'vote', args: { proposal: p, choice: 'yes' } });
-    chain.fails({ key: fx.keys.admin, method: 'vote', args: { proposal: p, choice: 'no' } }, 'GOV_ALREADY_VOTED');
-    const r = chain.ok({ key: fx.admin3, method: 'vote', args: { proposal: p, choice: 'yes' } }) as { status: string; executeAt: number };
+    chain.fails(
+      { key: fx.keys.admin, method: 'vote', args: { proposal: p, choice: 'no' } },
+      'GOV_ALREADY_VOTED',
+    );
+    const r = chain.ok({ key: fx.admin3, method: 'vote', args: { proposal: p, choice: 'yes' } }) as {
+      status: string;
+      executeAt: number;
+    };
     assert.deepEqual(r, { proposal: p, status: 'passed', executeAt: 8 });
-    chain.fails({ key: fx.admin2, method: 'vote', args: { proposal: p, choice: 'yes' } }, 'GOV_PROPOSAL_CLOSED');
+    chain.fails(
+      { key: fx.admin2, method: 'vote', args: { proposal: p, choice: 'yes' } },
+      'GOV_PROPOSAL_CLOSED',
+    );
     while (chain.height < 7) chain.empty();
     assert.equal((chain.query('filing') as { filingNumber: string }).filingNumber, 'Beijing-0001');
     chain.empty(); // height 8
@@ -166,26 +280,59 @@ describe('proposals and voting', () => {
       history: { event: string; height: number }[];
     };
     assert.equal(q.status, 'executed');
-    assert.deepEqual(q.votes.map((v) => [v.org, v.choice, v.height]), [['org1', 'yes', 3], ['reg', 'yes', 5]]);
-    assert.deepEqual(q.history.map((h) => [h.event, h.height]), [['proposed', 2], ['voted', 3], ['voted', 5], ['passed', 5], ['executed', 8]]);
-    assert.equal(((chain.query('status') as { filing: { filingNumber: string } }).filing).filingNumber, 'N-2');
+    assert.deepEqual(
+      q.votes.map((v) => [v.org, v.choice, v.height]),
+      [
+        ['org1', 'yes', 3],
+        ['reg', 'yes', 5],
+      ],
+    );
+    assert.deepEqual(
+      q.history.map((h) => [h.event, h.height]),
+      [
+        ['proposed', 2],
+        ['voted', 3],
+        ['voted', 5],
+        ['passed', 5],
+        ['executed', 8],
+      ],
+    );
+    assert.equal((chain.query('status') as { filing: { filingNumber: string } }).filing.filingNumber, 'N-2');
   });
 
   it('is rejected once it can no longer pass, expires after its deadline, and refuses late votes', () => {
     const chain = new GovChain(fx);
     chain.empty();
-    const a = (chain.ok(propose({ type: 'setModule', module: 'evidence', enabled: false }, 10)) as { proposal: number }).proposal;
+    const a = (
+      chain.ok(propose({ type: 'setModule', module: 'evidence', enabled: false }, 10)) as { proposal: number }
+    ).proposal;
     chain.ok({ key: fx.keys.admin, method: 'vote', args: { proposal: a, choice: 'no' } });
-    const r = chain.ok({ key: fx.admin2, method: 'vote', args: { proposal: a, choice: 'no' } }) as { status: string };
+    const r = chain.ok({ key: fx.admin2, method: 'vote', args: { proposal: a, choice: 'no' } }) as {
+      status: string;
+    };
     assert.equal(r.status, 'rejected');
-    const b = (chain.ok(propose({ type: 'setModule', module: 'evidence', enabled: false }, 6)) as { proposal: number }).proposal;
+    const b = (
+      chain.ok(propose({ type: 'setModule', module: 'evidence', enabled: false }, 6)) as { proposal: number }
+    ).proposal;
     while (chain.height < 7) chain.empty();
-    chain.fails({ key: fx.keys.admin, method: 'vote', args: { proposal: b, choice: 'yes' } }, 'GOV_PROPOSAL_CLOSED');
+    chain.fails(
+      { key: fx.keys.admin, method: 'vote', args: { proposal: b, choice: 'yes' } },
+      'GOV_PROPOSAL_CLOSED',
+    );
     assert.equal((chain.query('proposal', { id: b }) as { status: string }).status, 'expired');
-    assert.deepEqual((chain.query('proposals', { status: 'rejected' }) as { id: number }[]).map((x) => x.id), [a]);
-    chain.fails({ key: fx.keys.admin, method: 'vote', args: { proposal: 99, choice: 'yes' } }, 'GOV_UNKNOWN_PROPOSAL');
+    assert.deepEqual(
+      (chain.query('proposals', { status: 'rejected' }) as { id: number }[]).map((x) => x.id),
+      [a],
+    );
+    chain.fails(
+      { key: fx.keys.admin, method: 'vote', args: { proposal: 99, choice: 'yes' } },
+      'GOV_UNKNOWN_PROPOSAL',
+    );
     chain.fails(propose({ type: 'setModule', module: 'evidence', enabled: false }, 1), 'GOV_BAD_HEIGHT');
-    chain.fails(propose({ type: 'setModule', module: 'evidence', enabled: false }, 20, { executeHeight: 2 }), 'GOV_BAD_HEIGHT');
+    chain.fails(
+      propose({ type: 'setModule', module: 'evidence', enabled: false }, 20, { executeHeight: 2 }),
+      'GOV_BAD_HEIGHT',
+    );
     chain.fails(propose({ type: 'scheduleUpgrade', name: 'v2', height: 3 }, 20), 'GOV_BAD_HEIGHT');
   });
 
@@ -195,20 +342,38 @@ describe('proposals and voting', () => {
     chain.pass({ type: 'setVotingPolicy', policy: { kind: 'ANY' } });
     chain.empty();
     assert.deepEqual(chain.query('votingPolicy'), { kind: 'ANY' });
-    const p = (chain.ok(propose({ type: 'setParams', params: { maxTxLifetime: 50 } }, 30)) as { proposal: number }).proposal;
-    const r = chain.ok({ key: fx.admin2, method: 'vote', args: { proposal: p, choice: 'yes' } }) as { status: string };
+    const p = (
+      chain.ok(propose({ type: 'setParams', params: { maxTxLifetime: 50 } }, 30)) as { proposal: number }
+    ).proposal;
+    const r = chain.ok({ key: fx.admin2, method: 'vote', args: { proposal: p, choice: 'yes' } }) as {
+      status: string;
+    };
     assert.equal(r.status, 'passed');
     chain.empty();
     assert.deepEqual(chain.query('params'), { maxTxLifetime: 50 });
-    chain.ok({ key: fx.admin3, method: 'propose', args: { action: { type: 'setVotingPolicy', policy: { kind: 'ALL' } }, title: 'all', deadlineHeight: chain.height + 10 } });
+    chain.ok({
+      key: fx.admin3,
+      method: 'propose',
+      args: {
+        action: { type: 'setVotingPolicy', policy: { kind: 'ALL' } },
+        title: 'all',
+        deadlineHeight: chain.height + 10,
+      },
+    });
     const all = (chain.query('proposals', { status: 'open' }) as { id: number }[])[0]!.id;
     chain.ok({ key: fx.admin3, method: 'vote', args: { proposal: all, choice: 'yes' } }); // ANY: passes
     chain.empty();
-    const q = (chain.ok(propose({ type: 'setParams', params: { maxBlockTxs: 7 } }, chain.height + 10)) as { proposal: number }).proposal;
+    const q = (
+      chain.ok(propose({ type: 'setParams', params: { maxBlockTxs: 7 } }, chain.height + 10)) as {
+        proposal: number;
+      }
+    ).proposal;
     chain.ok({ key: fx.keys.admin, method: 'vote', args: { proposal: q, choice: 'yes' } });
     chain.ok({ key: fx.admin2, method: 'vote', args: { proposal: q, choice: 'yes' } });
     assert.equal((chain.query('proposal', { id: q }) as { status: string }).status, 'open');
-    const last = chain.ok({ key: fx.admin3, method: 'vote', args: { proposal: q, choice: 'yes' } }) as { status: string };
+    const last = chain.ok({ key: fx.admin3, method: 'vote', args: { proposal: q, choice: 'yes' } }) as {
+      status: string;
+    };
     assert.equal(last.status, 'passed');
   });
 
@@ -216,13 +381,37 @@ describe('proposals and voting', () => {
     const chain = new GovChain(fx);
     chain.empty();
     const ca4 = fx.cas.org4!;
-    chain.fails(propose({ type: 'addOrganization', org: 'org5', name: 'x', caCertificate: fx.pem(ca4.certificate) }, 20), 'GOV_BAD_CERTIFICATE');
-    chain.fails(propose({ type: 'addOrganization', org: 'org1', name: 'x', caCertificate: fx.pem(ca4.certificate) }, 20), 'GOV_ORG_EXISTS');
-    chain.pass({ type: 'addOrganization', org: 'org4', name: 'Org Four', caCertificate: fx.pem(ca4.certificate) });
+    chain.fails(
+      propose(
+        { type: 'addOrganization', org: 'org5', name: 'x', caCertificate: fx.pem(ca4.certificate) },
+        20,
+      ),
+      'GOV_BAD_CERTIFICATE',
+    );
+    chain.fails(
+      propose(
+        { type: 'addOrganization', org: 'org1', name: 'x', caCertificate: fx.pem(ca4.certificate) },
+        20,
+      ),
+      'GOV_ORG_EXISTS',
+    );
+    chain.pass({
+      type: 'addOrganization',
+      org: 'org4',
+      name: 'Org Four',
+      caCertificate: fx.pem(ca4.certificate),
+    });
     chain.empty();
-    assert.deepEqual((chain.query('organizations') as { id: string }[]).map((o) => o.id), ['org1', 'org2', 'org4', 'reg']);
+    assert.deepEqual(
+      (chain.query('organizations') as { id: string }[]).map((o) => o.id),
+      ['org1', 'org2', 'org4', 'reg'],
+    );
     const admin4 = fx.suite.generateKey();
-    chain.ok({ key: admin4, method: 'registerMember', args: { certificate: fx.pem(fx.issue('org4', 'admin', admin4)) } });
+    chain.ok({
+      key: admin4,
+      method: 'registerMember',
+      args: { certificate: fx.pem(fx.issue('org4', 'admin', admin4)) },
+    });
     chain.ok(submit(admin4));
     // now 4 orgs: majority needs 3
     chain.pass({ type: 'removeOrganization', org: 'org4' });
@@ -237,8 +426,16 @@ describe('proposals and voting', () => {
   it('records a validator-set change effective at the next height (the consensus seam)', () => {
     const chain = new GovChain(fx);
     chain.empty();
-    const v = { name: 'v1', organization: 'org1', publicKey: toHex(fx.suite.generateKey().publicKey.bytes), power: 10 };
-    chain.fails(propose({ type: 'setValidators', validators: [{ ...v, organization: 'nope' }] }, 20), 'GOV_UNKNOWN_ORG');
+    const v = {
+      name: 'v1',
+      organization: 'org1',
+      publicKey: toHex(fx.suite.generateKey().publicKey.bytes),
+      power: 10,
+    };
+    chain.fails(
+      propose({ type: 'setValidators', validators: [{ ...v, organization: 'nope' }] }, 20),
+      'GOV_UNKNOWN_ORG',
+    );
     chain.pass({ type: 'setValidators', validators: [v] }, fx, { executeHeight: 9 });
     while (chain.height < 9) chain.empty();
     assert.deepEqual(chain.query('validatorSets', { fromHeight: 1 }), [{ height: 10, validators: [v] }]);
@@ -258,22 +455,39 @@ describe('proposals and voting', () => {
   });
 
   it('an action that became invalid by its execution height fails and is recorded (removing the last org)', () => {
-    const chain = new GovChain(fx, fx.genesis({
-      organizations: [{ id: 'org1', name: 'Org One' }, { id: 'org2', name: 'Org Two' }],
-      members: [
-        { org: 'org1', role: 'admin', publicKey: toHex(fx.keys.admin.publicKey.bytes), name: 'a1' },
-        { org: 'org2', role: 'admin', publicKey: toHex(fx.admin2.publicKey.bytes), name: 'a2' },
-      ],
-      votingPolicy: { kind: 'ANY' },
-    }));
+    const chain = new GovChain(
+      fx,
+      fx.genesis({
+        organizations: [
+          { id: 'org1', name: 'Org One' },
+          { id: 'org2', name: 'Org Two' },
+        ],
+        members: [
+          { org: 'org1', role: 'admin', publicKey: toHex(fx.keys.admin.publicKey.bytes), name: 'a1' },
+          { org: 'org2', role: 'admin', publicKey: toHex(fx.admin2.publicKey.bytes), name: 'a2' },
+        ],
+        votingPolicy: { kind: 'ANY' },
+      }),
+    );
     chain.empty();
-    const a = (chain.ok(propose({ type: 'removeOrganization', org: 'org2' }, 20, { executeHeight: 6 })) as { proposal: number }).proposal;
-    const b = (chain.ok(propose({ type: 'removeOrganization', org: 'org1' }, 20, { executeHeight: 6 })) as { proposal: number }).proposal;
+    const a = (
+      chain.ok(propose({ type: 'removeOrganization', org: 'org2' }, 20, { executeHeight: 6 })) as {
+        proposal: number;
+      }
+    ).proposal;
+    const b = (
+      chain.ok(propose({ type: 'removeOrganization', org: 'org1' }, 20, { executeHeight: 6 })) as {
+        proposal: number;
+      }
+    ).proposal;
     chain.ok({ key: fx.keys.admin, method: 'vote', args: { proposal: a, choice: 'yes' } });
     chain.ok({ key: fx.keys.admin, method: 'vote', args: { proposal: b, choice: 'yes' } });
     chain.empty();
     const pa = chain.query('proposal', { id: a }) as { status: string };
-    const pb = chain.query('proposal', { id: b }) as { status: string; history: { event: string; code?: string }[] };
+    const pb = chain.query('proposal', { id: b }) as {
+      status: string;
+      history: { event: string; code?: string }[];
+    };
     assert.equal(pa.status, 'executed');
     assert.equal(pb.status, 'failed');
     assert.equal(pb.history.at(-1)!.code, 'GOV_LAST_ORG');
@@ -284,9 +498,15 @@ describe('proposals and voting', () => {
     chain.empty();
     chain.pass({ type: 'scheduleUpgrade', name: 'v2.0', height: 100, info: 'https://example/upgrade' });
     chain.empty();
-    const s = chain.query('status') as { upgrades: { name: string; height: number }[]; permissioned: boolean };
+    const s = chain.query('status') as {
+      upgrades: { name: string; height: number }[];
+      permissioned: boolean;
+    };
     assert.equal(s.permissioned, true);
-    assert.deepEqual(s.upgrades.map((u) => [u.name, u.height]), [['v2.0', 100]]);
+    assert.deepEqual(
+      s.upgrades.map((u) => [u.name, u.height]),
+      [['v2.0', 100]],
+    );
   });
 });
 
@@ -301,11 +521,23 @@ describe('genesis and error tables', () => {
 
   it('rejects an invalid genesis (GOV_BAD_ARGS)', () => {
     assert.throws(
-      () => createGovernance({ suite: fx.suite, genesis: fx.genesis({ members: [{ org: 'nope', role: 'admin', publicKey: toHex(fx.admin2.publicKey.bytes), name: 'x' }] }) }),
+      () =>
+        createGovernance({
+          suite: fx.suite,
+          genesis: fx.genesis({
+            members: [{ org: 'nope', role: 'admin', publicKey: toHex(fx.admin2.publicKey.bytes), name: 'x' }],
+          }),
+        }),
       code('GOV_BAD_ARGS'),
     );
     assert.throws(
-      () => createGovernance({ suite: fx.suite, genesis: fx.genesis({ organizations: [{ id: 'org1', name: 'x', caCertificate: fx.pem(fx.cas.org2!.certificate) }] }) }),
+      () =>
+        createGovernance({
+          suite: fx.suite,
+          genesis: fx.genesis({
+            organizations: [{ id: 'org1', name: 'x', caCertificate: fx.pem(fx.cas.org2!.certificate) }],
+          }),
+        }),
       code('GOV_BAD_CERTIFICATE'),
     );
   });

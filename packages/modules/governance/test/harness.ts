@@ -72,7 +72,10 @@ export class Fixture {
 
   constructor() {
     for (const org of ['org1', 'org2', 'org4']) this.cas[org] = this.makeCa(org);
-    this.keys = Object.fromEntries(ROLES.map((r) => [r, this.suite.generateKey()])) as Record<Role, PrivateKey>;
+    this.keys = Object.fromEntries(ROLES.map((r) => [r, this.suite.generateKey()])) as Record<
+      Role,
+      PrivateKey
+    >;
     this.admin2 = this.suite.generateKey();
     this.admin3 = this.suite.generateKey();
   }
@@ -90,7 +93,12 @@ export class Fixture {
   }
 
   /** A member certificate (PEM) of `org` for `key`. */
-  issue(org: string, role: Role, key: PrivateKey, opts: { notBefore?: number; notAfter?: number } = {}): ParsedCertificate {
+  issue(
+    org: string,
+    role: Role,
+    key: PrivateKey,
+    opts: { notBefore?: number; notAfter?: number } = {},
+  ): ParsedCertificate {
     const ca = this.cas[org]!;
     return issueCertificate({
       suite: this.suite,
@@ -122,7 +130,12 @@ export class Fixture {
         { id: 'reg', name: 'Regulator' },
       ],
       members: [
-        ...ROLES.map((r) => ({ org: r === 'regulator' ? 'reg' : 'org1', role: r, publicKey: hex(this.keys[r]), name: r })),
+        ...ROLES.map((r) => ({
+          org: r === 'regulator' ? 'reg' : 'org1',
+          role: r,
+          publicKey: hex(this.keys[r]),
+          name: r,
+        })),
         { org: 'org2', role: 'admin' as const, publicKey: hex(this.admin2), name: 'admin2' },
         { org: 'reg', role: 'admin' as const, publicKey: hex(this.admin3), name: 'admin3' },
       ],
@@ -236,7 +249,11 @@ export class GovChain {
   /** One call in its own block without checkTx; asserts it failed with `expected`. */
   fails(call: Call, expected: string): void {
     const [r] = this.block([call]);
-    assert.equal(r!.code, expected, `${call.method}: expected ${expected}, got ${r!.code || 'ok'} ${r!.receipt.message}`);
+    assert.equal(
+      r!.code,
+      expected,
+      `${call.method}: expected ${expected}, got ${r!.code || 'ok'} ${r!.receipt.message}`,
+    );
   }
 
   query(name: string, params: JsonValue = {}): JsonValue {
@@ -244,11 +261,20 @@ export class GovChain {
   }
 
   /** Proposes `action` as admin1 and has org1, org2 (and optionally reg) vote yes. */
-  pass(action: JsonValue, fx = this.fx, extra: { deadlineHeight?: number; executeHeight?: number } = {}): number {
+  pass(
+    action: JsonValue,
+    fx = this.fx,
+    extra: { deadlineHeight?: number; executeHeight?: number } = {},
+  ): number {
     const r = this.ok({
       key: fx.keys.admin,
       method: 'propose',
-      args: { action, title: 't', deadlineHeight: extra.deadlineHeight ?? this.height + 20, ...(extra.executeHeight ? { executeHeight: extra.executeHeight } : {}) },
+      args: {
+        action,
+        title: 't',
+        deadlineHeight: extra.deadlineHeight ?? this.height + 20,
+        ...(extra.executeHeight ? { executeHeight: extra.executeHeight } : {}),
+      },
     }) as { proposal: number };
     this.ok({ key: fx.keys.admin, method: 'vote', args: { proposal: r.proposal, choice: 'yes' } });
     this.ok({ key: fx.admin2, method: 'vote', args: { proposal: r.proposal, choice: 'yes' } });

@@ -19,7 +19,9 @@ const copyright = () => ({ digests: dig(), work: { title: 'w', creationTime: 1 }
 
 /** Registers a copyright as `key` (an admin when `key` may not write evidence) and returns its ID. */
 function registration(chain: GovChain, key: PrivateKey): string {
-  const r = chain.ok({ key, module: 'evidence', method: 'registerCopyright', args: copyright() }) as { recordId: string };
+  const r = chain.ok({ key, module: 'evidence', method: 'registerCopyright', args: copyright() }) as {
+    recordId: string;
+  };
   return r.recordId;
 }
 
@@ -29,14 +31,24 @@ const OPERATIONS: Record<string, (chain: GovChain, role: Role) => { module?: str
     args: { certificate: fx.pem(fx.issue('org1', 'client', fx.suite.generateKey())) },
   }),
   'governance.registerKey': () => ({
-    args: { org: 'org1', publicKey: Buffer.from(fx.suite.generateKey().publicKey.bytes).toString('hex'), role: 'client', name: 'n' },
+    args: {
+      org: 'org1',
+      publicKey: Buffer.from(fx.suite.generateKey().publicKey.bytes).toString('hex'),
+      role: 'client',
+      name: 'n',
+    },
   }),
   'governance.removeMember': (chain) => {
     const k = fx.suite.generateKey();
     chain.ok({
       key: fx.keys.admin,
       method: 'registerKey',
-      args: { org: 'org1', publicKey: Buffer.from(k.publicKey.bytes).toString('hex'), role: 'client', name: 'tmp' },
+      args: {
+        org: 'org1',
+        publicKey: Buffer.from(k.publicKey.bytes).toString('hex'),
+        role: 'client',
+        name: 'tmp',
+      },
     });
     return { args: { address: fx.address(k) } };
   },
@@ -46,22 +58,38 @@ const OPERATIONS: Record<string, (chain: GovChain, role: Role) => { module?: str
     return { args: { org: 'org1', serial: cert.serial, reason: 'keyCompromise' } };
   },
   'governance.propose': (chain) => ({
-    args: { action: { type: 'setModule', module: 'evidence', enabled: false }, title: 'p', deadlineHeight: chain.height + 10 },
+    args: {
+      action: { type: 'setModule', module: 'evidence', enabled: false },
+      title: 'p',
+      deadlineHeight: chain.height + 10,
+    },
   }),
   'governance.vote': (chain) => {
     const p = chain.ok({
       key: fx.admin3,
       method: 'propose',
-      args: { action: { type: 'setModule', module: 'evidence', enabled: false }, title: 'p', deadlineHeight: chain.height + 10 },
+      args: {
+        action: { type: 'setModule', module: 'evidence', enabled: false },
+        title: 'p',
+        deadlineHeight: chain.height + 10,
+      },
     }) as { proposal: number };
     return { args: { proposal: p.proposal, choice: 'no' } };
   },
   'governance.freeze': () => ({
-    args: { target: { kind: 'record', module: 'evidence', record: digest() }, legalBasis: 'law', reference: 'ref-1' },
+    args: {
+      target: { kind: 'record', module: 'evidence', record: digest() },
+      legalBasis: 'law',
+      reference: 'ref-1',
+    },
   }),
   'governance.unfreeze': (chain) => {
     const target = { kind: 'record', module: 'evidence', record: digest() };
-    chain.ok({ key: fx.keys.regulator, method: 'freeze', args: { target, legalBasis: 'law', reference: 'r' } });
+    chain.ok({
+      key: fx.keys.regulator,
+      method: 'freeze',
+      args: { target, legalBasis: 'law', reference: 'r' },
+    });
     return { args: { target, legalBasis: 'law', reference: 'ref-2' } };
   },
   'governance.fileAuditReport': () => ({ args: { from: 0, to: 10, digest: digest(), reference: 'audit-1' } }),
@@ -81,7 +109,10 @@ const OPERATIONS: Record<string, (chain: GovChain, role: Role) => { module?: str
     module: 'evidence',
     args: { registration: registration(chain, fx.keys.admin), digests: dig() },
   }),
-  'evidence.anchorBatch': () => ({ module: 'evidence', args: { root: digest(), size: 3, algorithm: 'sha256' } }),
+  'evidence.anchorBatch': () => ({
+    module: 'evidence',
+    args: { root: digest(), size: 3, algorithm: 'sha256' },
+  }),
 };
 
 const DEFAULTS: Record<string, readonly string[]> = {
@@ -125,7 +156,12 @@ describe('permission policy is on-chain data changed by governance', () => {
   it('a setPermission proposal lets auditors submit evidence and stops clients; null restores the default', () => {
     const chain = new GovChain(fx);
     chain.empty();
-    const submit = (key: PrivateKey) => ({ key, module: 'evidence', method: 'submit', args: { digests: dig() } });
+    const submit = (key: PrivateKey) => ({
+      key,
+      module: 'evidence',
+      method: 'submit',
+      args: { digests: dig() },
+    });
     assert.throws(() => chain.check(submit(fx.keys.auditor)), code('PERM_ROLE_NOT_ALLOWED'));
     chain.pass({ type: 'setPermission', module: 'evidence', method: 'submit', roles: ['auditor', 'admin'] });
     chain.empty(); // executes

@@ -7,7 +7,12 @@ import { code, digest, Fixture, GovChain, timeOf } from './harness.js';
 
 const fx = new Fixture();
 const dig = () => [{ algorithm: 'sha256', value: digest() }];
-const submit = (key = fx.keys.client) => ({ key, module: 'evidence', method: 'submit', args: { digests: dig() } });
+const submit = (key = fx.keys.client) => ({
+  key,
+  module: 'evidence',
+  method: 'submit',
+  args: { digests: dig() },
+});
 const freeze = (target: JsonValue, reference = 'REF-1') => ({
   key: fx.keys.regulator,
   method: 'freeze',
@@ -52,12 +57,14 @@ describe('freezes', () => {
   it('a frozen record refuses changes that refer to it, not other records', () => {
     const chain = new GovChain(fx);
     chain.empty();
-    const reg = (chain.ok({
-      key: fx.keys.client,
-      module: 'evidence',
-      method: 'registerCopyright',
-      args: { digests: dig(), work: { title: 'w', creationTime: 1 }, owner: { name: 'o' } },
-    }) as { recordId: string }).recordId;
+    const reg = (
+      chain.ok({
+        key: fx.keys.client,
+        module: 'evidence',
+        method: 'registerCopyright',
+        args: { digests: dig(), work: { title: 'w', creationTime: 1 }, owner: { name: 'o' } },
+      }) as { recordId: string }
+    ).recordId;
     chain.ok(freeze({ kind: 'record', module: 'evidence', record: reg }, 'CASE-9'));
     const license = {
       key: fx.keys.client,
@@ -66,7 +73,10 @@ describe('freezes', () => {
       args: { registration: reg, licensee: { name: 'l' }, scope: 's', term: { from: 1, to: 2 } },
     };
     assert.throws(() => chain.check(license), code('SUPERVISION_FROZEN'));
-    chain.fails({ ...license, method: 'reportInfringement', args: { registration: reg, digests: dig() } }, 'SUPERVISION_FROZEN');
+    chain.fails(
+      { ...license, method: 'reportInfringement', args: { registration: reg, digests: dig() } },
+      'SUPERVISION_FROZEN',
+    );
     chain.ok(submit());
     chain.ok(unfreeze({ kind: 'record', module: 'evidence', record: reg }));
     chain.ok(license);
@@ -75,8 +85,14 @@ describe('freezes', () => {
   it('only regulators freeze (PERM_ROLE_NOT_ALLOWED), also on a non-permissioned chain', () => {
     const chain = new GovChain(fx, fx.genesis({ permissioned: false }));
     chain.empty();
-    chain.fails({ ...freeze({ kind: 'module', module: 'evidence' }), key: fx.keys.admin }, 'PERM_ROLE_NOT_ALLOWED');
-    chain.fails({ ...freeze({ kind: 'module', module: 'evidence' }), key: fx.suite.generateKey() }, 'PERM_UNKNOWN_SENDER');
+    chain.fails(
+      { ...freeze({ kind: 'module', module: 'evidence' }), key: fx.keys.admin },
+      'PERM_ROLE_NOT_ALLOWED',
+    );
+    chain.fails(
+      { ...freeze({ kind: 'module', module: 'evidence' }), key: fx.suite.generateKey() },
+      'PERM_UNKNOWN_SENDER',
+    );
   });
 
   it('documents every SUPERVISION_ code', () => {
@@ -99,10 +115,21 @@ describe('audit log', () => {
     chain.ok(freeze({ kind: 'module', module: 'evidence' })); // 4
     chain.pass({ type: 'setFiling', filing: { operator: 'O', serviceName: 'S', filingNumber: 'F' } }); // 5,6,7
     chain.empty(); // 8: executes
-    chain.ok({ key: fx.keys.auditor, method: 'fileAuditReport', args: { from: timeOf(1), to: timeOf(8), digest: digest(), reference: 'A-1' } }); // 9
+    chain.ok({
+      key: fx.keys.auditor,
+      method: 'fileAuditReport',
+      args: { from: timeOf(1), to: timeOf(8), digest: digest(), reference: 'A-1' },
+    }); // 9
     chain.fails(unfreeze({ kind: 'module', module: 'nothing' }), 'SUPERVISION_NOT_FROZEN'); // 10: failed txs leave no entry
     const all = chain.query('audit', { from: 0, to: timeOf(100) }) as {
-      entries: { action: string; height: number; actor: string | null; role: string | null; org: string | null; txId: string | null }[];
+      entries: {
+        action: string;
+        height: number;
+        actor: string | null;
+        role: string | null;
+        org: string | null;
+        txId: string | null;
+      }[];
     };
     assert.deepEqual(
       all.entries.map((e) => [e.height, e.action]),
@@ -123,19 +150,36 @@ describe('audit log', () => {
     assert.equal(freezeEntry.role, 'regulator');
     assert.equal(freezeEntry.org, 'reg');
     assert.equal(all.entries[7]!.txId, null); // executed by the chain
-    const range = chain.query('audit', { from: timeOf(3), to: timeOf(4) }) as { entries: { action: string }[] };
-    assert.deepEqual(range.entries.map((e) => e.action), ['certificate.revoke', 'supervision.freeze']);
+    const range = chain.query('audit', { from: timeOf(3), to: timeOf(4) }) as {
+      entries: { action: string }[];
+    };
+    assert.deepEqual(
+      range.entries.map((e) => e.action),
+      ['certificate.revoke', 'supervision.freeze'],
+    );
     const csv = chain.query('audit', { from: timeOf(3), to: timeOf(4), format: 'csv' }) as { csv: string };
     const lines = csv.csv.trimEnd().split('\r\n');
     assert.equal(lines[0], 'time,timeIso,height,txId,actor,org,role,action,details');
     assert.equal(lines.length, 3);
-    assert.match(lines[2]!, /^\d+,2026-01-01T00:00:04\.000Z,4,[0-9a-f]{64},[0-9a-f]{40},reg,regulator,supervision\.freeze,"\{""legalBasis""/);
+    assert.match(
+      lines[2]!,
+      /^\d+,2026-01-01T00:00:04\.000Z,4,[0-9a-f]{64},[0-9a-f]{40},reg,regulator,supervision\.freeze,"\{""legalBasis""/,
+    );
     assert.throws(() => chain.query('audit', { from: 5, to: 4 }), code('QUERY_BAD_PARAMS'));
   });
 
   it('CSV quotes fields with commas, quotes and newlines (RFC 4180)', () => {
     const csv = auditCsv([
-      { time: 0, height: 1, txId: null, actor: null, org: null, role: null, action: 'a', details: { note: 'x,"y"\nz' } },
+      {
+        time: 0,
+        height: 1,
+        txId: null,
+        actor: null,
+        org: null,
+        role: null,
+        action: 'a',
+        details: { note: 'x,"y"\nz' },
+      },
     ]);
     assert.equal(csv.split('\r\n')[1], '0,1970-01-01T00:00:00.000Z,1,,,,,a,"{""note"":""x,\\""y\\""\\nz""}"');
   });
@@ -144,7 +188,13 @@ describe('audit log', () => {
 describe('filing (备案)', () => {
   it('is in status from genesis', () => {
     const chain = new GovChain(fx);
-    const s = chain.query('status') as { filing: { operator: string; serviceName: string; filingNumber: string } };
-    assert.deepEqual(s.filing, { operator: 'Xinlian Test Co.', serviceName: 'Xinlian Evidence', filingNumber: 'Beijing-0001' });
+    const s = chain.query('status') as {
+      filing: { operator: string; serviceName: string; filingNumber: string };
+    };
+    assert.deepEqual(s.filing, {
+      operator: 'Xinlian Test Co.',
+      serviceName: 'Xinlian Evidence',
+      filingNumber: 'Beijing-0001',
+    });
   });
 });
