@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { Admission } from './admission.js';
 import { createBftChain } from './bft/wire.js';
 import type { LogLevel } from './config.js';
+import { governanceFor } from './governance.js';
 import { readHome } from './home.js';
 import { apiRoutes } from './http/routes.js';
 import { API_LISTEN_BACKLOG, createApiServer } from './http/server.js';
@@ -114,9 +115,17 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     const waiters = new CommitWaiters<TxOutcome>({ timeoutMs: WAIT_TIMEOUT_MS }, { timers: realTimers });
     const blockStream = new EventStream({ maxQueue: SSE_MAX_QUEUE, heartbeatMs: SSE_HEARTBEAT_MS });
     cleanup.push(async () => blockStream.close());
+    const evidence = createEvidenceModule();
+    const governance = governanceFor(genesis, suite, [evidence]);
     const executor = new Executor(
       { chainId: genesis.chainId, params: genesis.params },
-      { suite, modules: [createEvidenceModule()], state: store, txIndex: store },
+      {
+        suite,
+        modules: [evidence, governance.module],
+        state: store,
+        txIndex: store,
+        authorizer: governance.authorizer,
+      },
     );
     // The solo proposer signs alone: only for a chain without p2p (one validator holding a quorum).
     const proposer =
@@ -198,7 +207,11 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       txIndex: store,
       metrics,
       checkTx: (bytes, skipSignature) =>
-        executor.checkTx(bytes, { height: (bft ?? producer).head.height + 1 }, { skipSignature }),
+        executor.checkTx(
+          bytes,
+          { height: (bft ?? producer).head.height + 1, time: (bft ?? producer).head.time },
+          { skipSignature },
+        ),
       verifier,
     });
     service = new NodeService(

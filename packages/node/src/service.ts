@@ -100,7 +100,18 @@ export class NodeService implements NodeApi {
       })),
       mempool: { size: this.#m.mempool.size, capacity: this.#m.mempool.capacity },
       ...(this.#m.consensus === undefined ? {} : { consensus: this.#m.consensus() }),
+      governance: this.#governanceStatus(),
     };
+  }
+
+  /** Membership mode and filing (备案) data from the governance module's committed state. */
+  #governanceStatus(): NonNullable<StatusResponse['governance']> {
+    const s = this.#m.executor.query('governance', 'status', {}) as {
+      permissioned: boolean;
+      organizations: string[];
+      filing: { operator: string; serviceName: string; filingNumber: string } | null;
+    };
+    return { permissioned: s.permissioned, organizations: s.organizations, filing: s.filing };
   }
 
   genesis(): Genesis {

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { CODEC_ERROR_CODES, MERKLE_ERROR_CODES } from '@xinlian/codec';
 import { EXEC_ERROR_CODES, QUERY_ERROR_CODES, TX_ERROR_CODES } from '@xinlian/execution';
 import { EVIDENCE_ERROR_CODES } from '@xinlian/module-evidence';
+import { GOV_ERROR_CODES, PERM_ERROR_CODES, SUPERVISION_ERROR_CODES } from '@xinlian/module-governance';
 import { XinlianError } from '@xinlian/utils';
 import { ERROR_STATUS, NODE_ERROR_CODES, problemOf, retryAfterOf, statusOf } from '../src/index.js';
 
@@ -10,6 +11,7 @@ describe('error → HTTP status table', () => {
   const tables = {
     execution: { ...TX_ERROR_CODES, ...EXEC_ERROR_CODES, ...QUERY_ERROR_CODES },
     evidence: EVIDENCE_ERROR_CODES,
+    governance: { ...GOV_ERROR_CODES, ...PERM_ERROR_CODES, ...SUPERVISION_ERROR_CODES },
     codec: { ...CODEC_ERROR_CODES, ...MERKLE_ERROR_CODES },
     node: NODE_ERROR_CODES,
   };

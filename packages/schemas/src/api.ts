@@ -273,6 +273,22 @@ export const StatusResponse = Type.Object(
     mempool: Type.Object({ size: Count, capacity: Count }, { additionalProperties: false }),
     /** This node's consensus view (absent on a single-validator chain run by the solo producer). */
     consensus: Type.Optional(ConsensusStatus),
+    /** Membership mode and the chain's filing (备案) data (spec/governance.md). */
+    governance: Type.Optional(
+      Type.Object(
+        {
+          permissioned: Type.Boolean(),
+          organizations: Type.Array(Type.String()),
+          filing: Nullable(
+            Type.Object(
+              { operator: Type.String(), serviceName: Type.String(), filingNumber: Type.String() },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -17,6 +17,15 @@ export const GenesisOrganization = Type.Object(
  * A validator: its name, the organization that runs it (optional for a single-organization chain),
  * its node public key (signs votes and authenticates the node's P2P links) and its voting power.
  */
+/** Any JSON value (the governance section is validated by its module). */
+export type JsonData =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly JsonData[]
+  | { readonly [k: string]: JsonData };
+
 export const GenesisValidator = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 64 }),
@@ -67,6 +76,16 @@ export const Genesis = Type.Object(
     /** Non-voting member nodes allowed to connect (optional). */
     observers: Type.Optional(Type.Array(GenesisObserver, { maxItems: 256 })),
     params: ChainParams,
+    /**
+     * Membership, permissions, governance and supervision (spec/governance.md §8), validated by
+     * @xinlian/module-governance at node start. Absent: a non-permissioned chain whose validator
+     * keys are admins of one `dev` organization.
+     */
+    governance: Type.Optional(
+      Type.Unsafe<{ readonly [k: string]: JsonData }>(
+        Type.Object({ permissioned: Type.Boolean() }, { additionalProperties: true }),
+      ),
+    ),
   },
   { additionalProperties: false },
 );

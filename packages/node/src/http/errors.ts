@@ -45,6 +45,15 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = Object.freeze({
   EVIDENCE_KIND_MISMATCH: 409,
   QUERY_UNKNOWN: 404,
   QUERY_BAD_PARAMS: 400,
+  GOV_BAD_ARGS: 400,
+  GOV_BAD_CERTIFICATE: 400,
+  GOV_BAD_HEIGHT: 400,
+  GOV_UNKNOWN_ORG: 404,
+  GOV_UNKNOWN_MEMBER: 404,
+  GOV_UNKNOWN_PROPOSAL: 404,
+  GOV_NOT_ORG_ADMIN: 403,
+  GOV_PROTECTED: 403,
+  SUPERVISION_FROZEN: 403,
 });
 
 /** Prefix rules for whole namespaces, checked in order after the explicit entries. */
@@ -54,6 +63,9 @@ export const ERROR_STATUS_PREFIXES: readonly (readonly [prefix: string, status: 
   ['EXEC_', 400],
   ['EVIDENCE_', 400],
   ['QUERY_', 400],
+  ['PERM_', 403],
+  ['GOV_', 409],
+  ['SUPERVISION_', 409],
   ['CODEC_', 400],
   ['BYTES_', 400],
   ['MERKLE_', 400],
