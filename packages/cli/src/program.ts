@@ -5,6 +5,7 @@ import { registerBackup } from './commands/backup.js';
 import { registerCa } from './commands/ca.js';
 import { registerDev } from './commands/dev.js';
 import { registerEvidence } from './commands/evidence.js';
+import { registerGov } from './commands/gov.js';
 import { registerInit } from './commands/init.js';
 import { registerKeys } from './commands/keys.js';
 import { registerNet } from './commands/net.js';
@@ -60,6 +61,7 @@ Quick start: xinlian net up  (a local 4-organization network; or xinlian dev for
   registerStatus(program, ctx);
   registerBackup(program, ctx);
   registerCa(program, ctx);
+  registerGov(program, ctx);
   return program;
 }
 

@@ -25,6 +25,18 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
       out.line(`mempool     ${s.mempool.size}/${s.mempool.capacity}`);
       out.line(`version     ${s.nodeVersion}`);
       out.line(`validators  ${s.validators.length}`);
+      if (s.governance !== undefined) {
+        const g = s.governance;
+        out.line(
+          `membership  ${g.permissioned ? 'permissioned' : 'open'}; organizations ${g.organizations.join(', ')}`,
+        );
+        const f = g.filing;
+        out.line(
+          f === null
+            ? 'filing      (none recorded)'
+            : `filing      ${f.filingNumber}  ${f.serviceName}  (operator ${f.operator})`,
+        );
+      }
       const c = s.consensus;
       if (c === undefined) {
         for (const v of s.validators) out.line(`  ${v.name}  power ${v.power}  address ${v.address}`);

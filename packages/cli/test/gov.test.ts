@@ -1,0 +1,282 @@
+/**
+ * `xinlian gov` and `xinlian regulator` against a real node (`xinlian start`, a chain without a
+ * governance section: its validator key is the admin of the `dev` organization).
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../src/bin.js', import.meta.url));
+const PASS = 'test-passphrase';
+const TIMEOUT_MS = 60_000;
+const ENV = {
+  XINLIAN_NODE: undefined,
+  XINLIAN_HOME: undefined,
+  XINLIAN_KEY: undefined,
+  XINLIAN_PASSPHRASE: PASS,
+};
+
+interface Result {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function cli(args: readonly string[]): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      { timeout: TIMEOUT_MS, env: { ...process.env, ...ENV } },
+      (error, stdout, stderr) => {
+        if (error !== null && typeof error.code !== 'number') reject(error);
+        else resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
+      },
+    );
+    child.stdin?.end();
+  });
+}
+
+/** Runs a --json command and returns its document; asserts the exit code. */
+async function run(args: readonly string[], code = 0): Promise<Record<string, unknown>> {
+  const r = await cli([...args, '--json']);
+  assert.equal(r.code, code, `${args.join(' ')}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+describe('xinlian gov / regulator', { timeout: 120_000 }, () => {
+  let dir: string;
+  let node: ChildProcess;
+  let url: string;
+  let admin: string;
+  let regKey: string;
+  let client: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'xinlian-cli-gov-'));
+    const home = join(dir, 'home');
+    await run(['init', '--home', home, '--suite', 'intl', '--chain-id', 'gov-cli', '--block-interval', '20']);
+    admin = join(home, 'keys', 'validator.key');
+    regKey = join(dir, 'regulator.key');
+    client = join(dir, 'client.key');
+    await run(['keys', 'new', '--suite', 'intl', '--out', regKey]);
+    await run(['keys', 'new', '--suite', 'intl', '--out', client]);
+    node = spawn(
+      process.execPath,
+      [BIN, 'start', '--home', home, '--port', '0', '--log-level', 'warn', '--json'],
+      {
+        env: { ...process.env, ...ENV },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    url = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      const timer = setTimeout(() => reject(new Error('node not ready')), TIMEOUT_MS);
+      node.stdout!.on('data', (d: Buffer) => {
+        buf += d.toString();
+        for (const line of buf.split('\n')) {
+          if (!line.startsWith('{')) continue;
+          const doc = JSON.parse(line) as { event?: string; apiUrl?: string };
+          if (doc.event === 'ready') {
+            clearTimeout(timer);
+            resolve(doc.apiUrl!);
+          }
+        }
+      });
+      node.once('exit', (c) => reject(new Error(`node exited ${c}`)));
+    });
+  });
+  after(async () => {
+    if (node !== undefined && node.exitCode === null) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => node.kill('SIGKILL'), TIMEOUT_MS);
+        node.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        node.kill('SIGTERM');
+      });
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('propose, vote (passes: one organization), list, show; the filing appears in status', async () => {
+    const action = JSON.stringify({
+      type: 'setFiling',
+      filing: { operator: 'Xinlian Co.', serviceName: 'Xinlian Evidence', filingNumber: 'BJ-2026-0001' },
+    });
+    const p = await run([
+      'gov',
+      'propose',
+      '--node',
+      url,
+      '--key',
+      admin,
+      '--action',
+      action,
+      '--title',
+      'record our filing',
+    ]);
+    assert.equal(p.ok, true);
+    const id = p.proposal as number;
+    const v = await run(['gov', 'vote', String(id), 'yes', '--node', url, '--key', admin]);
+    assert.equal(v.status, 'passed');
+    const again = await run(['gov', 'vote', String(id), 'yes', '--node', url, '--key', admin], 1);
+    assert.equal((again.error as { code: string }).code, 'GOV_PROPOSAL_CLOSED');
+    let shown: { status: string; history: { event: string }[] } = { status: '', history: [] };
+    for (let i = 0; i < 100 && shown.status !== 'executed'; i++) {
+      shown = (await run(['gov', 'show', String(id), '--node', url])).proposal as typeof shown;
+      if (shown.status !== 'executed') await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(
+      shown.history.map((h) => h.event),
+      ['proposed', 'voted', 'passed', 'executed'],
+    );
+    const list = await run(['gov', 'list', '--node', url, '--status', 'executed']);
+    assert.deepEqual(
+      (list.proposals as { id: number }[]).map((x) => x.id),
+      [id],
+    );
+    const status = await run(['status', '--node', url]);
+    assert.equal(
+      (status.status as { governance: { filing: { filingNumber: string } } }).governance.filing.filingNumber,
+      'BJ-2026-0001',
+    );
+    const human = await cli(['status', '--node', url]);
+    assert.match(human.stdout, /filing\s+BJ-2026-0001/);
+  });
+
+  test('an admin registers a regulator, who freezes an account (refused with SUPERVISION_FROZEN), unfreezes, and exports the audit log', async () => {
+    const show = async (file: string) => {
+      const r = await run(['keys', 'show', file]);
+      return { publicKey: r.publicKey as string, address: r.address as string };
+    };
+    const reg = await show(regKey);
+    const cl = await show(client);
+    await run([
+      'gov',
+      'register-key',
+      '--node',
+      url,
+      '--key',
+      admin,
+      '--org',
+      'dev',
+      '--public-key',
+      reg.publicKey,
+      '--role',
+      'regulator',
+      '--name',
+      'regulator',
+    ]);
+    const denied = await run(
+      [
+        'regulator',
+        'freeze',
+        '--node',
+        url,
+        '--key',
+        admin,
+        '--account',
+        cl.address,
+        '--legal-basis',
+        'x',
+        '--reference',
+        'y',
+      ],
+      1,
+    );
+    assert.equal((denied.error as { code: string }).code, 'PERM_ROLE_NOT_ALLOWED');
+    const f = await run([
+      'regulator',
+      'freeze',
+      '--node',
+      url,
+      '--key',
+      regKey,
+      '--account',
+      cl.address,
+      '--legal-basis',
+      'Cybersecurity Law art. 47',
+      '--reference',
+      'CASE-1',
+    ]);
+    assert.equal(f.ok, true);
+    const refused = await run(
+      [
+        'gov',
+        'propose',
+        '--node',
+        url,
+        '--key',
+        client,
+        '--action',
+        '{"type":"setModule","module":"evidence","enabled":false}',
+        '--title',
+        't',
+      ],
+      1,
+    );
+    assert.equal((refused.error as { code: string }).code, 'SUPERVISION_FROZEN');
+    await run([
+      'regulator',
+      'unfreeze',
+      '--node',
+      url,
+      '--key',
+      regKey,
+      '--account',
+      cl.address,
+      '--legal-basis',
+      'lifted',
+      '--reference',
+      'CASE-1b',
+    ]);
+    const members = await run(['gov', 'members', '--node', url, '--org', 'dev']);
+    assert.equal((members.members as unknown[]).length, 2);
+    const csvFile = join(dir, 'audit.csv');
+    const a = await run([
+      'regulator',
+      'audit',
+      '--node',
+      url,
+      '--from',
+      '2000-01-01T00:00:00Z',
+      '--to',
+      String(Date.now() + 60_000),
+      '--format',
+      'csv',
+      '--out',
+      csvFile,
+    ]);
+    const csv = await readFile(csvFile, 'utf8');
+    const rows = csv.trimEnd().split('\r\n');
+    assert.equal(rows.length - 1, a.count);
+    for (const action of [
+      'proposal.create',
+      'member.register',
+      'supervision.freeze',
+      'supervision.unfreeze',
+    ]) {
+      assert.ok(
+        rows.some((r) => r.includes(`,${action},`)),
+        action,
+      );
+    }
+    const j = await run([
+      'regulator',
+      'audit',
+      '--node',
+      url,
+      '--from',
+      '0',
+      '--to',
+      String(Date.now() + 60_000),
+    ]);
+    assert.equal((j.entries as unknown[]).length, a.count);
+  });
+});
