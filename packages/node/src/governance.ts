@@ -8,26 +8,44 @@ import { isXinlianError, XinlianError } from '@xinlian/utils';
 /** The org of a chain without a governance section: every validator key is one of its admins. */
 export const DEV_ORG = 'dev';
 
+/** Genesis fields of the multi-organization network (present once the BFT genesis is in use). */
+type OrgGenesis = Genesis & {
+  readonly organizations?: readonly { readonly id: string; readonly name: string }[];
+};
+
 /**
- * The genesis `governance` section, or for a chain without one: non-permissioned, one `dev`
- * organization whose admins are the validator keys (so the dev key can propose, vote, freeze…
- * after registering a regulator key).
+ * The genesis `governance` section (its `organizations` and `validators` default to the genesis
+ * ones), or for a chain without one: non-permissioned, the genesis organizations (else one `dev`
+ * organization) whose admins are the validator keys.
  */
 export function governanceGenesisOf(genesis: Genesis): GovernanceGenesis {
-  const validators = genesis.validators.map((v) => ({
-    name: v.name,
-    publicKey: v.publicKey,
-    power: v.power,
-  }));
+  const g = genesis as OrgGenesis;
+  const validators = genesis.validators.map((v) => {
+    const org = (v as { organization?: string }).organization;
+    return {
+      name: v.name,
+      publicKey: v.publicKey,
+      power: v.power,
+      ...(org === undefined ? {} : { organization: org }),
+    };
+  });
+  const organizations =
+    g.organizations !== undefined && g.organizations.length > 0
+      ? g.organizations.map((o) => ({ id: o.id, name: o.name }))
+      : [{ id: DEV_ORG, name: 'Development organization' }];
   if (genesis.governance !== undefined) {
-    const g = genesis.governance as unknown as GovernanceGenesis;
-    return g.validators === undefined ? { ...g, validators } : g;
+    const section = genesis.governance as unknown as Partial<GovernanceGenesis>;
+    return {
+      ...(section as GovernanceGenesis),
+      organizations: section.organizations ?? organizations,
+      validators: section.validators ?? validators,
+    };
   }
   return {
     permissioned: false,
-    organizations: [{ id: DEV_ORG, name: 'Development organization' }],
-    members: genesis.validators.map((v) => ({
-      org: DEV_ORG,
+    organizations,
+    members: validators.map((v) => ({
+      org: v.organization ?? organizations[0]!.id,
       role: 'admin' as const,
       publicKey: v.publicKey,
       name: v.name,

@@ -14,6 +14,7 @@ import {
   moduleDisabled,
   namespaced,
   refuseFrozen,
+  restrictions,
   type Seed,
   seeded,
 } from './state.js';
@@ -34,6 +35,7 @@ export function createAuthorizer(seed: Seed): TxAuthorizer {
           checkRole(m, req.module, req.method, allowedRoles(r, req.module, req.method, req.definition.roles));
         }
       }
+      if (restrictions(r) === 0) return;
       if (moduleDisabled(r, req.module)) {
         throw govError('PERM_MODULE_DISABLED', `module ${req.module} is disabled by governance`, {
           module: req.module,

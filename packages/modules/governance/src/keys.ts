@@ -16,6 +16,8 @@ export const K = {
   params: () => utf8('params'),
   votingPolicy: () => utf8('vpolicy'),
   proposalSeq: () => utf8('propseq'),
+  /** Number of active freezes and disabled modules (absent/0: the authorizer skips those checks). */
+  restrictions: () => utf8('restrict'),
   org: (id: string) => utf8(`org/${id}`),
   orgPrefix: () => utf8('org/'),
   member: (address: string) => utf8(`mem/${address}`),

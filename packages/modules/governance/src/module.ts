@@ -68,11 +68,13 @@ import {
   identify,
   type KV,
   member,
+  moduleDisabled,
   organization,
   organizations,
   orgIds,
   type Reader,
   readJson,
+  restrictions,
   type Seed,
   seeded,
   votingPolicy,
@@ -279,11 +281,15 @@ export function createGovernance(opts: GovernanceOptions): Governance {
       case 'setModule': {
         if (action.module === GOVERNANCE_MODULE)
           throw govError('GOV_PROTECTED', 'governance cannot be disabled', {});
+        const details = { module: action.module, enabled: action.enabled };
+        // Already in the requested state: nothing to write.
+        if (moduleDisabled(r, action.module) !== action.enabled) return { writes: [], details };
         return {
           writes: [
             { key: K.moduleDisabled(action.module), value: action.enabled ? null : encode({ height }) },
+            { key: K.restrictions(), value: encode(restrictions(r) + (action.enabled ? -1 : 1)) },
           ],
-          details: { module: action.module, enabled: action.enabled },
+          details,
         };
       }
       case 'setPermission': {
@@ -638,6 +644,7 @@ export function createGovernance(opts: GovernanceOptions): Governance {
         txId: toHex(ctx.txId),
       };
       state.set(K.frozen(args.target), encode(rec));
+      state.set(K.restrictions(), encode(restrictions(state) + 1));
       auditFor(ctx, state, by).add('supervision.freeze', {
         target: targetId(args.target),
         legalBasis: args.legalBasis,
@@ -653,6 +660,7 @@ export function createGovernance(opts: GovernanceOptions): Governance {
         });
       }
       state.delete(K.frozen(args.target));
+      state.set(K.restrictions(), encode(restrictions(state) - 1));
       auditFor(ctx, state, by).add('supervision.unfreeze', {
         target: targetId(args.target),
         legalBasis: args.legalBasis,

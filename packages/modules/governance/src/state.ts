@@ -207,6 +207,11 @@ export function refuseFrozen(r: Reader, target: FreezeTarget): void {
   }
 }
 
+/** Active freezes + disabled modules. */
+export function restrictions(r: Pick<Reader, 'get'>): number {
+  return readJson<number>(r, K.restrictions()) ?? 0;
+}
+
 export function moduleDisabled(r: Reader, module: string): boolean {
   return r.get(K.moduleDisabled(module)) !== undefined;
 }

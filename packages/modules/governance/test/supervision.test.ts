@@ -46,6 +46,21 @@ describe('freezes', () => {
     chain.ok(submit());
   });
 
+  it('freezes and disabled modules stay enforced while any remains (the restriction count)', () => {
+    const chain = new GovChain(fx);
+    chain.empty();
+    const a = { kind: 'account', address: fx.address(fx.keys.client) };
+    const b = { kind: 'account', address: fx.address(fx.keys.admin) };
+    chain.ok(freeze(a));
+    chain.ok(freeze(b));
+    chain.ok(unfreeze(a));
+    chain.ok(submit());
+    assert.throws(() => chain.check(submit(fx.keys.admin)), code('SUPERVISION_FROZEN'));
+    chain.ok(unfreeze(b));
+    chain.ok(submit(fx.keys.admin));
+    assert.equal((chain.query('status') as { frozen: number }).frozen, 0);
+  });
+
   it('a frozen module (contract) refuses every call; governance cannot be frozen', () => {
     const chain = new GovChain(fx, fx.genesis({ permissioned: false }));
     chain.empty();
