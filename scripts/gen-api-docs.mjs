@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { CODEC_ERROR_CODES } from '@xinlian/codec';
 import { EXEC_ERROR_CODES, QUERY_ERROR_CODES, TX_ERROR_CODES } from '@xinlian/execution';
 import { EVIDENCE_ERROR_CODES } from '@xinlian/module-evidence';
+import { GOV_ERROR_CODES, PERM_ERROR_CODES, SUPERVISION_ERROR_CODES } from '@xinlian/module-governance';
 import { initHome, NODE_ERROR_CODES, startNode, statusOf } from '@xinlian/node';
 import pino from 'pino';
 
@@ -81,6 +82,9 @@ function render(doc) {
     EXEC_ERROR_CODES,
     QUERY_ERROR_CODES,
     EVIDENCE_ERROR_CODES,
+    PERM_ERROR_CODES,
+    GOV_ERROR_CODES,
+    SUPERVISION_ERROR_CODES,
     CODEC_ERROR_CODES,
   ];
   for (const table of tables) {
