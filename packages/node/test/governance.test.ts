@@ -90,6 +90,25 @@ describe('governance at the node', { timeout: 60_000 }, () => {
     assert.match(String(audit.body.csv), /^time,timeIso,height,txId,actor,org,role,action,details\r\n/);
   });
 
+  it('serves the /v1/governance routes: status, proposals, members, audit as CSV download', async () => {
+    const g = await http(`${node.apiUrl}/v1/governance`);
+    assert.equal(g.status, 200);
+    assert.equal(g.body.permissioned, true);
+    const proposals = await http(`${node.apiUrl}/v1/governance/proposals?status=open`);
+    assert.deepEqual(proposals.body, []);
+    const missing = await http(`${node.apiUrl}/v1/governance/proposals/7`);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.code, 'GOV_UNKNOWN_PROPOSAL');
+    const members = await http(`${node.apiUrl}/v1/governance/members?org=org1`);
+    assert.equal((members.body as unknown as unknown[]).length, 2);
+    const res = await fetch(`${node.apiUrl}/v1/governance/audit?from=0&to=${Date.now() + 60_000}&format=csv`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/csv/);
+    assert.match(await res.text(), /^time,timeIso,height,txId,actor,org,role,action,details\r\n/);
+    const bad = await http(`${node.apiUrl}/v1/governance/audit?from=10&to=5`);
+    assert.equal(bad.status, 400);
+  });
+
   it('refuses an invalid governance section at start (NODE_BAD_GENESIS)', async () => {
     const bad = await mkdtemp(join(tmpdir(), 'xinlian-gov-bad-'));
     try {

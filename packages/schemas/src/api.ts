@@ -423,3 +423,38 @@ export const SearchResponse = Type.Object(
   { additionalProperties: false },
 );
 export type SearchResponse = Static<typeof SearchResponse>;
+
+// ---- governance (spec/governance.md; results are the governance module's query results) -----
+
+const GovOrg = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
+
+export const GovProposalsQuery = Type.Object(
+  {
+    status: Type.Optional(
+      Type.Union([
+        Type.Literal('open'),
+        Type.Literal('passed'),
+        Type.Literal('rejected'),
+        Type.Literal('expired'),
+        Type.Literal('executed'),
+        Type.Literal('failed'),
+      ]),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export const GovProposalParams = Type.Object(
+  { id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) },
+  { additionalProperties: false },
+);
+export const GovMembersQuery = Type.Object({ org: Type.Optional(GovOrg) }, { additionalProperties: false });
+export const GovAuditQuery = Type.Object(
+  {
+    /** ms since epoch, inclusive. */
+    from: Count,
+    to: Count,
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+  },
+  { additionalProperties: false },
+);

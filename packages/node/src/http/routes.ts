@@ -11,6 +11,10 @@ import {
   EvidenceRecord,
   EvidenceRecordParams,
   Genesis,
+  GovAuditQuery,
+  GovMembersQuery,
+  GovProposalParams,
+  GovProposalsQuery,
   HealthResponse,
   Problem,
   QueryParams,
@@ -331,6 +335,65 @@ export function apiRoutes(api: NodeApi): RouteSpec[] {
       params: EvidenceDigestParams,
       responses: { 200: json('receipt', Receipt), 404: notFound },
       handle: ({ params }) => api.evidenceReceipt(params.algorithm, params.digestHex),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/governance',
+      tag: 'governance',
+      summary: 'Membership mode, organizations, voting policy, filing (备案), upgrades, disabled modules',
+      responses: { 200: { description: 'governance.status query result (spec/governance.md)' } },
+      handle: () => api.query('governance', 'status', {}),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/governance/proposals',
+      tag: 'governance',
+      summary: 'Proposals, newest first (governance txs are submitted to /v1/txs)',
+      query: GovProposalsQuery,
+      responses: { 200: { description: 'ProposalRecord[] (spec/governance.md §5)' } },
+      handle: ({ query }) => api.query('governance', 'proposals', query),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/governance/proposals/:id',
+      tag: 'governance',
+      summary: 'A proposal with its votes, tally and full history',
+      params: GovProposalParams,
+      responses: {
+        200: { description: 'ProposalRecord with tally' },
+        404: problem('GOV_UNKNOWN_PROPOSAL'),
+      },
+      handle: ({ params }) => api.query('governance', 'proposal', { id: params.id }),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/governance/members',
+      tag: 'governance',
+      summary: 'Members (certificate members and registered keys) with org and role',
+      query: GovMembersQuery,
+      responses: { 200: { description: 'MemberRecord[]' } },
+      handle: ({ query }) => api.query('governance', 'members', query),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/governance/audit',
+      tag: 'governance',
+      summary: 'Audit report of administrative actions over [from, to] (ms): JSON, or CSV with format=csv',
+      query: GovAuditQuery,
+      responses: {
+        200: {
+          description: 'AuditEntry[] (JSON) or RFC 4180 CSV',
+          contentType: 'application/json, text/csv',
+        },
+        400: problem('QUERY_BAD_PARAMS (e.g. to < from), API_BAD_REQUEST'),
+      },
+      handle: ({ query, reply }) => {
+        const r = api.query('governance', 'audit', query) as { entries?: unknown[]; csv?: string };
+        if (query.format !== 'csv') return r.entries;
+        reply.header('content-type', 'text/csv; charset=utf-8');
+        reply.header('content-disposition', `attachment; filename="audit-${query.from}-${query.to}.csv"`);
+        return r.csv;
+      },
     }),
     route({
       method: 'POST',
