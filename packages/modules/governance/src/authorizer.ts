@@ -11,6 +11,7 @@ import {
   checkRole,
   config,
   identify,
+  memoParser,
   moduleDisabled,
   namespaced,
   refuseFrozen,
@@ -20,9 +21,10 @@ import {
 } from './state.js';
 
 export function createAuthorizer(seed: Seed): TxAuthorizer {
+  const parse = memoParser();
   return {
     authorize(req: AuthRequest, view: StateView): void {
-      const r = seeded(namespaced(view), seed);
+      const r = seeded(namespaced(view, parse), seed);
       if (config(r).permissioned) {
         // A holder of a certificate of a member organization registers it itself: the module
         // checks that the certificate verifies and names the signer's key.

@@ -31,6 +31,8 @@ export interface KV {
 export interface Reader {
   get(key: Uint8Array): Uint8Array | undefined;
   scan(prefix: Uint8Array, opts?: ScanOpts): readonly KV[];
+  /** Parses a value (optional: the authorizer memoizes parsed values by their bytes). */
+  parse?(bytes: Uint8Array): unknown;
 }
 
 export interface ChainConfig {
@@ -46,9 +48,26 @@ export function encode(value: unknown): Uint8Array {
   return canonicalJson(value as JsonValue);
 }
 
-export function readJson<T>(r: Pick<Reader, 'get'>, key: Uint8Array): T | undefined {
+export function readJson<T>(r: Pick<Reader, 'get' | 'parse'>, key: Uint8Array): T | undefined {
   const bytes = r.get(key);
-  return bytes === undefined ? undefined : (parseCanonicalJson(bytes) as unknown as T);
+  if (bytes === undefined) return undefined;
+  return (r.parse !== undefined ? r.parse(bytes) : parseCanonicalJson(bytes)) as T;
+}
+
+/**
+ * A parser that remembers the values it parsed, keyed by their bytes (parsing is pure, so this is
+ * deterministic); cleared when it holds `max` values. Callers must not mutate the results.
+ */
+export function memoParser(max = 4096): (bytes: Uint8Array) => unknown {
+  const cache = new Map<string, unknown>();
+  return (bytes) => {
+    const id = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+    if (cache.has(id)) return cache.get(id);
+    const value = parseCanonicalJson(bytes);
+    if (cache.size >= max) cache.clear();
+    cache.set(id, value);
+    return value;
+  };
 }
 
 function startsWith(key: Uint8Array, prefix: Uint8Array): boolean {
@@ -74,18 +93,19 @@ function scanSeed(seed: Seed, prefix: Uint8Array, opts: ScanOpts = {}): KV[] {
 /** Reads the seed until the first block has written it (checkTx and queries before block 1). */
 export function seeded(r: Reader, seed: Seed): Reader {
   if (r.get(K.init()) !== undefined) return r;
-  return {
+  const s: Reader = {
     get: (key) => seed.get(toHex(key))?.value,
     scan: (prefix, opts) => scanSeed(seed, prefix, opts),
   };
+  return r.parse === undefined ? s : { ...s, parse: r.parse };
 }
 
 /** The module's namespace of a full-key view. */
-export function namespaced(view: StateView): Reader {
+export function namespaced(view: StateView, parse?: (bytes: Uint8Array) => unknown): Reader {
   const ns = namespacePrefix(GOVERNANCE_MODULE);
   const strip = (kvs: readonly KV[]) =>
     kvs.map((kv) => ({ key: kv.key.subarray(ns.length), value: kv.value }));
-  return {
+  const r: Reader = {
     get: (key) => view.get(concatBytes(ns, key)),
     scan: (prefix, opts) => {
       const o: { start?: Uint8Array; end?: Uint8Array; limit?: number } = {};
@@ -95,6 +115,7 @@ export function namespaced(view: StateView): Reader {
       return strip(view.scan(concatBytes(ns, prefix), o));
     },
   };
+  return parse === undefined ? r : { ...r, parse };
 }
 
 export function config(r: Reader): ChainConfig {
