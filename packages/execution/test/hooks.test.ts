@@ -51,6 +51,8 @@ describe('TxAuthorizer', () => {
     assert.equal(seen[0]!.time, 5);
     c.executor.checkTx(signTx(suite, key).bytes, { height: 1 });
     assert.equal('time' in seen[1]!, false);
+    c.executor.checkTx(signTx(suite, key).bytes, { height: 1 }, { skipAuthorizer: true });
+    assert.equal(seen.length, 2);
   });
 
   it('in a block, sees the writes of earlier txs of the same block (effective at once)', () => {
