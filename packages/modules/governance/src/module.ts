@@ -14,6 +14,7 @@ import type {
   ModuleQuery,
   ModuleQueryState,
   ModuleState,
+  StateView,
   TxAuthorizer,
   TxContext,
 } from '@xinlian/execution';
@@ -69,6 +70,7 @@ import {
   type KV,
   member,
   moduleDisabled,
+  namespaced,
   organization,
   organizations,
   orgIds,
@@ -113,6 +115,12 @@ export interface Governance {
   readonly authorizer: TxAuthorizer;
   /** The genesis writes (module-relative), applied at block 1. */
   readonly seed: Seed;
+  /**
+   * The member an address belongs to, checked like a tx sender (organization present, certificate
+   * and CA not revoked, valid at `time` if given) on a full-key state view (e.g. the store), or
+   * throws PERM_*. The seam for admitting network peers (spec/governance.md §9).
+   */
+  identify(view: StateView, address: string, time?: number): MemberRecord;
 }
 
 /** Records administrative actions in the audit log (and as events of the tx). */
@@ -750,7 +758,12 @@ export function createGovernance(opts: GovernanceOptions): Governance {
 
   const queries = createQueries(seed, defaultsOf);
   const module: Module = { name: GOVERNANCE_MODULE, methods, queries, beginBlock };
-  return { module, authorizer: createAuthorizer(seed), seed };
+  return {
+    module,
+    authorizer: createAuthorizer(seed),
+    seed,
+    identify: (view, address, time) => identify(seeded(namespaced(view), seed), address, time),
+  };
 }
 
 function registeredKey(

@@ -164,6 +164,22 @@ describe('admission', () => {
     chain.ok(submit(fx.keys.client)); // registered keys have no certificate
   });
 
+  it('identify(): the seam for admitting peers answers from state (validator node certificate, then revoked)', () => {
+    const chain = new GovChain(fx);
+    chain.empty();
+    const nodeKey = fx.suite.generateKey();
+    const cert = fx.issue('org1', 'validator', nodeKey);
+    chain.ok({ key: fx.keys.admin, method: 'registerMember', args: { certificate: fx.pem(cert) } });
+    const m = chain.governance.identify(chain.state, fx.address(nodeKey), timeOf(3));
+    assert.deepEqual([m.org, m.role, m.serial], ['org1', 'validator', cert.serial]);
+    assert.throws(
+      () => chain.governance.identify(chain.state, fx.address(fx.suite.generateKey())),
+      code('PERM_UNKNOWN_SENDER'),
+    );
+    chain.ok({ key: fx.keys.admin, method: 'revokeCertificate', args: { org: 'org1', serial: cert.serial } });
+    assert.throws(() => chain.governance.identify(chain.state, fx.address(nodeKey)), code('PERM_REVOKED'));
+  });
+
   it('refuses a certificate outside its validity at block time (PERM_CERT_EXPIRED)', () => {
     const chain = new GovChain(fx);
     chain.empty();
