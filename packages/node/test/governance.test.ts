@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { XinlianClient } from '@xinlian/sdk';
 import { toBase64, toHex } from '@xinlian/utils';
 import { initHome, type RunningNode, startNode } from '../src/index.js';
 import { generateKey, http, makeTx } from './helpers.js';
@@ -107,6 +108,14 @@ describe('governance at the node', { timeout: 60_000 }, () => {
     assert.match(await res.text(), /^time,timeIso,height,txId,actor,org,role,action,details\r\n/);
     const bad = await http(`${node.apiUrl}/v1/governance/audit?from=10&to=5`);
     assert.equal(bad.status, 400);
+    // the SDK's governance client
+    const client = new XinlianClient({ url: node.apiUrl });
+    assert.equal((await client.governance.status<{ permissioned: boolean }>()).permissioned, true);
+    assert.equal((await client.governance.members('org1')).length, 2);
+    assert.deepEqual(await client.governance.proposals({ status: 'open' }), []);
+    const entries = await client.governance.audit(0, Date.now() + 60_000);
+    const csv = await client.governance.auditCsv(0, Date.now() + 60_000);
+    assert.equal(csv.trimEnd().split('\r\n').length - 1, entries.length);
   });
 
   it('refuses an invalid governance section at start (NODE_BAD_GENESIS)', async () => {

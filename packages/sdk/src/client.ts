@@ -61,6 +61,8 @@ export interface BlockStream {
 export class XinlianClient {
   readonly url: string;
   readonly evidence: EvidenceApi;
+  /** Governance and supervision reads (actions are governance txs sent with submitTx). */
+  readonly governance: GovernanceApi;
   private readonly fetchFn: FetchFn;
   private readonly timeoutMs: number | undefined;
 
@@ -69,6 +71,7 @@ export class XinlianClient {
     this.fetchFn = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.timeoutMs = opts.timeoutMs;
     this.evidence = new EvidenceApi(this);
+    this.governance = new GovernanceApi(this);
   }
 
   /** GET /healthz */
@@ -289,6 +292,46 @@ export class EvidenceApi {
   verify(receipt: unknown, digest?: Uint8Array | string): Promise<VerificationReport> {
     const body = digest === undefined ? { receipt } : { receipt, digest: digestHex(digest) };
     return this.client.request('POST', '/v1/evidence/verify', undefined, body);
+  }
+}
+
+/**
+ * The /v1/governance endpoints (spec/governance.md). Results are the governance module's records
+ * (ProposalRecord, MemberRecord, AuditEntry); type them with `@xinlian/module-governance`'s types
+ * where that package is available.
+ */
+export class GovernanceApi {
+  constructor(private readonly client: XinlianClient) {}
+
+  /** GET /v1/governance — membership mode, organizations, voting policy, filing (备案), upgrades. */
+  status<R = Record<string, unknown>>(): Promise<R> {
+    return this.client.request('GET', '/v1/governance');
+  }
+
+  /** GET /v1/governance/proposals?status=&limit= — newest first. */
+  proposals<R = Record<string, unknown>>(query: { status?: string; limit?: number } = {}): Promise<R[]> {
+    return this.client.request('GET', '/v1/governance/proposals', query);
+  }
+
+  /** GET /v1/governance/proposals/:id — with votes, tally and history. */
+  proposal<R = Record<string, unknown>>(id: number): Promise<R> {
+    return this.client.request('GET', `/v1/governance/proposals/${id}`);
+  }
+
+  /** GET /v1/governance/members?org= */
+  members<R = Record<string, unknown>>(org?: string): Promise<R[]> {
+    return this.client.request('GET', '/v1/governance/members', org === undefined ? {} : { org });
+  }
+
+  /** The audit log over [from, to] (ms since epoch) as entries. */
+  audit<R = Record<string, unknown>>(from: number, to: number): Promise<R[]> {
+    return this.client.request('GET', '/v1/governance/audit', { from, to, format: 'json' });
+  }
+
+  /** The audit log over [from, to] as RFC 4180 CSV. */
+  async auditCsv(from: number, to: number): Promise<string> {
+    const r = await this.client.query<{ csv: string }>('governance', 'audit', { from, to, format: 'csv' });
+    return r.csv;
   }
 }
 

@@ -9,6 +9,7 @@ export {
   type EvidenceLookup,
   type EvidenceRecordView,
   type FetchFn,
+  GovernanceApi,
   type StatusResponse,
   type TxAccepted,
   type TxCommitted,
