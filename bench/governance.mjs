@@ -3,7 +3,7 @@
 // a permissioned chain (every sender a registered member). In-memory state; intl suite.
 // Usage: npm run build && node bench/governance.mjs [txs=5000] [rounds=5]
 import { canonicalJson, encodeSignedTx, encodeTxBody } from '@xinlian/codec';
-import { addressOf, createSuite } from '@xinlian/crypto';
+import { createSuite } from '@xinlian/crypto';
 import { Executor, genesisAppHash, MemoryState } from '@xinlian/execution';
 import { createEvidenceModule } from '@xinlian/module-evidence';
 import { createGovernance } from '@xinlian/module-governance';
@@ -13,7 +13,6 @@ const N = Number(process.argv[2] ?? 5000);
 const ROUNDS = Number(process.argv[3] ?? 5);
 const suite = createSuite('intl');
 const keys = Array.from({ length: 200 }, () => suite.generateKey());
-const admin = keys[0];
 
 function chain(mode) {
   const state = new MemoryState();
@@ -101,4 +100,3 @@ for (const mode of ['none', 'open', 'permissioned']) {
   };
 }
 console.log(JSON.stringify({ txs: N, rounds: ROUNDS, signaturesSkippedInCheckTx: true, results }, null, 2));
-void addressOf;
