@@ -3,7 +3,7 @@
  * plain objects. Keys are sorted by UTF-16 code units, no insignificant whitespace, strings use
  * the JCS (= ECMAScript JSON.stringify) escapes.
  */
-import { equalBytes, fromUtf8, utf8 } from '@xinlian/utils';
+import { fromUtf8, utf8 } from '@xinlian/utils';
 import { codecError } from './errors.js';
 import type { JsonValue } from './types.js';
 
@@ -11,6 +11,8 @@ import type { JsonValue } from './types.js';
 export const MAX_JSON_DEPTH = 64;
 
 const LONE_SURROGATE = /\p{Cs}/u;
+/** Any surrogate code unit (paired or not): a cheap pre-check before LONE_SURROGATE. */
+const ANY_SURROGATE = /[\ud800-\udfff]/;
 
 function badJson(message: string, path: string): never {
   throw codecError('CODEC_BAD_JSON', message, { path });
@@ -21,6 +23,7 @@ function quote(s: string, path: string): string {
   return JSON.stringify(s);
 }
 
+/** The reference writer: slow (builds a JSON pointer per value), used to report where a value is invalid. */
 function write(v: unknown, depth: number, path: string): string {
   switch (typeof v) {
     case 'string':
@@ -54,9 +57,85 @@ function write(v: unknown, depth: number, path: string): string {
   }
 }
 
+/** Thrown by the fast path for anything it does not handle; never escapes this module. */
+const FALLBACK: unique symbol = Symbol('use the reference writer');
+
+/** Own enumerable keys in enumeration order (what JSON.stringify writes), or FALLBACK if unsorted. */
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! >= keys[i]!) return false;
+  return true;
+}
+
+/**
+ * Checks that `v` is inside the subset and returns a value whose JSON.stringify output is its
+ * canonical text: `v` itself when every object's keys already enumerate in sorted order (the
+ * common case: no copy), else a copy with sorted keys. Throws FALLBACK for invalid values and for
+ * key sets whose sorted order no object can enumerate (integer-like keys sort first).
+ */
+function normalize(v: unknown, depth: number): unknown {
+  switch (typeof v) {
+    case 'string':
+      if (ANY_SURROGATE.test(v) && LONE_SURROGATE.test(v)) throw FALLBACK;
+      return v;
+    case 'boolean':
+      return v;
+    case 'number':
+      if (!Number.isSafeInteger(v) || Object.is(v, -0)) throw FALLBACK;
+      return v;
+    case 'object': {
+      if (v === null) return v;
+      if (depth >= MAX_JSON_DEPTH) throw FALLBACK;
+      if (Array.isArray(v)) {
+        let copy: unknown[] | undefined;
+        for (let i = 0; i < v.length; i++) {
+          const item: unknown = v[i];
+          const n = normalize(item, depth + 1);
+          if (n !== item) copy ??= v.slice(0, i);
+          if (copy !== undefined) copy[i] = n;
+        }
+        return copy ?? v;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) throw FALLBACK;
+      const obj = v as Readonly<Record<string, unknown>>;
+      const keys = Object.keys(obj);
+      let changed = !isSorted(keys);
+      const values: unknown[] = new Array(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        if (ANY_SURROGATE.test(key) && LONE_SURROGATE.test(key)) throw FALLBACK;
+        const item = obj[key];
+        const n = normalize(item, depth + 1);
+        if (n !== item) changed = true;
+        values[i] = n;
+      }
+      if (!changed) return v;
+      const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
+      const copy: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+      for (const i of order) copy[keys[i]!] = values[i];
+      if (!isSorted(Object.keys(copy))) throw FALLBACK;
+      return copy;
+    }
+    default:
+      throw FALLBACK;
+  }
+}
+
+/** The canonical JSON text of a value; CODEC_BAD_JSON (with the offending path) otherwise. */
+function canonicalText(value: unknown): string {
+  let normalized: unknown;
+  try {
+    normalized = normalize(value, 0);
+  } catch (e) {
+    if (e !== FALLBACK) throw e;
+    return write(value, 0, ''); // the reference: sorts what normalize cannot, or names the error
+  }
+  return JSON.stringify(normalized);
+}
+
 /** The canonical JSON bytes (UTF-8) of a value; CODEC_BAD_JSON for anything outside the subset. */
 export function canonicalJson(value: JsonValue): Uint8Array {
-  return utf8(write(value, 0, ''));
+  return utf8(canonicalText(value));
 }
 
 /**
@@ -64,14 +143,18 @@ export function canonicalJson(value: JsonValue): Uint8Array {
  * CODEC_NON_CANONICAL for valid JSON that is not byte-identical to its canonical form.
  */
 export function parseCanonicalJson(bytes: Uint8Array): JsonValue {
+  let text: string;
   let value: unknown;
   try {
-    value = JSON.parse(fromUtf8(bytes));
+    text = fromUtf8(bytes);
+    value = JSON.parse(text);
   } catch (e) {
     throw codecError('CODEC_BAD_JSON', `not JSON: ${(e as Error).message}`, {}, e);
   }
-  const canonical = canonicalJson(value as JsonValue);
-  if (canonical.byteLength !== bytes.byteLength || !equalBytes(bytes, canonical)) {
+  // Strict UTF-8 decoding is one-to-one except that it drops a leading BOM (EF BB BF), which
+  // canonical text never starts with: comparing the texts compares the bytes.
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  if (canonicalText(value) !== text || bom) {
     throw codecError('CODEC_NON_CANONICAL', 'JSON is not in canonical form', {});
   }
   return value as JsonValue;

@@ -23,6 +23,7 @@ import {
   u64From,
   u64To,
 } from './schema.js';
+import { fastDecodeSignedTx, fastDecodeTxBody } from './tx-wire.js';
 import type {
   Block,
   BlockHeader,
@@ -140,6 +141,11 @@ export function encodeTxBody(body: TxBody): Uint8Array {
 
 /** Decodes canonical TxBody bytes; CODEC_MALFORMED / CODEC_NON_CANONICAL otherwise. */
 export function decodeTxBody(bytes: Uint8Array): TxBody {
+  return fastDecodeTxBody(bytes) ?? decodeTxBodyReference(bytes);
+}
+
+/** The reference TxBody decoder (protobufjs decode, re-encode, compare); decodeTxBody's fallback. */
+export function decodeTxBodyReference(bytes: Uint8Array): TxBody {
   return decodeCanonical(PB.TxBody, bytes, txBodyFromPb, encodeTxBody);
 }
 
@@ -155,12 +161,17 @@ export function encodeSignedTx(tx: SignedTx): Uint8Array {
 
 /** Decodes a canonical SignedTx and its canonical body; `bodyBytes` is a view of the received body bytes. */
 export function decodeSignedTx(bytes: Uint8Array): SignedTx {
+  return fastDecodeSignedTx(bytes) ?? decodeSignedTxReference(bytes);
+}
+
+/** The reference decoder: protobufjs decode, re-encode, compare (precise errors). */
+export function decodeSignedTxReference(bytes: Uint8Array): SignedTx {
   const m = decodeWith(PB.SignedTx, bytes);
   checkFields(PB.SignedTx, m);
   const bodyBytes = bytesFrom(m.body);
   const signature = bytesFrom(m.signature);
   requireSame('SignedTx', bytes, encodeWith(PB.SignedTx, { body: bodyBytes, signature }));
-  return { body: decodeTxBody(bodyBytes), bodyBytes, signature };
+  return { body: decodeTxBodyReference(bodyBytes), bodyBytes, signature };
 }
 
 // ---- BlockHeader ----

@@ -180,4 +180,39 @@ describe('canonicalJson', () => {
     assert.throws(() => parseCanonicalJson(Uint8Array.of(0x22, 0xc0, 0x80, 0x22)), isCode('CODEC_BAD_JSON'));
     assert.throws(() => parseCanonicalJson(Uint8Array.of(0x22, 0xff, 0x22)), isCode('CODEC_BAD_JSON'));
   });
+
+  it('writes the same text as an independent sorted writer (key orders, integer-like keys, copies)', () => {
+    const reference = (v: JsonValue): string => {
+      if (Array.isArray(v)) return `[${v.map(reference).join(',')}]`;
+      if (v !== null && typeof v === 'object') {
+        const keys = Object.keys(v).sort();
+        return `{${keys.map((k) => `${JSON.stringify(k)}:${reference((v as Record<string, JsonValue>)[k]!)}`).join(',')}}`;
+      }
+      return JSON.stringify(v);
+    };
+    const keyish = fc.oneof(key, fc.nat(30).map(String), fc.constantFrom('__proto__', 'a', 'b', '10', '9'));
+    const value: fc.Arbitrary<JsonValue> = fc.letrec<{ value: JsonValue }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.maxSafeInteger(),
+        fc.string({ maxLength: 4 }),
+        fc.array(tie('value'), { maxLength: 3 }),
+        fc.dictionary(keyish, tie('value'), { maxKeys: 5, noNullPrototype: true }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(value, (v) => {
+        fc.pre(!/[\ud800-\udfff]/.test(JSON.stringify(v)));
+        assert.equal(text(v), reference(v));
+      }),
+      { numRuns: 500 },
+    );
+    const unsorted: JsonValue = { z: 1, a: [{ y: 2, b: 3 }], '10': 4, '9': 5 };
+    assert.equal(text(unsorted), '{"10":4,"9":5,"a":[{"b":3,"y":2}],"z":1}');
+    assert.deepEqual(unsorted, { z: 1, a: [{ y: 2, b: 3 }], '10': 4, '9': 5 }, 'the input is not modified');
+  });
+
+  it('rejects a byte order mark before canonical text', () => {
+    assert.throws(() => parseCanonicalJson(Uint8Array.of(0xef, 0xbb, 0xbf, 0x7b, 0x7d)), rejected);
+  });
 });
