@@ -33,6 +33,7 @@ export {
   decodeWalRecord,
   encodeBlock,
   encodeBlockHeader,
+  encodeBlockWithTxBytes,
   encodeCommitCertificate,
   encodeConsensusMessage,
   encodeProposal,

@@ -287,6 +287,25 @@ export function encodeBlock(block: Block): Uint8Array {
   return encodeWith(PB.Block, blockFields(block));
 }
 
+/**
+ * encodeBlock for a block whose transactions are already encoded: `txBytes[i]` must be the
+ * canonical encoding of `block.txs[i]` (e.g. the bytes a canonical decode accepted), and is
+ * written as is instead of being encoded again. Same output as encodeBlock(block).
+ */
+export function encodeBlockWithTxBytes(block: Block, txBytes: readonly Uint8Array[]): Uint8Array {
+  if (!Array.isArray(txBytes) || txBytes.length !== listTo('Block', 'txs', block.txs).length) {
+    throw codecError('CODEC_MALFORMED', 'Block.txs and the encoded txs differ in number', {
+      type: 'Block',
+      field: 'txs',
+    });
+  }
+  return encodeWith(PB.Block, {
+    header: headerFields(block.header),
+    txs: txBytes.map((b) => bytesTo('Block', 'txs', b)),
+    certificate: certificateFields(block.certificate),
+  });
+}
+
 /** Decodes a canonical Block, including every transaction (each must be canonical too). */
 export function decodeBlock(bytes: Uint8Array): Block {
   return decodeCanonical(PB.Block, bytes, blockFromPb, encodeBlock);

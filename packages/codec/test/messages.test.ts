@@ -20,6 +20,7 @@ import {
   decodeWalRecord,
   encodeBlock,
   encodeBlockHeader,
+  encodeBlockWithTxBytes,
   encodeCommitCertificate,
   encodeConsensusMessage,
   encodeProposal,
@@ -226,6 +227,24 @@ codecProperties('CommitCertificate', {
   decode: decodeCommitCertificate,
 });
 codecProperties('Block', { type: PB.Block, arb: arb.block, encode: encodeBlock, decode: decodeBlock });
+
+describe('encodeBlockWithTxBytes', () => {
+  it('equals encodeBlock when given the encoded txs', () => {
+    fc.assert(
+      fc.property(arb.block, (b) => {
+        assert.deepEqual(encodeBlockWithTxBytes(b, b.txs.map(encodeSignedTx)), encodeBlock(b));
+      }),
+    );
+  });
+  it('rejects a different number of encoded txs', () => {
+    fc.assert(
+      fc.property(arb.block, (b) => {
+        const bytes = [...b.txs.map(encodeSignedTx), new Uint8Array(1)];
+        assert.throws(() => encodeBlockWithTxBytes(b, bytes), rejects('CODEC_MALFORMED'));
+      }),
+    );
+  });
+});
 codecProperties('Vote', { type: PB.Vote, arb: arb.vote, encode: encodeVote, decode: decodeVote });
 codecProperties('ValidatorSet', {
   type: PB.ValidatorSet,

@@ -2,7 +2,7 @@ import {
   type Block,
   type BlockHeader,
   type CommitCertificate,
-  encodeBlock,
+  encodeBlockWithTxBytes,
   type MerkleTree,
   parseCanonicalJson,
 } from '@xinlian/codec';
@@ -219,7 +219,10 @@ export class BlockProducer {
       commit: {
         height,
         blockId,
-        blockBytes: encodeBlock(block),
+        blockBytes: encodeBlockWithTxBytes(
+          block,
+          txs.map((t) => t.checked.bytes),
+        ),
         receipts: execution.receiptBytes,
         txIds: execution.txIds,
         appHash: execution.appHash,
