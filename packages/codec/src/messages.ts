@@ -23,7 +23,7 @@ import {
   u64From,
   u64To,
 } from './schema.js';
-import { fastDecodeSignedTx, fastDecodeTxBody } from './tx-wire.js';
+import { fastDecodeSignedTx, fastDecodeTxBody, fastEncodeTxReceipt } from './tx-wire.js';
 import type {
   Block,
   BlockHeader,
@@ -573,6 +573,16 @@ function receiptFromPb(m: PbMessage): TxReceipt {
 
 /** Canonical bytes of a receipt (the leaf data of a block's receiptRoot). */
 export function encodeTxReceipt(receipt: TxReceipt): Uint8Array {
+  return fastEncodeTxReceipt(receipt, receiptStatusNumber) ?? encodeTxReceiptReference(receipt);
+}
+
+const receiptStatusNumber = (status: unknown): number | undefined =>
+  typeof status === 'string' && Object.hasOwn(TX_STATUS_NUMBERS, status)
+    ? TX_STATUS_NUMBERS[status as TxReceipt['status']]
+    : undefined;
+
+/** The reference encoder (protobufjs, with every field check); encodeTxReceipt's fallback. */
+export function encodeTxReceiptReference(receipt: TxReceipt): Uint8Array {
   return encodeWith(PB.TxReceipt, receiptFields(receipt));
 }
 

@@ -144,3 +144,130 @@ export function fastDecodeSignedTx(bytes: Uint8Array): SignedTx | undefined {
   const body = fastDecodeTxBody(bodyBytes);
   return body === undefined ? undefined : { body, bodyBytes, signature };
 }
+
+// ---- TxReceipt encoding without protobufjs ----
+
+const WELL_FORMED_CHECK = /[\ud800-\udfff]/;
+const LONE_SURROGATE = /\p{Cs}/u;
+const encoder = new TextEncoder();
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+}
+
+/** A field's value to write: a string's UTF-8 bytes, or raw bytes. */
+type Part = Uint8Array;
+
+class Writer {
+  pos = 0;
+  constructor(readonly out: Uint8Array) {}
+  byte(b: number): void {
+    this.out[this.pos++] = b;
+  }
+  varint(n: number): void {
+    while (n >= 0x80) {
+      this.out[this.pos++] = (n & 0x7f) | 0x80;
+      n = Math.floor(n / 128);
+    }
+    this.out[this.pos++] = n;
+  }
+  /** tag, length, bytes; nothing for an empty part (proto3 omits default values). */
+  bytesField(tag: number, p: Part): void {
+    if (p.length === 0) return;
+    this.byte(tag);
+    this.varint(p.length);
+    this.out.set(p, this.pos);
+    this.pos += p.length;
+  }
+}
+
+function bytesFieldSize(p: Part): number {
+  return p.length === 0 ? 0 : 1 + varintSize(p.length) + p.length;
+}
+
+/** UTF-8 of a well-formed string; undefined for a lone surrogate or a non-string (reference decides). */
+function str(s: unknown): Uint8Array | undefined {
+  if (typeof s !== 'string') return undefined;
+  if (WELL_FORMED_CHECK.test(s) && LONE_SURROGATE.test(s)) return undefined;
+  return encoder.encode(s);
+}
+
+interface ReceiptLike {
+  readonly txId: unknown;
+  readonly status: unknown;
+  readonly code: unknown;
+  readonly message: unknown;
+  readonly events: unknown;
+  readonly result: unknown;
+}
+
+/**
+ * The canonical TxReceipt bytes (the same as protobufjs writes for the schema: fields in number
+ * order, default values omitted, every repeated event written), or undefined when the input needs
+ * the reference encoder's checks (a wrong type, a lone surrogate, an unknown status).
+ * `statusNumber` maps the status name to its enum number.
+ */
+export function fastEncodeTxReceipt(
+  r: ReceiptLike,
+  statusNumber: (status: unknown) => number | undefined,
+): Uint8Array | undefined {
+  const { txId, result, events } = r;
+  if (!(txId instanceof Uint8Array) || !(result instanceof Uint8Array) || !Array.isArray(events)) {
+    return undefined;
+  }
+  const status = statusNumber(r.status);
+  const code = str(r.code);
+  const message = str(r.message);
+  if (status === undefined || code === undefined || message === undefined) return undefined;
+  // Events: [type, [key, value]...] as UTF-8, and each event's and attribute's encoded size.
+  const evs: { type: Uint8Array; attrs: Uint8Array[]; attrSizes: number[]; size: number }[] = [];
+  let size = bytesFieldSize(txId) + (status === 0 ? 0 : 1 + varintSize(status));
+  size += bytesFieldSize(code) + bytesFieldSize(message) + bytesFieldSize(result);
+  for (const e of events as readonly unknown[]) {
+    if (e === null || typeof e !== 'object') return undefined;
+    const { type: t, attributes } = e as { type?: unknown; attributes?: unknown };
+    const type = str(t);
+    if (type === undefined || !Array.isArray(attributes)) return undefined;
+    const attrs: Uint8Array[] = [];
+    const attrSizes: number[] = [];
+    let evSize = bytesFieldSize(type);
+    for (const a of attributes as readonly unknown[]) {
+      if (a === null || typeof a !== 'object') return undefined;
+      const key = str((a as { key?: unknown }).key);
+      const value = str((a as { value?: unknown }).value);
+      if (key === undefined || value === undefined) return undefined;
+      const aSize = bytesFieldSize(key) + bytesFieldSize(value);
+      attrs.push(key, value);
+      attrSizes.push(aSize);
+      evSize += 1 + varintSize(aSize) + aSize;
+    }
+    evs.push({ type, attrs, attrSizes, size: evSize });
+    size += 1 + varintSize(evSize) + evSize;
+  }
+  const w = new Writer(new Uint8Array(size));
+  w.bytesField(0x0a, txId);
+  if (status !== 0) {
+    w.byte(0x10);
+    w.varint(status);
+  }
+  w.bytesField(0x1a, code);
+  w.bytesField(0x22, message);
+  for (const ev of evs) {
+    w.byte(0x2a);
+    w.varint(ev.size);
+    w.bytesField(0x0a, ev.type);
+    for (let i = 0; i < ev.attrSizes.length; i++) {
+      w.byte(0x12);
+      w.varint(ev.attrSizes[i]!);
+      w.bytesField(0x0a, ev.attrs[2 * i]!);
+      w.bytesField(0x12, ev.attrs[2 * i + 1]!);
+    }
+  }
+  w.bytesField(0x32, result);
+  return w.pos === size ? w.out : undefined;
+}

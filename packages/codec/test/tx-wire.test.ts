@@ -1,16 +1,20 @@
-// The SignedTx / TxBody fast path must agree with the reference decoders (decode, re-encode,
+// The SignedTx / TxBody / TxReceipt fast paths must agree with the reference decoders (decode, re-encode,
 // compare) on every input: same value when it accepts, and it must never accept what they reject.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import type { TxReceipt } from '../src/index.js';
 import {
   decodeSignedTxReference,
   decodeTxBodyReference,
+  decodeTxReceipt,
   encodeSignedTx,
   encodeTxBody,
+  encodeTxReceipt,
+  encodeTxReceiptReference,
 } from '../src/messages.js';
 import { fastDecodeSignedTx, fastDecodeTxBody } from '../src/tx-wire.js';
-import { signedTx, txBody } from './arbitraries.js';
+import { receipt, signedTx, txBody } from './arbitraries.js';
 
 function attempt<T>(fn: () => T): { ok: true; value: T } | { ok: false } {
   try {
@@ -109,5 +113,42 @@ describe('SignedTx / TxBody fast decoding', () => {
     const bom = Uint8Array.of(0x0a, 0x04, 0xef, 0xbb, 0xbf, 0x61);
     assert.deepEqual(fastDecodeTxBody(bom), decodeTxBodyReference(bom));
     assert.equal(fastDecodeTxBody(bom)?.chainId, '\ufeffa');
+  });
+});
+
+describe('TxReceipt fast encoding', () => {
+  it('writes exactly the reference bytes, or leaves the input to the reference encoder', () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(receipt, (r) => {
+        const ref = attempt(() => encodeTxReceiptReference(r));
+        const out = attempt(() => encodeTxReceipt(r));
+        assert.deepEqual(out, ref);
+        if (ref.ok) {
+          assert.deepEqual(decodeTxReceipt(ref.value), r);
+          fast += 1;
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    assert.ok(fast > 100, 'most generated receipts are valid');
+  });
+
+  it('handles multi-byte lengths and non-ASCII text', () => {
+    const r: TxReceipt = {
+      txId: new Uint8Array(32).fill(7),
+      status: 'failed',
+      code: 'X_CODE',
+      message: '证据 '.repeat(100),
+      events: [
+        { type: 'evidence.recorded', attributes: [{ key: 'id', value: 'é'.repeat(300) }] },
+        { type: '', attributes: [] },
+      ],
+      result: new Uint8Array(20_000).fill(1),
+    };
+    assert.deepEqual(encodeTxReceipt(r), encodeTxReceiptReference(r));
+    assert.deepEqual(decodeTxReceipt(encodeTxReceipt(r)), r);
+    assert.throws(() => encodeTxReceipt({ ...r, status: 'bogus' as TxReceipt['status'] }));
+    assert.throws(() => encodeTxReceipt({ ...r, code: '\ud800' }));
   });
 });
