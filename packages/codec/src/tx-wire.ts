@@ -6,6 +6,7 @@
  * which gives the precise error. So this never accepts bytes the reference rejects, and for the
  * bytes it accepts it returns the value the reference returns.
  */
+import { utf8 } from '@xinlian/utils';
 import type { SignedTx, TxBody } from './types.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -149,7 +150,6 @@ export function fastDecodeSignedTx(bytes: Uint8Array): SignedTx | undefined {
 
 const WELL_FORMED_CHECK = /[\ud800-\udfff]/;
 const LONE_SURROGATE = /\p{Cs}/u;
-const encoder = new TextEncoder();
 
 function varintSize(n: number): number {
   let size = 1;
@@ -194,7 +194,7 @@ function bytesFieldSize(p: Part): number {
 function str(s: unknown): Uint8Array | undefined {
   if (typeof s !== 'string') return undefined;
   if (WELL_FORMED_CHECK.test(s) && LONE_SURROGATE.test(s)) return undefined;
-  return encoder.encode(s);
+  return utf8(s);
 }
 
 interface ReceiptLike {

@@ -122,6 +122,8 @@ export class Executor {
   readonly #hash: (...parts: Uint8Array[]) => Uint8Array;
   /** Hex full-key prefixes of the modules' `unversioned` keys. */
   readonly #unversioned: readonly string[];
+  /** namespacePrefix of each module, by name. */
+  readonly #namespaces = new Map<string, Uint8Array>();
   /** Signer address by public key (latin1 string of its bytes); cleared when it grows past ADDRESS_CACHE_SIZE. */
   readonly #addresses = new Map<string, string>();
 
@@ -286,7 +288,11 @@ export class Executor {
         sender: checked.sender,
         hash: this.#hash,
       });
-      const value = method.execute(ctx, moduleState(txOverlay, body.module), args);
+      const value = method.execute(
+        ctx,
+        moduleState(txOverlay, body.module, this.#namespace(body.module)),
+        args,
+      );
       const receipt: TxReceipt = {
         txId,
         status: 'ok',
@@ -354,6 +360,15 @@ export class Executor {
     Object.freeze(tx);
     const sender = Object.freeze({ publicKey: body.signer, address: this.#addressOf(body.signer) });
     return Object.freeze({ tx, txId: this.#suite.hash(tx.bodyBytes), bytes, sender });
+  }
+
+  #namespace(moduleName: string): Uint8Array {
+    let ns = this.#namespaces.get(moduleName);
+    if (ns === undefined) {
+      ns = namespacePrefix(moduleName);
+      this.#namespaces.set(moduleName, ns);
+    }
+    return ns;
   }
 
   /** addressOf(signer), cached: a few signers send most txs, and the address costs a hash. */

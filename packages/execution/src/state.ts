@@ -128,8 +128,11 @@ function nsOptions(ns: Uint8Array, opts: ScanOptions | undefined): ScanOptions {
 }
 
 /** The ModuleState a module method sees: the tx overlay restricted to the module's namespace. */
-export function moduleState(overlay: TxOverlay, moduleName: string): ModuleState {
-  const ns = namespacePrefix(moduleName);
+export function moduleState(
+  overlay: TxOverlay,
+  moduleName: string,
+  ns: Uint8Array = namespacePrefix(moduleName),
+): ModuleState {
   return {
     get: (key) => overlay.get(concatBytes(ns, key)),
     set: (key, value) => overlay.put(concatBytes(ns, key), value),

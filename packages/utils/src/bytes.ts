@@ -69,8 +69,13 @@ export const portable = Object.freeze({
   },
 });
 
+/** Buffer's hex encoder called on the Uint8Array itself (no Buffer object per call), on Node. */
+const hexSlice = (NodeBuffer?.prototype as unknown as { hexSlice?: (start: number, end: number) => string })
+  ?.hexSlice;
+
 /** Lower-case hex without prefix. */
 export function toHex(bytes: Uint8Array): string {
+  if (hexSlice !== undefined) return hexSlice.call(bytes, 0, bytes.length);
   if (NodeBuffer !== undefined) {
     return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
   }
@@ -149,7 +154,8 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** Lexicographic comparison, -1 / 0 / 1. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  if (NodeBuffer !== undefined) {
+  // Short keys: a loop beats creating two Buffer views for Buffer.compare.
+  if (NodeBuffer !== undefined && Math.min(a.length, b.length) > 128) {
     return NodeBuffer.compare(
       NodeBuffer.from(a.buffer, a.byteOffset, a.byteLength),
       NodeBuffer.from(b.buffer, b.byteOffset, b.byteLength),
@@ -159,6 +165,17 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 export function utf8(s: string): Uint8Array {
+  // Short ASCII strings (module names, algorithms, keys) are copied directly: TextEncoder's
+  // per-call cost dominates for them.
+  if (s.length <= 64) {
+    const out = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) return textEncoder.encode(s);
+      out[i] = c;
+    }
+    return out;
+  }
   return textEncoder.encode(s);
 }
 
