@@ -111,6 +111,19 @@ function existingFor(state: Reader, key: Uint8Array): RecordResult | undefined {
   return id === undefined ? undefined : { recordId: toHex(id), existing: true };
 }
 
+/**
+ * `{ ...fields, ...own }` built with its keys in sorted order, so that canonicalJson writes it
+ * without sorting a copy (the same bytes either way).
+ */
+function withSortedKeys(fields: object, own: Readonly<Record<string, JsonValue>>): Record<string, unknown> {
+  const values = fields as Readonly<Record<string, unknown>>;
+  const keys = Object.keys(fields).filter((k) => !Object.hasOwn(own, k));
+  keys.push(...Object.keys(own));
+  keys.sort();
+  // fromEntries defines data properties (a "__proto__" key stays an ordinary key, as with spread).
+  return Object.fromEntries(keys.map((k) => [k, Object.hasOwn(own, k) ? own[k] : values[k]]));
+}
+
 /** Stores a new record with its indexes and emits `evidence.recorded`. */
 function store(
   ctx: TxContext,
@@ -121,15 +134,14 @@ function store(
 ): RecordResult {
   const id = toHex(ctx.txId);
   const idBytes = ctx.txId;
-  const record: EvidenceRecord = {
-    ...fields,
+  const record = withSortedKeys(fields, {
+    height: ctx.height,
     id,
     kind,
     submitter: ctx.sender.address,
-    height: ctx.height,
     time: ctx.blockTime,
     txId: id,
-  };
+  }) as EvidenceRecord;
   state.set(recordKeyOf(idBytes), canonicalJson(record));
   state.set(submitterKey(ctx.sender.address, ctx.height, ctx.txIndex), idBytes);
   state.set(timeKey(ctx.blockTime, ctx.height, ctx.txIndex), idBytes);
