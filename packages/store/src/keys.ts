@@ -36,8 +36,10 @@ export const heightKey = u64be;
 /** receipts key and txIndex value: u64be(height) ‖ u32be(index). */
 export function locationKey(height: number, index: number): Uint8Array {
   const out = new Uint8Array(12);
-  out.set(u64be(height), 0);
-  new DataView(out.buffer).setUint32(8, index);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, Math.floor(height / TWO_32));
+  view.setUint32(4, height >>> 0);
+  view.setUint32(8, index);
   return out;
 }
 
@@ -60,10 +62,12 @@ export function historyPrefix(key: Uint8Array): Uint8Array {
 
 /** stateHistory key: u16be(len) ‖ key ‖ u64be(height). */
 export function historyKey(key: Uint8Array, height: number): Uint8Array {
-  const prefix = historyPrefix(key);
-  const out = new Uint8Array(prefix.length + 8);
-  out.set(prefix, 0);
-  out.set(u64be(height), prefix.length);
+  const out = new Uint8Array(2 + key.length + 8);
+  const view = new DataView(out.buffer);
+  view.setUint16(0, key.length);
+  out.set(key, 2);
+  view.setUint32(2 + key.length, Math.floor(height / TWO_32));
+  view.setUint32(6 + key.length, height >>> 0);
   return out;
 }
 

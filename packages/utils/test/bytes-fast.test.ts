@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import fc from 'fast-check';
-import { compareBytes, toHex, utf8 } from '../src/index.js';
+import { compareBytes, fromBase64, toHex, utf8 } from '../src/index.js';
 
 it('toHex equals Buffer hex, also for views into larger buffers', () => {
   fc.assert(
@@ -31,5 +31,26 @@ it('compareBytes orders like Buffer.compare, short and long', () => {
       assert.equal(compareBytes(y, a), Buffer.compare(Buffer.from(y), Buffer.from(a)));
       assert.equal(compareBytes(a, a.slice()), 0);
     }),
+  );
+});
+
+it('fromBase64 accepts exactly the canonical base64 strings (the re-encoding rule)', () => {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const b64 = fc
+    .tuple(fc.array(fc.constantFrom(...alphabet), { maxLength: 14 }), fc.constantFrom('', '=', '=='))
+    .map(([chars, pad]) => chars.join('') + pad);
+  fc.assert(
+    fc.property(b64, (s) => {
+      const canonical = s.length % 4 === 0 && Buffer.from(Buffer.from(s, 'base64')).toString('base64') === s;
+      let accepted: Uint8Array | undefined;
+      try {
+        accepted = fromBase64(s);
+      } catch {
+        accepted = undefined;
+      }
+      assert.equal(accepted !== undefined, canonical, s);
+      if (accepted !== undefined) assert.deepEqual(Buffer.from(accepted), Buffer.from(s, 'base64'));
+    }),
+    { numRuns: 3000 },
   );
 });
