@@ -76,6 +76,16 @@ function splitPoint(n: number): number {
   return k;
 }
 
+/** Marks the internal constructor call of MerkleTree.fromLevels. */
+const PREBUILT: unique symbol = Symbol('MerkleTree.fromLevels');
+
+interface Prebuilt {
+  readonly token: typeof PREBUILT;
+  readonly size: number;
+  readonly hashLength: number;
+  readonly levels: readonly Uint8Array[];
+}
+
 /**
  * A Merkle tree built once (O(n) hashing) that keeps every level in one contiguous buffer, so
  * inclusion and consistency proofs cost O(log n) copies and no hashing. A lone last node of a
@@ -93,7 +103,15 @@ export class MerkleTree {
   #hexLevels: string[][] | undefined;
 
   /** Builds the tree over leaf data (not leaf hashes). */
-  constructor(hash: HashFn, leaves: readonly Uint8Array[]) {
+  constructor(hash: HashFn, leaves: readonly Uint8Array[]);
+  constructor(hash: HashFn, leaves: readonly Uint8Array[], prebuilt?: Prebuilt) {
+    if (prebuilt !== undefined && prebuilt.token === PREBUILT) {
+      this.size = prebuilt.size;
+      this.#hashLength = prebuilt.hashLength;
+      this.#levels.push(...prebuilt.levels);
+      this.root = this.#node(0, this.size);
+      return;
+    }
     this.size = leaves.length;
     if (this.size === 0) {
       this.root = hash();
@@ -101,6 +119,40 @@ export class MerkleTree {
     }
     this.#build(hash, leaves);
     this.root = this.#node(0, this.size);
+  }
+
+  /**
+   * Every level of a non-empty tree, leaf hashes first (hashLength bytes per node), each in its
+   * own exactly sized buffer (transferable to another thread). Do not modify them.
+   */
+  get levels(): readonly Uint8Array[] {
+    return this.#levels;
+  }
+
+  /**
+   * The tree whose `levels` another MerkleTree produced (e.g. on a worker thread), without hashing.
+   * Only the shape is checked (MERKLE_BAD_HASH otherwise): the caller vouches for the content.
+   */
+  static fromLevels(size: number, levels: readonly Uint8Array[]): MerkleTree {
+    const bad = (reason: string) =>
+      merkleError('MERKLE_BAD_HASH', `levels do not form a tree of ${size} leaves: ${reason}`, { size });
+    if (!Number.isSafeInteger(size) || size < 1) throw bad('size');
+    if (levels.length !== heightOf(size) + 1) throw bad('level count');
+    const hashLength = (levels[0]?.length ?? 0) / size;
+    if (!Number.isInteger(hashLength) || hashLength < 1) throw bad('leaf level length');
+    let count = size;
+    for (const level of levels) {
+      if (!(level instanceof Uint8Array) || level.length !== count * hashLength) throw bad('level length');
+      count = Math.ceil(count / 2);
+    }
+    const prebuilt: Prebuilt = { token: PREBUILT, size, hashLength, levels };
+    return new (
+      MerkleTree as unknown as new (
+        h: HashFn,
+        l: readonly Uint8Array[],
+        p: Prebuilt,
+      ) => MerkleTree
+    )(() => new Uint8Array(0), [], prebuilt);
   }
 
   /** The leaf hash at `index`. */

@@ -268,3 +268,38 @@ describe('Merkle tree', () => {
 function isBadProof(e: unknown): boolean {
   return isXinlianError(e) && e.code === 'MERKLE_BAD_PROOF';
 }
+
+describe('MerkleTree.fromLevels', () => {
+  it('rebuilds a tree from its levels: same root and proofs, no hashing', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 40 }),
+        (leaves) => {
+          const tree = new MerkleTree(sha256, leaves);
+          const copy = MerkleTree.fromLevels(
+            tree.size,
+            tree.levels.map((l) => l.slice()),
+          );
+          assert.deepEqual(copy.root, tree.root);
+          for (let i = 0; i < tree.size; i++)
+            assert.deepEqual(copy.inclusionProof(i), tree.inclusionProof(i));
+          for (let m = 0; m <= tree.size; m++)
+            assert.deepEqual(copy.consistencyProof(m), tree.consistencyProof(m));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('rejects levels of the wrong shape', () => {
+    const tree = new MerkleTree(sha256, [Uint8Array.of(1), Uint8Array.of(2), Uint8Array.of(3)]);
+    const bad = (e: unknown) => isXinlianError(e) && e.code === 'MERKLE_BAD_HASH';
+    assert.throws(() => MerkleTree.fromLevels(4, tree.levels), bad);
+    assert.throws(() => MerkleTree.fromLevels(3, tree.levels.slice(1)), bad);
+    assert.throws(
+      () => MerkleTree.fromLevels(3, [tree.levels[0]!, tree.levels[1]!.subarray(1), tree.levels[2]!]),
+      bad,
+    );
+    assert.throws(() => MerkleTree.fromLevels(0, []), bad);
+  });
+});

@@ -28,6 +28,8 @@ export interface AdmissionModules {
   readonly verifier?: VerifyBatcher;
   /** Called for each tx newly added to the mempool (e.g. to gossip it to peers). */
   readonly onAdmitted?: (entry: PendingTx) => void;
+  /** Builds batch trees (the root check) on a worker thread; without it they are built inline. */
+  readonly treeBuilder?: { build(leaves: Uint8Array, leafBytes: number): Promise<MerkleTree> };
 }
 
 /**
@@ -92,17 +94,22 @@ export class Admission {
     const txId = toHex(checked.txId);
     const pending = mempool.get(txId);
     if (pending !== undefined) return pending;
-    const batch = req.leaves === undefined ? undefined : this.#batch(checked, req.leaves);
-    if (verifier !== undefined) {
+    // The batch root check (possibly on a worker) runs while the signature is verified.
+    const building = req.leaves === undefined ? undefined : this.#batch(checked, req.leaves);
+    building?.catch(() => undefined); // awaited below; this only marks a rejection as handled
+    if (verifier !== undefined || building !== undefined) {
       this.#inFlight.count += 1;
       this.#inFlight.bytes += size;
-      let ok: boolean;
+      let ok = true;
       try {
-        ok = await verifier.verify({
-          publicKey: body.signer,
-          message: checked.tx.bodyBytes,
-          signature: checked.tx.signature,
-        });
+        if (verifier !== undefined) {
+          ok = await verifier.verify({
+            publicKey: body.signer,
+            message: checked.tx.bodyBytes,
+            signature: checked.tx.signature,
+          });
+        }
+        if (building !== undefined) await building; // a leaves mismatch is reported first
       } finally {
         this.#inFlight.count -= 1;
         this.#inFlight.bytes -= size;
@@ -116,6 +123,7 @@ export class Admission {
       const raced = mempool.get(txId);
       if (raced !== undefined) return raced;
     }
+    const batch = building === undefined ? undefined : await building; // settled above
     const entry: PendingTx = {
       txId,
       size,
@@ -130,7 +138,7 @@ export class Admission {
   }
 
   /** Checks that the leaves are exactly the batch the anchorBatch tx commits to. */
-  #batch(checked: CheckedTx, leaves: readonly Uint8Array[]): NonNullable<PendingTx['batch']> {
+  async #batch(checked: CheckedTx, leaves: readonly Uint8Array[]): Promise<NonNullable<PendingTx['batch']>> {
     const body = checked.tx.body;
     if (body.module !== 'evidence' || body.method !== 'anchorBatch') {
       throw mismatch('the batch endpoint accepts only evidence.anchorBatch transactions', 'tx');
@@ -142,7 +150,18 @@ export class Admission {
         actual: leaves.length,
       });
     }
-    const tree = new MerkleTree(this.#m.suite.hash, leaves);
+    const blob = new Uint8Array(leaves.length * LEAF_BYTES);
+    leaves.forEach((leaf, i) => {
+      if (leaf.length !== LEAF_BYTES) {
+        throw mismatch(`leaf ${i} is ${leaf.length} bytes, not ${LEAF_BYTES}`, 'leaves', { index: i });
+      }
+      blob.set(leaf, i * LEAF_BYTES);
+    });
+    const { treeBuilder } = this.#m;
+    const tree =
+      treeBuilder === undefined
+        ? new MerkleTree(this.#m.suite.hash, leaves)
+        : await treeBuilder.build(blob, LEAF_BYTES);
     const root = tree.root;
     if (!equalBytes(root, fromHex(args.root))) {
       throw mismatch('the Merkle root of the leaves does not equal args.root', 'leaves', {
@@ -150,10 +169,6 @@ export class Admission {
         actual: toHex(root),
       });
     }
-    const blob = new Uint8Array(leaves.length * LEAF_BYTES);
-    leaves.forEach((leaf, i) => {
-      blob.set(leaf, i * LEAF_BYTES);
-    });
     return { root, algorithm: args.algorithm, leaves: blob, tree };
   }
 }

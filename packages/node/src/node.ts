@@ -24,6 +24,7 @@ import { NodeMetrics } from './metrics.js';
 import { BlockProducer, type HeadState, type PendingTx } from './producer.js';
 import { NodeService, type TxOutcome } from './service.js';
 import type { Timers } from './timers.js';
+import { TreeBuilder } from './tree-builder.js';
 import { VerifyBatcher } from './verify-batcher.js';
 import { NODE_VERSION } from './version.js';
 import { CommitWaiters } from './waiters.js';
@@ -137,6 +138,8 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
         : undefined;
     const pool = new VerifierPool({ suite: genesis.suite, threads: Math.min(2, availableParallelism()) });
     cleanup.push(() => pool.close());
+    const treeBuilder = new TreeBuilder({ suite: genesis.suite });
+    cleanup.push(() => treeBuilder.close());
     const verifier = new VerifyBatcher(
       { maxBatch: 512 },
       { verifier: pool, defer: (fn) => setImmediate(fn) },
@@ -213,6 +216,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
           { skipSignature },
         ),
       verifier,
+      treeBuilder,
     });
     service = new NodeService(
       { genesis, genesisHash, nodeVersion: NODE_VERSION },

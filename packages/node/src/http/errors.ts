@@ -21,6 +21,7 @@ export const NODE_ERROR_CODES = Object.freeze({
   NODE_NOT_VALIDATOR: 'the key file does not hold a genesis validator key',
   NODE_GENESIS_MISMATCH: 'the data directory was created for another genesis',
   NODE_LISTEN_FAILED: 'the API address cannot be bound (e.g. the port is taken)',
+  NODE_WORKER_FAILED: 'a worker thread of the node failed (e.g. the batch tree worker); retry',
 } as const);
 
 /**
@@ -37,6 +38,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = Object.freeze({
   API_OVERLOADED: 503,
   MEMPOOL_FULL: 503,
   NODE_STOPPING: 503,
+  NODE_WORKER_FAILED: 503,
   CRYPTO_POOL_CLOSED: 503,
   TX_TOO_LARGE: 413,
   TX_DUPLICATE: 409,
