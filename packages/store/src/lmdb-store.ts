@@ -329,15 +329,16 @@ export class LmdbChainStore implements ChainStore {
     blocks.putSync(hk, c.blockBytes);
     blockIds.putSync(c.blockId, hk);
     c.txIds.forEach((txId, index) => {
-      if (txIndex.getBinaryFast(txId) !== undefined) {
+      const loc = locationKey(c.height, index);
+      // noOverwrite: the put itself reports a txId already stored (or earlier in this block),
+      // without a read first; throwing aborts the whole transaction.
+      if (!putIfAbsent(txIndex, txId, loc)) {
         throw new XinlianError('STORE_DUPLICATE', 'tx id already stored', {
           kind: 'tx',
           height: c.height,
           index,
         });
       }
-      const loc = locationKey(c.height, index);
-      txIndex.putSync(txId, loc);
       receipts.putSync(loc, c.receipts[index]!);
       bytes += txId.length + c.receipts[index]!.length;
     });
@@ -429,6 +430,16 @@ function rangeScan(db: Db, prefix: Uint8Array, opts: ScanOptions): KeyValue[] {
     if (hi !== undefined) range.end = hi;
   }
   return Array.from(db.getRange(range), ({ key, value }) => ({ key: view(key), value: view(value) }));
+}
+
+/**
+ * putSync with MDB_NOOVERWRITE inside the write transaction: false (nothing written) when the key
+ * exists. lmdb's typings declare putSync as void, but it returns whether the put succeeded
+ * (lmdb/write.js: `put(...) === SYNC_PROMISE_SUCCESS`); the store tests cover both outcomes.
+ */
+function putIfAbsent(db: Db, key: Uint8Array, value: Uint8Array): boolean {
+  const put = db.putSync as unknown as (k: Uint8Array, v: Uint8Array, o: { noOverwrite: boolean }) => unknown;
+  return put.call(db, key, value, { noOverwrite: true }) === true;
 }
 
 /** A plain Uint8Array over lmdb's (already copied) Buffer, so callers see one type. */
