@@ -32,6 +32,11 @@ function inRange(key: Uint8Array, prefix: Uint8Array, opts: ScanOptions): boolea
   return opts.end === undefined || compareBytes(key, opts.end) < 0;
 }
 
+function hasPrefix(id: string, prefixes: readonly string[]): boolean {
+  for (let i = 0; i < prefixes.length; i++) if (id.startsWith(prefixes[i]!)) return true;
+  return false;
+}
+
 /** Pending writes keyed by the hex of the full key. */
 type WriteMap = Map<string, StateWrite>;
 
@@ -65,7 +70,7 @@ export class BlockOverlay {
       const same =
         w.value === null ? before === undefined : before !== undefined && compareBytes(before, w.value) === 0;
       if (same) continue;
-      out.push(unversioned.some((p) => id.startsWith(p)) ? { ...w, history: false } : w);
+      out.push(hasPrefix(id, unversioned) ? { key: w.key, value: w.value, history: false } : w);
     }
     return out;
   }
@@ -86,7 +91,12 @@ export class TxOverlay {
   }
 
   put(key: Uint8Array, value: Uint8Array | null): void {
-    this.writes.set(toHex(key), { key: key.slice(), value: value === null ? null : value.slice() });
+    this.putOwnKey(key.slice(), value);
+  }
+
+  /** put for a key array nobody else holds (e.g. just built by concatenation): not copied again. */
+  putOwnKey(key: Uint8Array, value: Uint8Array | null): void {
+    this.writes.set(toHex(key), { key, value: value === null ? null : value.slice() });
   }
 
   /** Latest values under prefix (full keys), merging committed state and pending writes. */
@@ -135,8 +145,8 @@ export function moduleState(
 ): ModuleState {
   return {
     get: (key) => overlay.get(concatBytes(ns, key)),
-    set: (key, value) => overlay.put(concatBytes(ns, key), value),
-    delete: (key) => overlay.put(concatBytes(ns, key), null),
+    set: (key, value) => overlay.putOwnKey(concatBytes(ns, key), value),
+    delete: (key) => overlay.putOwnKey(concatBytes(ns, key), null),
     scan: (prefix, opts) => stripPrefix(ns, overlay.scan(concatBytes(ns, prefix), nsOptions(ns, opts))),
     emit: (event) => {
       overlay.events.push(event);
