@@ -22,3 +22,10 @@ export function cryptoError(
 ): XinlianError<CryptoErrorCode> {
   return new XinlianError(code, message, details, cause === undefined ? undefined : { cause });
 }
+
+/** CRYPTO_UNKNOWN_SUITE for an id that names no suite. */
+export function unknownSuite(id: unknown) {
+  return cryptoError('CRYPTO_UNKNOWN_SUITE', `unknown crypto suite ${JSON.stringify(id)}`, {
+    suite: String(id),
+  });
+}

@@ -6,7 +6,7 @@
 import { createECDH, createPrivateKey, createPublicKey, ECDH, type KeyObject } from 'node:crypto';
 import { readChildren, readTlv } from './der.js';
 import { ED25519_PKCS8_PREFIX, ED25519_SPKI_PREFIX, isEd25519Point } from './ed25519.js';
-import { cryptoError } from './errors.js';
+import { cryptoError, unknownSuite } from './errors.js';
 import { inScalarRange, SM2_N_MINUS_2, SM2_PKCS8_MIDDLE, SM2_PKCS8_PREFIX, SM2_SPKI_PREFIX } from './sm2.js';
 import type { CryptoSuite, PrivateKey, PublicKey, SuiteId } from './types.js';
 
@@ -177,13 +177,6 @@ export function privateKeyToRaw(key: PrivateKey): Uint8Array {
   const out = new Uint8Array(32);
   out.set(bytes, 32 - bytes.length);
   return out;
-}
-
-/** CRYPTO_UNKNOWN_SUITE error for a suite ID that is not 'gm' or 'intl'. */
-export function unknownSuite(id: unknown) {
-  return cryptoError('CRYPTO_UNKNOWN_SUITE', `unknown crypto suite ${JSON.stringify(id)}`, {
-    suite: String(id),
-  });
 }
 
 /** Exports a private key as PKCS#8 PEM (SM2 keys carry the SM2 curve OID; `openssl pkey` reads them). */

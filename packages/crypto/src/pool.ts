@@ -2,8 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { packItems, type VerifyItem } from './batch.js';
-import { cryptoError } from './errors.js';
-import { unknownSuite } from './keys.js';
+import { cryptoError, unknownSuite } from './errors.js';
 import { createSuite, isSuiteId } from './suite.js';
 import type { SuiteId } from './types.js';
 import type { VerifyRequest, VerifyResponse } from './verify-worker.js';

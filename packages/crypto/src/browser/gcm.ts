@@ -1,34 +1,24 @@
 /**
  * The suites' AEAD ciphers without Node: AES-256-GCM from @noble/ciphers, and SM4-GCM built like the
- * Node backend (NIST SP 800-38D over a block cipher, GHASH from @noble/ciphers) with the SM4 block
- * cipher from sm-crypto-v2 (ECB over the counter blocks). 96-bit nonces only.
+ * Node backend (NIST SP 800-38D over a block cipher, the shared tag code in ../gcm-core.ts) with the
+ * SM4 block cipher from sm-crypto-v2 (ECB over the counter blocks). 96-bit nonces only.
  */
-import { ghash } from '@noble/ciphers/_polyval.js';
 import { gcm } from '@noble/ciphers/aes.js';
 import { equalBytes } from '@noble/ciphers/utils.js';
 import { sm4 } from 'sm-crypto-v2';
-import { cryptoError } from '../errors.js';
+import {
+  type AeadAlgorithm,
+  blockCipherOf,
+  checkGcmParams,
+  checkSealedLength,
+  EMPTY,
+  GCM_TAG_LENGTH,
+  gcmTag,
+  joinCiphertextTag,
+  tagMismatch,
+} from '../gcm-core.js';
 
-export type AeadAlgorithm = 'sm4-gcm' | 'aes-256-gcm';
-export const GCM_NONCE_LENGTH = 12;
-const TAG_LENGTH = 16;
-const EMPTY = new Uint8Array(0);
-
-function checkParams(alg: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array): void {
-  const keyLength = alg === 'sm4-gcm' ? 16 : 32;
-  const name = alg === 'sm4-gcm' ? 'sm4' : 'aes-256';
-  if (key.length !== keyLength) {
-    throw cryptoError('CRYPTO_INVALID_KEY', `${name}-gcm key must be ${keyLength} bytes`, {
-      expected: keyLength,
-      actual: key.length,
-    });
-  }
-  if (nonce.length !== GCM_NONCE_LENGTH) {
-    throw cryptoError('CRYPTO_INVALID_ARGUMENT', `GCM nonce must be ${GCM_NONCE_LENGTH} bytes`, {
-      actual: nonce.length,
-    });
-  }
-}
+export { type AeadAlgorithm, GCM_NONCE_LENGTH } from '../gcm-core.js';
 
 /** SM4 encryption of whole 16-byte blocks (ECB, no padding). */
 function sm4Blocks(key: Uint8Array, blocks: Uint8Array): Uint8Array {
@@ -49,22 +39,9 @@ function sm4Gcm(key: Uint8Array, nonce: Uint8Array, data: Uint8Array, aad: Uint8
     view.setUint32(16 * (i + 1) + 12, (i + 1) >>> 0);
   }
   const enc = sm4Blocks(key, counters);
-  const h = enc.subarray(0, 16);
-  const mask = enc.subarray(16, 32);
   const out = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) out[i] = data[i] ^ enc[32 + i];
-  const ct = encrypting ? out : data;
-  const lengths = new Uint8Array(16);
-  const lv = new DataView(lengths.buffer);
-  lv.setBigUint64(0, BigInt(aad.length) * 8n);
-  lv.setBigUint64(8, BigInt(ct.length) * 8n);
-  const tag = ghash
-    .create(h, aad.length + ct.length)
-    .update(aad)
-    .update(ct)
-    .update(lengths)
-    .digest();
-  for (let i = 0; i < 16; i++) tag[i] ^= mask[i];
+  const tag = gcmTag(enc.subarray(0, 16), enc.subarray(16, 32), aad, encrypting ? out : data);
   return { out, tag };
 }
 
@@ -76,13 +53,10 @@ export function aeadEncrypt(
   plaintext: Uint8Array,
   aad: Uint8Array = EMPTY,
 ): Uint8Array {
-  checkParams(alg, key, nonce);
+  checkGcmParams(blockCipherOf(alg), key, nonce);
   if (alg === 'aes-256-gcm') return gcm(key, nonce, aad).encrypt(plaintext);
   const { out, tag } = sm4Gcm(key, nonce, plaintext, aad, true);
-  const result = new Uint8Array(out.length + TAG_LENGTH);
-  result.set(out);
-  result.set(tag, out.length);
-  return result;
+  return joinCiphertextTag(out, tag);
 }
 
 /** AEAD decryption of ciphertext‖tag. Throws CRYPTO_DECRYPT_FAILED on a bad tag. */
@@ -93,24 +67,18 @@ export function aeadDecrypt(
   sealed: Uint8Array,
   aad: Uint8Array = EMPTY,
 ): Uint8Array {
-  checkParams(alg, key, nonce);
-  if (sealed.length < TAG_LENGTH) {
-    throw cryptoError('CRYPTO_DECRYPT_FAILED', 'ciphertext shorter than the GCM tag', {
-      length: sealed.length,
-    });
-  }
+  checkGcmParams(blockCipherOf(alg), key, nonce);
+  checkSealedLength(sealed);
   if (alg === 'aes-256-gcm') {
     try {
       return gcm(key, nonce, aad).decrypt(sealed);
     } catch (e) {
-      throw cryptoError('CRYPTO_DECRYPT_FAILED', 'authentication tag mismatch', {}, e);
+      throw tagMismatch(e);
     }
   }
-  const ct = sealed.subarray(0, sealed.length - TAG_LENGTH);
+  const ct = sealed.subarray(0, sealed.length - GCM_TAG_LENGTH);
   const { out, tag } = sm4Gcm(key, nonce, ct, aad, false);
-  if (!equalBytes(tag, sealed.subarray(ct.length))) {
-    throw cryptoError('CRYPTO_DECRYPT_FAILED', 'authentication tag mismatch', {});
-  }
+  if (!equalBytes(tag, sealed.subarray(ct.length))) throw tagMismatch();
   return out;
 }
 

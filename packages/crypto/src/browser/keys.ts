@@ -7,7 +7,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
 import { concatBytes, fromBase64, toBase64, toHex } from '@xinlian/utils';
 import { readChildren, readTlv, type Tlv } from '../der.js';
-import { cryptoError } from '../errors.js';
+import { cryptoError, unknownSuite } from '../errors.js';
 import {
   inScalarRange,
   SM2_N_MINUS_2,
@@ -59,13 +59,6 @@ export class BrowserPrivateKey implements PrivateKey {
 
 function invalidKey(message: string, details: Record<string, unknown> = {}, cause?: unknown): never {
   throw cryptoError('CRYPTO_INVALID_KEY', message, details, cause);
-}
-
-/** CRYPTO_UNKNOWN_SUITE error for a suite ID that is not 'gm' or 'intl'. */
-export function unknownSuite(id: unknown) {
-  return cryptoError('CRYPTO_UNKNOWN_SUITE', `unknown crypto suite ${JSON.stringify(id)}`, {
-    suite: String(id),
-  });
 }
 
 /** Validates raw public key bytes of a suite (SM2: uncompressed point on the curve; Ed25519: RFC 8032 point). */
