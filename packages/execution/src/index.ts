@@ -1,4 +1,5 @@
 export { computeAppHash, encodeStateWrites, genesisAppHash } from './app-hash.js';
+export { argsFieldName, argsValidator, type SchemaCheck } from './args.js';
 export {
   EXEC_ERROR_CODES,
   type ExecErrorCode,

@@ -1,17 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { argsValidator } from '@xinlian/execution';
 import { XinlianError } from '@xinlian/utils';
-
-/** `/digests/0/value` → `digests[0].value`; the root is named `(root)`. */
-export function fieldName(pointer: string): string {
-  const parts = pointer.split('/').slice(1);
-  if (parts.length === 0) return '(root)';
-  return parts
-    .map((p, i) =>
-      /^\d+$/.test(p) ? `[${p}]` : `${i === 0 ? '' : '.'}${p.replace(/~1/g, '/').replace(/~0/g, '~')}`,
-    )
-    .join('');
-}
 
 /** EVIDENCE_BAD_ARGS naming the offending field. */
 export function badArgs(field: string, message: string): XinlianError {
@@ -20,10 +10,5 @@ export function badArgs(field: string, message: string): XinlianError {
 
 /** A compiled validator: returns the value typed, or throws EVIDENCE_BAD_ARGS for the first error. */
 export function compileValidator<T extends TSchema>(schema: T): (value: unknown) => Static<T> {
-  const compiled = TypeCompiler.Compile(schema);
-  return (value) => {
-    if (compiled.Check(value)) return value;
-    const first = compiled.Errors(value).First();
-    throw badArgs(fieldName(first?.path ?? ''), first?.message ?? 'invalid value');
-  };
+  return argsValidator(TypeCompiler.Compile(schema), badArgs);
 }
