@@ -180,30 +180,45 @@ export function runVectors(gmRaw: Record<string, unknown>): VectorRun {
   return { results, gmExpected, gmChecked, intlChecked };
 }
 
-interface GmVectors {
-  sm3: { msg_ascii?: string; msg_ascii_repeat?: { unit: string; times: number }; digest: string }[];
-  sm4: { mode: string; iterations?: number; key: string; plaintext: string; ciphertext: string }[];
-  sm2_sign: {
-    curve: string;
-    private_key: string;
-    public_key_x: string;
-    public_key_y: string;
-    user_id_ascii: string;
-    entl_bits: number;
-    Z: string;
-    msg_ascii: string;
-    e: string;
-    k: string;
-    r: string;
-    s: string;
-  };
-  sm2_encrypt: {
-    private_key: string;
-    msg_ascii: string;
-    k: string;
-    C1_x: string;
-    C1_y: string;
-    C3: string;
-    C2: string;
-  };
+/** The shape of shared/testdata/gm/vectors.json. */
+export interface Sm3Vector {
+  msg_ascii?: string;
+  msg_ascii_repeat?: { unit: string; times: number };
+  digest: string;
+}
+export interface Sm4Vector {
+  mode: string;
+  iterations?: number;
+  key: string;
+  plaintext: string;
+  ciphertext: string;
+}
+export interface Sm2SignVector {
+  curve: string;
+  private_key: string;
+  public_key_x: string;
+  public_key_y: string;
+  user_id_ascii: string;
+  entl_bits: number;
+  Z: string;
+  msg_ascii: string;
+  e: string;
+  k: string;
+  r: string;
+  s: string;
+}
+export interface Sm2EncryptVector {
+  private_key: string;
+  msg_ascii: string;
+  k: string;
+  C1_x: string;
+  C1_y: string;
+  C3: string;
+  C2: string;
+}
+export interface GmVectors {
+  sm3: Sm3Vector[];
+  sm4: Sm4Vector[];
+  sm2_sign: Sm2SignVector;
+  sm2_encrypt: Sm2EncryptVector;
 }

@@ -9,48 +9,7 @@ import { after, describe, it } from 'node:test';
 import { createSuite, exportPrivateKeyPem, privateKeyFromRaw } from '../src/index.js';
 import { sm2SignatureToDer, sm2Z } from '../src/sm2.js';
 import { ascii, hex, openssl, TESTDATA, tempDir } from './helpers.js';
-
-interface Sm3Vector {
-  msg_ascii?: string;
-  msg_ascii_repeat?: { unit: string; times: number };
-  digest: string;
-}
-interface Sm4Vector {
-  mode: string;
-  iterations?: number;
-  key: string;
-  plaintext: string;
-  ciphertext: string;
-}
-interface Sm2SignVector {
-  curve: string;
-  private_key: string;
-  public_key_x: string;
-  public_key_y: string;
-  user_id_ascii: string;
-  entl_bits: number;
-  Z: string;
-  msg_ascii: string;
-  e: string;
-  k: string;
-  r: string;
-  s: string;
-}
-interface Sm2EncryptVector {
-  private_key: string;
-  msg_ascii: string;
-  k: string;
-  C1_x: string;
-  C1_y: string;
-  C3: string;
-  C2: string;
-}
-interface GmVectors {
-  sm3: Sm3Vector[];
-  sm4: Sm4Vector[];
-  sm2_sign: Sm2SignVector;
-  sm2_encrypt: Sm2EncryptVector;
-}
+import type { GmVectors } from './vector-runner.js';
 
 const raw = JSON.parse(readFileSync(new URL('gm/vectors.json', TESTDATA), 'utf8')) as Record<string, unknown>;
 const vectors = raw as unknown as GmVectors;
