@@ -50,6 +50,31 @@ for (const id of ['gm', 'intl'] as SuiteId[]) {
     const vfy = gm ? DISTID : [];
     const org = makeOrg(id, 'acme', `openssl-${id}`);
     const { suite } = org;
+
+    /** Checks with `openssl pkeyutl` (default SM2 ID) that the CA's key signed a signed DER object (tbs, alg, sig). */
+    const assertSm2SignedByCa = (der: Uint8Array, name: string) => {
+      const [tbs, , sigBits] = derChildren(der);
+      writeFileSync(f(`${name}.tbs`), tbs);
+      writeFileSync(f(`${name}.sig`), sigBits.subarray(3)); // BIT STRING header (tag, length) + unused-bits byte
+      writeFileSync(f('ca.pub.pem'), exportPublicKeyPem(org.certificate.publicKey));
+      const ok = openssl([
+        'pkeyutl',
+        '-verify',
+        '-rawin',
+        '-digest',
+        'sm3',
+        '-pkeyopt',
+        'distid:1234567812345678',
+        '-pubin',
+        '-inkey',
+        f('ca.pub.pem'),
+        '-sigfile',
+        f(`${name}.sig`),
+        '-in',
+        f(`${name}.tbs`),
+      ]);
+      assert.match(ok, /Signature Verified Successfully/);
+    };
     const validator = org.issue('validator', 'node-1');
     const client = org.issue('client', '张三');
     writeFileSync(f('ca.pem'), toPem(org.certificate.der, 'CERTIFICATE'));
@@ -135,27 +160,7 @@ for (const id of ['gm', 'intl'] as SuiteId[]) {
         return;
       }
       // openssl verify applies -vfyopt to the leaf only; check the SM2 self-signature with pkeyutl.
-      const [tbs, , sigBits] = derChildren(org.certificate.der);
-      writeFileSync(f('ca.tbs'), tbs);
-      writeFileSync(f('ca.sig'), sigBits.subarray(3)); // BIT STRING header (tag, length) + unused-bits byte
-      writeFileSync(f('ca.pub.pem'), exportPublicKeyPem(org.certificate.publicKey));
-      const ok = openssl([
-        'pkeyutl',
-        '-verify',
-        '-rawin',
-        '-digest',
-        'sm3',
-        '-pkeyopt',
-        'distid:1234567812345678',
-        '-pubin',
-        '-inkey',
-        f('ca.pub.pem'),
-        '-sigfile',
-        f('ca.sig'),
-        '-in',
-        f('ca.tbs'),
-      ]);
-      assert.match(ok, /Signature Verified Successfully/);
+      assertSm2SignedByCa(org.certificate.der, 'ca');
     });
 
     it('openssl verify refuses a tampered certificate', () => {
@@ -310,27 +315,7 @@ for (const id of ['gm', 'intl'] as SuiteId[]) {
       assert.match(text, gm ? /Signature Algorithm: SM2-with-SM3/ : /Signature Algorithm: ED25519/);
       if (gm) {
         // OpenSSL 3.0 checks CRL signatures with an empty SM2 ID (no -vfyopt for CRLs): verify with pkeyutl.
-        const [tbs, , sigBits] = derChildren(crl);
-        writeFileSync(f('crl.tbs'), tbs);
-        writeFileSync(f('crl.sig'), sigBits.subarray(3));
-        writeFileSync(f('ca.pub.pem'), exportPublicKeyPem(org.certificate.publicKey));
-        const ok = openssl([
-          'pkeyutl',
-          '-verify',
-          '-rawin',
-          '-digest',
-          'sm3',
-          '-pkeyopt',
-          'distid:1234567812345678',
-          '-pubin',
-          '-inkey',
-          f('ca.pub.pem'),
-          '-sigfile',
-          f('crl.sig'),
-          '-in',
-          f('crl.tbs'),
-        ]);
-        assert.match(ok, /Signature Verified Successfully/);
+        assertSm2SignedByCa(crl, 'crl');
       } else {
         assert.match(
           opensslRun(['crl', '-in', f('crl.pem'), '-CAfile', f('ca.pem'), '-noout', '-verify']).output,
