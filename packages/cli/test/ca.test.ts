@@ -51,6 +51,10 @@ function json(r: Result): Record<string, unknown> {
 }
 const errorCode = (r: Result) => (json(r).error as { code: string }).code;
 
+/** `xinlian ca issue --dir DIR --role ROLE --name NAME ...rest --json`. */
+const caIssue = (dir: string, role: string, name: string, ...rest: readonly string[]) =>
+  cli(['ca', 'issue', '--dir', dir, '--role', role, '--name', name, ...rest, '--json']);
+
 function openssl(args: readonly string[]): string {
   return execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 }).toString();
 }
@@ -94,18 +98,7 @@ for (const id of ['gm', 'intl'] as SuiteId[]) {
     });
 
     test('issue with a generated key, with a PEM public key and with a key file', async () => {
-      const gen = await cli([
-        'ca',
-        'issue',
-        '--dir',
-        dir,
-        '--role',
-        'validator',
-        '--name',
-        'node-1',
-        '--generate',
-        '--json',
-      ]);
+      const gen = await caIssue(dir, 'validator', 'node-1', '--generate');
       assert.equal(gen.code, 0, gen.stdout + gen.stderr);
       const g = json(gen) as { certificate: { serial: string; role: string }; file: string; keyFile: string };
       assert.equal(g.certificate.role, 'validator');
@@ -129,21 +122,7 @@ for (const id of ['gm', 'intl'] as SuiteId[]) {
       ]);
       openssl(['pkey', '-in', keyPem, '-pubout', '-out', pubPem]);
       const out = join(tmp, `${id}-alice.pem`);
-      const pem = await cli([
-        'ca',
-        'issue',
-        '--dir',
-        dir,
-        '--role',
-        'client',
-        '--name',
-        'alice',
-        '--key',
-        pubPem,
-        '--out',
-        out,
-        '--json',
-      ]);
+      const pem = await caIssue(dir, 'client', 'alice', '--key', pubPem, '--out', out);
       assert.equal(pem.code, 0, pem.stdout + pem.stderr);
       assert.match(
         openssl(['verify', ...vfy, '-purpose', 'sslclient', '-CAfile', join(dir, 'ca.pem'), out]),
@@ -154,19 +133,7 @@ for (const id of ['gm', 'intl'] as SuiteId[]) {
 
       const keyFile = join(tmp, `${id}-bob.key`);
       assert.equal((await cli(['keys', 'new', '--suite', id, '--out', keyFile])).code, 0);
-      const kf = await cli([
-        'ca',
-        'issue',
-        '--dir',
-        dir,
-        '--role',
-        'regulator',
-        '--name',
-        'bob',
-        '--key',
-        keyFile,
-        '--json',
-      ]);
+      const kf = await caIssue(dir, 'regulator', 'bob', '--key', keyFile);
       assert.equal(kf.code, 0, kf.stdout + kf.stderr);
     });
 
@@ -280,19 +247,7 @@ describe('xinlian ca: errors and exit codes', () => {
     assert.equal(errorCode(wrong), 'CRYPTO_BAD_PASSPHRASE');
     const gmKey = join(tmp, 'gm.key');
     assert.equal((await cli(['keys', 'new', '--suite', 'gm', '--out', gmKey])).code, 0);
-    const mismatch = await cli([
-      'ca',
-      'issue',
-      '--dir',
-      dir,
-      '--role',
-      'client',
-      '--name',
-      'c',
-      '--key',
-      gmKey,
-      '--json',
-    ]);
+    const mismatch = await caIssue(dir, 'client', 'c', '--key', gmKey);
     assert.equal(mismatch.code, 1);
     assert.equal(errorCode(mismatch), 'CLI_WRONG_SUITE');
     const garbage = join(tmp, 'garbage.pem');

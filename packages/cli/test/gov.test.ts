@@ -157,6 +157,31 @@ describe('xinlian gov / regulator', { timeout: 120_000 }, () => {
     };
     const reg = await show(regKey);
     const cl = await show(client);
+    /** `xinlian regulator freeze|unfreeze` of the client's account, signed with `key`. */
+    const supervise = (
+      action: 'freeze' | 'unfreeze',
+      key: string,
+      legalBasis: string,
+      reference: string,
+      code = 0,
+    ) =>
+      run(
+        [
+          'regulator',
+          action,
+          '--node',
+          url,
+          '--key',
+          key,
+          '--account',
+          cl.address,
+          '--legal-basis',
+          legalBasis,
+          '--reference',
+          reference,
+        ],
+        code,
+      );
     await run([
       'gov',
       'register-key',
@@ -173,38 +198,9 @@ describe('xinlian gov / regulator', { timeout: 120_000 }, () => {
       '--name',
       'regulator',
     ]);
-    const denied = await run(
-      [
-        'regulator',
-        'freeze',
-        '--node',
-        url,
-        '--key',
-        admin,
-        '--account',
-        cl.address,
-        '--legal-basis',
-        'x',
-        '--reference',
-        'y',
-      ],
-      1,
-    );
+    const denied = await supervise('freeze', admin, 'x', 'y', 1);
     assert.equal((denied.error as { code: string }).code, 'PERM_ROLE_NOT_ALLOWED');
-    const f = await run([
-      'regulator',
-      'freeze',
-      '--node',
-      url,
-      '--key',
-      regKey,
-      '--account',
-      cl.address,
-      '--legal-basis',
-      'Cybersecurity Law art. 47',
-      '--reference',
-      'CASE-1',
-    ]);
+    const f = await supervise('freeze', regKey, 'Cybersecurity Law art. 47', 'CASE-1');
     assert.equal(f.ok, true);
     const refused = await run(
       [
@@ -222,20 +218,7 @@ describe('xinlian gov / regulator', { timeout: 120_000 }, () => {
       1,
     );
     assert.equal((refused.error as { code: string }).code, 'SUPERVISION_FROZEN');
-    await run([
-      'regulator',
-      'unfreeze',
-      '--node',
-      url,
-      '--key',
-      regKey,
-      '--account',
-      cl.address,
-      '--legal-basis',
-      'lifted',
-      '--reference',
-      'CASE-1b',
-    ]);
+    await supervise('unfreeze', regKey, 'lifted', 'CASE-1b');
     const members = await run(['gov', 'members', '--node', url, '--org', 'dev']);
     assert.equal((members.members as unknown[]).length, 2);
     const csvFile = join(dir, 'audit.csv');
