@@ -71,13 +71,28 @@ export abstract class SuiteBase<K> implements CryptoSuite {
 
   abstract readonly hash: (...parts: readonly Uint8Array[]) => Uint8Array;
   abstract generateKey(): PrivateKey;
-  abstract sign(key: PrivateKey, message: Uint8Array, opts?: SignOptions): Uint8Array;
-  abstract verify(
+  /** Signs with a key already checked to be of this suite. */
+  protected abstract signChecked(key: PrivateKey, message: Uint8Array, opts?: SignOptions): Uint8Array;
+  /** Verifies a 64-byte signature under a public key of this suite, imported as `cached`. */
+  protected abstract verifyChecked(
+    cached: K,
     publicKey: PublicKey,
     message: Uint8Array,
     signature: Uint8Array,
     opts?: SignOptions,
   ): boolean;
+
+  sign(key: PrivateKey, message: Uint8Array, opts?: SignOptions): Uint8Array {
+    this.checkSuite(key.suite);
+    return this.signChecked(key, message, opts);
+  }
+
+  verify(publicKey: PublicKey, message: Uint8Array, signature: Uint8Array, opts?: SignOptions): boolean {
+    this.checkSuite(publicKey.suite);
+    const cached = this.cached(publicKey.bytes);
+    if (signature.length !== 64) return false;
+    return this.verifyChecked(cached, publicKey, message, signature, opts);
+  }
 
   publicKeyFromBytes(bytes: Uint8Array): PublicKey {
     this.cached(bytes);

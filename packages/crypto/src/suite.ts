@@ -63,23 +63,20 @@ class Suite extends SuiteBase<CachedKey> {
     return wrapPrivateKeyObject(privateKey, this.id);
   }
 
-  override sign(key: PrivateKey, message: Uint8Array, opts?: SignOptions): Uint8Array {
-    this.checkSuite(key.suite);
+  protected override signChecked(key: PrivateKey, message: Uint8Array, opts?: SignOptions): Uint8Array {
     const keyObject = SuitePrivateKey.keyObjectOf(key);
     if (this.id === 'intl') return u8(nodeSign(null, message, keyObject));
     const z = sm2Z(key.publicKey.bytes, opts?.userId);
     return sm2SignatureFromDer(createSign('sm3').update(z).update(message).sign(keyObject));
   }
 
-  override verify(
+  protected override verifyChecked(
+    cached: CachedKey,
     publicKey: PublicKey,
     message: Uint8Array,
     signature: Uint8Array,
     opts?: SignOptions,
   ): boolean {
-    this.checkSuite(publicKey.suite);
-    const cached = this.cached(publicKey.bytes);
-    if (signature.length !== 64) return false;
     if (this.id === 'intl') return nodeVerify(null, message, cached.keyObject, signature);
     let der: Uint8Array;
     try {

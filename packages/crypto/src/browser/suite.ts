@@ -63,23 +63,20 @@ class BrowserSuite extends SuiteBase<CachedKey> {
     return new BrowserPrivateKey('intl', seed, ed25519.getPublicKey(seed));
   }
 
-  override sign(key: PrivateKey, message: Uint8Array, opts?: SignOptions): Uint8Array {
-    this.checkSuite(key.suite);
+  protected override signChecked(key: PrivateKey, message: Uint8Array, opts?: SignOptions): Uint8Array {
     const raw = BrowserPrivateKey.rawOf(key);
     if (this.id === 'intl') return ed25519.sign(message, raw);
     const z = sm2ZBrowser(key.publicKey.bytes, opts?.userId);
     return sm2Sign(bytesToNumberBE(raw), sm2E(z, message));
   }
 
-  override verify(
+  protected override verifyChecked(
+    cached: CachedKey,
     publicKey: PublicKey,
     message: Uint8Array,
     signature: Uint8Array,
     opts?: SignOptions,
   ): boolean {
-    this.checkSuite(publicKey.suite);
-    const cached = this.cached(publicKey.bytes);
-    if (signature.length !== 64) return false;
     if (this.id === 'intl') {
       try {
         // zip215: false = strict RFC 8032 / FIPS 186-5 decoding (canonical A and R, S < L, no small-order A).
