@@ -190,24 +190,27 @@ for (const id of ['gm', 'intl'] as SuiteId[]) {
       const leafKey = suite.generateKey();
       writeFileSync(f('o-leaf.key'), exportPrivateKeyPem(leafKey));
       const digest = gm ? ['-sm3', ...SIGOPT] : [];
-      openssl([
-        'req',
-        '-config',
-        f('openssl.cnf'),
-        '-new',
-        '-x509',
-        '-key',
-        f('o-ca.key'),
-        ...digest,
-        '-subj',
-        '/O=gongsi/OU=ca/CN=Gongsi Root',
-        '-extensions',
-        'v3_ca',
-        '-days',
-        '30',
-        '-out',
-        f('o-ca.pem'),
-      ]);
+      /** `openssl req -x509` of a CA certificate for `subject`, self-signed with o-ca.key, into `out`. */
+      const selfSignCa = (subject: string, out: string) =>
+        openssl([
+          'req',
+          '-config',
+          f('openssl.cnf'),
+          '-new',
+          '-x509',
+          '-key',
+          f('o-ca.key'),
+          ...digest,
+          '-subj',
+          subject,
+          '-extensions',
+          'v3_ca',
+          '-days',
+          '30',
+          '-out',
+          f(out),
+        ]);
+      selfSignCa('/O=gongsi/OU=ca/CN=Gongsi Root', 'o-ca.pem');
       openssl([
         'req',
         '-config',
@@ -273,24 +276,7 @@ for (const id of ['gm', 'intl'] as SuiteId[]) {
         code('PKI_REVOKED'),
       );
       // a certificate that does not follow the profile (no OU) is refused even though OpenSSL made it
-      openssl([
-        'req',
-        '-config',
-        f('openssl.cnf'),
-        '-new',
-        '-x509',
-        '-key',
-        f('o-ca.key'),
-        ...digest,
-        '-subj',
-        '/O=gongsi/CN=plain',
-        '-extensions',
-        'v3_ca',
-        '-days',
-        '30',
-        '-out',
-        f('o-plain.pem'),
-      ]);
+      selfSignCa('/O=gongsi/CN=plain', 'o-plain.pem');
       assert.throws(
         () => parseCertificate(readFileSync(f('o-plain.pem'), 'utf8'), suite),
         code('PKI_PROFILE'),
