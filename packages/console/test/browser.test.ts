@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -171,7 +172,9 @@ describe('web console in Chromium', {
       if (m.type() !== 'error') return;
       if (
         allowNetworkErrors &&
-        /Failed to load resource: net::ERR_|net::ERR_CONNECTION_REFUSED/.test(m.text())
+        /Failed to load resource: (net::ERR_|the server responded with a status of 403)|net::ERR_CONNECTION_REFUSED/.test(
+          m.text(),
+        )
       )
         return;
       errors.push(`console: ${m.text()}`);
@@ -298,6 +301,102 @@ describe('web console in Chromium', {
     const doc = await PDFDocument.load(pdf, { updateMetadata: false });
     assert.equal(doc.getTitle(), `存证证书 Certificate of Notarization ${first.recordId}`);
     assert.equal(doc.getSubject(), `sha256:${first.digest.value}`);
+    assert.deepEqual(errors, []);
+  });
+
+  it('notarizes files from the console with an imported key: single, batch, receipt, certificate, refusals', async () => {
+    await page.getByRole('link', { name: '存证', exact: true }).click();
+    const keyFile = join(home, 'keys', 'client.key');
+    // A wrong passphrase is refused clearly (scrypt runs in the worker).
+    await page.getByTestId('key-file').setInputFiles(keyFile);
+    await page.getByLabel('口令').fill('not-the-passphrase');
+    await page.getByRole('button', { name: '导入并解锁' }).click();
+    await page.getByTestId('signer-error').filter({ hasText: '口令错误' }).waitFor();
+    await page.getByLabel('口令').fill('dev-only-passphrase');
+    await page.getByRole('button', { name: '导入并解锁' }).click();
+    const address = String(await page.getByTestId('signer-address').textContent({ timeout: 15_000 }));
+    assert.match(address, /^[0-9a-f]{40}$/);
+
+    // One new file: hashed, not on chain, signed in the browser, committed, receipt and certificate.
+    const single = join(dir, '新合同.txt');
+    const singleText = `notarized from the console ${Date.now()}\n`;
+    await writeFile(single, singleText);
+    await page.getByTestId('evidence-file').setInputFiles(single);
+    await page.getByText('该摘要尚未存证').waitFor();
+    await page.getByRole('button', { name: '提交存证', exact: true }).click();
+    await page.getByTestId('notarized').waitFor({ timeout: 30_000 });
+    await page.getByText('该摘要已存证').waitFor();
+    const digest = createHash('sha256').update(singleText).digest('hex');
+    await page.getByTestId('file-digest').filter({ hasText: digest }).waitFor();
+    const lookupRes = await fetch(`${base()}/v1/evidence/sha256/${digest}`);
+    const lookup = (await lookupRes.json()) as {
+      record: { submitter: string; fileName: string; id: string };
+    };
+    assert.ok(lookup.record, `${lookupRes.status} ${JSON.stringify(lookup)}`);
+    assert.equal(lookup.record.submitter, address);
+    assert.equal(lookup.record.fileName, '新合同.txt');
+    await shot('evidence-notarized-desktop');
+    const [receiptDl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载回执（JSON）' }).click(),
+    ]);
+    const receiptPath = join(dir, 'console.receipt.json');
+    await writeFile(receiptPath, await readFile((await receiptDl.path())!));
+    const [pdfDl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载存证证书（PDF）' }).click(),
+    ]);
+    const doc = await PDFDocument.load(await readFile((await pdfDl.path())!), { updateMetadata: false });
+    assert.equal(doc.getTitle(), `存证证书 Certificate of Notarization ${lookup.record.id}`);
+    assert.equal(doc.getSubject(), `sha256:${digest}`);
+    // The downloaded receipt verifies with the file; changed, it fails.
+    await page.getByRole('link', { name: '核验', exact: true }).click();
+    await page.getByTestId('verify-file').setInputFiles(single);
+    await page.getByTestId('verify-receipt').setInputFiles(receiptPath);
+    await page.getByRole('button', { name: '开始核验' }).click();
+    await page.getByTestId('verify-verdict').filter({ hasText: '核验通过' }).waitFor();
+    const tampered = JSON.parse(await readFile(receiptPath, 'utf8')) as { block: { height: number } };
+    tampered.block.height += 1;
+    const tamperedPath = join(dir, 'tampered.receipt.json');
+    await writeFile(tamperedPath, JSON.stringify(tampered));
+    await page.getByTestId('verify-receipt').setInputFiles(tamperedPath);
+    await page.getByRole('button', { name: '开始核验' }).click();
+    await page.getByTestId('verify-verdict').filter({ hasText: '核验未通过' }).waitFor();
+
+    // Two files: one anchorBatch tx; each file then has its record (the batch) and receipt.
+    await page.getByRole('link', { name: '存证', exact: true }).click();
+    const batch = [join(dir, 'batch-a.txt'), join(dir, 'batch-b.txt')];
+    for (const [i, f] of batch.entries()) await writeFile(f, `batch ${i} ${Date.now()}\n`);
+    await page.getByTestId('evidence-file').setInputFiles(batch);
+    await page.getByRole('button', { name: '批量存证（2 个文件，一笔交易）' }).click();
+    await page.getByTestId('notarized').filter({ hasText: '2 个文件' }).waitFor({ timeout: 30_000 });
+    await page.getByText('该摘要已存证').nth(1).waitFor();
+
+    // A node refusal (RFC 7807 problem) is shown with its code, e.g. an unregistered account.
+    await page.route('**/v1/evidence?wait=commit', (r) =>
+      r.fulfill({
+        status: 403,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: 'about:blank',
+          title: 'Forbidden',
+          status: 403,
+          code: 'GOV_NOT_AUTHORIZED',
+          detail: 'the account is not registered',
+        }),
+      }),
+    );
+    const refused = join(dir, 'refused.txt');
+    await writeFile(refused, `refused ${Date.now()}\n`);
+    allowNetworkErrors = true;
+    await page.getByTestId('evidence-file').setInputFiles(refused);
+    await page.getByRole('button', { name: '提交存证', exact: true }).click();
+    await page
+      .getByTestId('evidence-error')
+      .filter({ hasText: 'GOV_NOT_AUTHORIZED: the account is not registered' })
+      .waitFor();
+    await page.unroute('**/v1/evidence?wait=commit');
+    allowNetworkErrors = false;
     assert.deepEqual(errors, []);
   });
 

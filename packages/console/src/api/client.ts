@@ -6,6 +6,7 @@ import type {
   Receipt,
   SearchResponse,
   StatusResponse,
+  TxCommitted,
   TxResponse,
   VerificationReport,
 } from '@xinlian/schemas';
@@ -83,6 +84,10 @@ export interface ConsoleApi {
   receipt(algorithm: DigestAlgorithm, digestHex: string): Promise<Receipt>;
   /** POST /v1/evidence/verify: the node runs the SDK's verifyReceipt against its genesis. */
   verifyOnNode(receipt: unknown, digest?: string): Promise<VerificationReport>;
+  /** POST /v1/evidence?wait=commit: a signed evidence tx (base64); answers once committed. */
+  submitEvidence(txBase64: string): Promise<TxCommitted>;
+  /** POST /v1/evidence/batch?wait=commit: a signed anchorBatch tx and its leaves (base64). */
+  submitEvidenceBatch(txBase64: string, leavesBase64: string): Promise<TxCommitted>;
   /** GET /v1/search: what a height, hash or address names (never 404). */
   search(q: string): Promise<SearchResponse>;
   /** Prometheus text of /metrics (commit-latency chart). */
@@ -116,7 +121,10 @@ export class FetchApi implements ConsoleApi {
     try {
       res = await this.#fetch(`${this.#base}${path}`, {
         ...init,
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        // A POST may wait for a commit (?wait=commit): allow it a minute.
+        signal: AbortSignal.timeout(
+          init.method === 'POST' ? Math.max(this.#timeoutMs, 60_000) : this.#timeoutMs,
+        ),
         headers: { accept: as === 'json' ? 'application/json' : 'text/plain', ...init.headers },
       });
     } catch (e) {
@@ -190,6 +198,20 @@ export class FetchApi implements ConsoleApi {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(digest === undefined ? { receipt } : { receipt, digest }),
+    });
+  }
+  submitEvidence(txBase64: string): Promise<TxCommitted> {
+    return this.#request('/v1/evidence?wait=commit', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tx: txBase64 }),
+    });
+  }
+  submitEvidenceBatch(txBase64: string, leavesBase64: string): Promise<TxCommitted> {
+    return this.#request('/v1/evidence/batch?wait=commit', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tx: txBase64, leavesBase64 }),
     });
   }
   search(q: string): Promise<SearchResponse> {

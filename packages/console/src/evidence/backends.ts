@@ -1,7 +1,16 @@
 import type { Genesis, VerificationReport } from '@xinlian/schemas';
 import { XinlianError } from '@xinlian/utils';
 import type { ConsoleApi, DigestAlgorithm } from '../api/client.js';
-import type { EvidenceBackends, FileHasher, HashProgress, ReceiptVerifier } from './ports.js';
+import type {
+  EvidenceBackends,
+  EvidenceSigner,
+  FileHasher,
+  HashProgress,
+  Notarized,
+  NotarizeFile,
+  ReceiptVerifier,
+  SignerKey,
+} from './ports.js';
 import type { WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
 type Pending = {
@@ -114,7 +123,72 @@ export class SdkReceiptVerifier implements ReceiptVerifier {
   }
 }
 
-/** The backends in use: the browser SDK for hashing and verification; no signing in the console yet. */
+/**
+ * Notarizes with a key held by the crypto worker: the worker decrypts or creates the key, keeps it
+ * in its memory and signs; the page sees only the address and the signed tx. Submitted with
+ * `wait=commit`; a tx committed with a failed result is an error with the module's code.
+ */
+export class WorkerSigner implements EvidenceSigner {
+  readonly #worker: CryptoWorker;
+  readonly #api: ConsoleApi;
+  constructor(worker: CryptoWorker, api: ConsoleApi) {
+    this.#worker = worker;
+    this.#api = api;
+  }
+  async #key(r: Promise<WorkerResponse>): Promise<SignerKey> {
+    const m = await r;
+    if (m.kind !== 'key' || m.key === null)
+      throw new XinlianError('CONSOLE_WORKER_FAILED', `unexpected answer ${m.kind}`, {});
+    return m.key;
+  }
+  unlock(keyFile: string, passphrase: string): Promise<SignerKey> {
+    return this.#key(this.#worker.request({ kind: 'unlock', keyFile, passphrase }));
+  }
+  create(suite: 'gm' | 'intl'): Promise<SignerKey> {
+    return this.#key(this.#worker.request({ kind: 'newKey', suite }));
+  }
+  async exportKey(passphrase: string): Promise<string> {
+    const m = await this.#worker.request({ kind: 'exportKey', passphrase });
+    if (m.kind !== 'keyFile')
+      throw new XinlianError('CONSOLE_WORKER_FAILED', `unexpected answer ${m.kind}`, {});
+    return m.text;
+  }
+  async forget(): Promise<void> {
+    await this.#worker.request({ kind: 'forgetKey' });
+  }
+  async notarize(
+    files: readonly NotarizeFile[],
+    algorithm: DigestAlgorithm,
+    opts: { readonly batch: boolean },
+  ): Promise<Notarized> {
+    const [status, genesis] = await Promise.all([this.#api.status(), this.#api.genesis()]);
+    const signed = await this.#worker.request({
+      kind: 'sign',
+      chainId: status.chainId,
+      expiryHeight: status.height + genesis.params.maxTxLifetime,
+      algorithm,
+      files,
+      batch: opts.batch,
+    });
+    if (signed.kind !== 'signed')
+      throw new XinlianError('CONSOLE_WORKER_FAILED', `unexpected answer ${signed.kind}`, {});
+    const res =
+      signed.leaves === undefined
+        ? await this.#api.submitEvidence(signed.tx)
+        : await this.#api.submitEvidenceBatch(signed.tx, signed.leaves);
+    if (res.result.status !== 'ok') {
+      throw new XinlianError(res.result.code, res.result.message, { status: 200, txId: res.txId });
+    }
+    const r = res.result.result;
+    const recordId =
+      typeof r === 'object' && r !== null && 'recordId' in r && typeof r.recordId === 'string'
+        ? r.recordId
+        : res.txId;
+    return { txId: res.txId, height: res.height, recordId };
+  }
+}
+
+/** The backends in use: the browser SDK in the crypto worker for hashing, verification and signing. */
 export function defaultBackends(api: ConsoleApi): EvidenceBackends {
   const worker = new CryptoWorker();
   let genesis: Promise<Genesis> | undefined;
@@ -128,6 +202,6 @@ export function defaultBackends(api: ConsoleApi): EvidenceBackends {
   return {
     hasher: new SdkFileHasher(worker),
     verifier: new SdkReceiptVerifier(worker, loadGenesis),
-    submitter: undefined,
+    signer: typeof Worker === 'undefined' ? undefined : new WorkerSigner(worker, api),
   };
 }

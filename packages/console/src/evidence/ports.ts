@@ -4,8 +4,8 @@ import type { DigestAlgorithm } from '../api/client.js';
 /**
  * The seams between the evidence pages and the browser crypto. evidence/backends.ts implements them
  * with the browser SDK in a Web Worker (`hashBlob`: SM3/SHA-256 in chunks; offline `verifyReceipt`);
- * pages and tests see only these interfaces. Submitting (signing) is not wired yet: it needs a key
- * held by the browser.
+ * pages and tests see only these interfaces. Signing uses a key held by
+ * the crypto worker (EvidenceSigner).
  */
 
 export interface HashProgress {
@@ -40,18 +40,49 @@ export interface EvidenceMeta {
   readonly mediaType?: string;
 }
 
-/** Signs and submits an evidence.submit transaction and waits for its commit. */
-export interface EvidenceSubmitter {
-  submit(
-    digest: { readonly algorithm: DigestAlgorithm; readonly value: string },
-    meta: EvidenceMeta,
-  ): Promise<{ readonly txId: string; readonly height: number; readonly recordId: string }>;
+/** The public parts of the signing key the browser holds. */
+export interface SignerKey {
+  readonly address: string;
+  readonly suite: 'gm' | 'intl';
+  readonly publicKey: string;
+}
+
+/** A file to notarize: its digest (lower-case hex) and what the record says about it. */
+export interface NotarizeFile extends EvidenceMeta {
+  readonly digest: string;
+}
+
+/** What the node committed. */
+export interface Notarized {
+  readonly txId: string;
+  readonly height: number;
+  readonly recordId: string;
+}
+
+/**
+ * Holds an account key in the browser (in the crypto worker's memory only) and notarizes with it:
+ * signs an evidence tx (`submit` for one file, `anchorBatch` for many) and submits it, waiting
+ * for the commit. Node refusals come back as XinlianErrors with the node's RFC 7807 code.
+ */
+export interface EvidenceSigner {
+  /** Decrypts an xinlian-key/1 key file; CRYPTO_BAD_PASSPHRASE for a wrong passphrase. */
+  unlock(keyFile: string, passphrase: string): Promise<SignerKey>;
+  /** A new random key of the chain's suite (kept in memory only). */
+  create(suite: 'gm' | 'intl'): Promise<SignerKey>;
+  /** The key as an encrypted xinlian-key/1 file, to save it. */
+  exportKey(passphrase: string): Promise<string>;
+  forget(): Promise<void>;
+  notarize(
+    files: readonly NotarizeFile[],
+    algorithm: DigestAlgorithm,
+    opts: { readonly batch: boolean },
+  ): Promise<Notarized>;
 }
 
 /** The evidence backends in use. */
 export interface EvidenceBackends {
   readonly hasher: FileHasher;
   readonly verifier: ReceiptVerifier;
-  /** Undefined until the browser SDK can sign transactions. */
-  readonly submitter: EvidenceSubmitter | undefined;
+  /** Undefined where the browser cannot run the crypto worker. */
+  readonly signer: EvidenceSigner | undefined;
 }

@@ -1,8 +1,11 @@
+import { isXinlianError } from '@xinlian/utils';
 import { useId, useRef, useState } from 'react';
 import type { DigestAlgorithm, EvidenceLookup } from '../api/client.js';
 import { useNode } from '../app/node-state.js';
+import { saveFile } from '../certificate/download.js';
 import { Hex, PageTitle } from '../components/common.js';
-import { useEvidence } from '../evidence/context.js';
+import { useEvidence, useSignerKey } from '../evidence/context.js';
+import type { Notarized } from '../evidence/ports.js';
 import { useI18n } from '../i18n/i18n.js';
 import { formatBytes } from '../lib/format.js';
 import { ReceiptActions, RecordFields } from './records.js';
@@ -17,12 +20,15 @@ export function DropZone({
   onFile,
   accept,
   testId,
+  onFiles,
 }: {
   readonly label: string;
   readonly hint: string;
   readonly onFile: (f: File) => void;
   readonly accept?: string;
   readonly testId?: string;
+  /** Several files at once: onFiles gets them all (onFile is then not called). */
+  readonly onFiles?: (f: readonly File[]) => void;
 }) {
   const id = useId();
   const [over, setOver] = useState(false);
@@ -36,62 +42,255 @@ export function DropZone({
         id={id}
         type="file"
         data-testid={testId}
+        multiple={onFiles !== undefined}
         {...(accept === undefined ? {} : { accept })}
         onDragEnter={() => setOver(true)}
         onDragLeave={() => setOver(false)}
         onDrop={() => setOver(false)}
         onChange={(e) => {
-          const f = e.currentTarget.files?.[0];
-          if (f !== undefined) onFile(f);
+          const list = [...(e.currentTarget.files ?? [])];
+          if (onFiles !== undefined) {
+            if (list.length > 0) onFiles(list);
+          } else if (list[0] !== undefined) onFile(list[0]);
         }}
       />
     </div>
   );
 }
 
-type Step =
-  | { readonly s: 'idle' }
-  | { readonly s: 'hashing'; readonly file: File; readonly pct: number }
-  | {
-      readonly s: 'hashed';
-      readonly file: File;
-      readonly digest: string;
-      readonly lookup: EvidenceLookup | undefined;
+/** Text of an error for the user: the node's (or the worker's) stable code and its message. */
+export function errorText(e: unknown): string {
+  if (isXinlianError(e)) return `${e.code}: ${e.message}`;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The account key the console signs with: imported from a key file, or new; held by the crypto worker. */
+function SignerPanel() {
+  const { t } = useI18n();
+  const { status } = useNode();
+  const { signer } = useEvidence();
+  const { key, setKey } = useSignerKey();
+  const [keyFile, setKeyFile] = useState<File | undefined>(undefined);
+  const [pass, setPass] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const passId = useId();
+  const fileId = useId();
+  if (signer === undefined) return null;
+  const act = async (f: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await f();
+    } catch (e) {
+      setError(
+        isXinlianError(e) && e.code === 'CRYPTO_BAD_PASSPHRASE' ? t('signer.badPassphrase') : errorText(e),
+      );
+    } finally {
+      setBusy(false);
     }
-  | { readonly s: 'error'; readonly message: string };
+  };
+  return (
+    <section aria-labelledby="signer-h" className="panel signer-form">
+      <h2 id="signer-h">{t('signer.title')}</h2>
+      {key !== undefined ? (
+        <>
+          <p>
+            {t('signer.address')} <Hex value={key.address} to={`/accounts/${key.address}`} full />{' '}
+            <span data-testid="signer-address" hidden>
+              {key.address}
+            </span>
+          </p>
+          <p className="muted small">{t('signer.memoryOnly')}</p>
+          <div className="actions">
+            <label htmlFor={passId}>{t('signer.passphrase')}</label>
+            <input
+              id={passId}
+              type="password"
+              autoComplete="new-password"
+              value={pass}
+              onChange={(e) => setPass(e.currentTarget.value)}
+            />
+            <button
+              type="button"
+              disabled={busy || pass.length < 8}
+              onClick={() =>
+                void act(async () => {
+                  saveFile(
+                    await signer.exportKey(pass),
+                    `${key.address.slice(0, 12)}.key`,
+                    'application/json',
+                  );
+                })
+              }
+            >
+              {t('signer.save')}
+            </button>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() =>
+                void act(async () => {
+                  await signer.forget();
+                  setKey(undefined);
+                })
+              }
+            >
+              {t('signer.forget')}
+            </button>
+          </div>
+        </>
+      ) : (
+        <>
+          <p className="muted small">{t('signer.intro')}</p>
+          <form
+            className="actions"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const f = keyFile;
+              if (f === undefined) return;
+              void act(async () => {
+                setKey(await signer.unlock(await f.text(), pass));
+                setPass('');
+              });
+            }}
+          >
+            <label htmlFor={fileId}>{t('signer.keyFile')}</label>
+            <input
+              id={fileId}
+              type="file"
+              data-testid="key-file"
+              onChange={(e) => setKeyFile(e.currentTarget.files?.[0])}
+            />
+            <label htmlFor={passId}>{t('signer.passphrase')}</label>
+            <input
+              id={passId}
+              type="password"
+              autoComplete="current-password"
+              value={pass}
+              onChange={(e) => setPass(e.currentTarget.value)}
+            />
+            <button type="submit" className="primary" disabled={busy || keyFile === undefined}>
+              {busy ? t('signer.unlocking') : t('signer.unlock')}
+            </button>
+            <button
+              type="button"
+              disabled={busy || status === undefined}
+              onClick={() =>
+                void act(async () => {
+                  setKey(await signer.create(status?.suite === 'intl' ? 'intl' : 'gm'));
+                })
+              }
+            >
+              {t('signer.create')}
+            </button>
+          </form>
+        </>
+      )}
+      {error === undefined ? null : (
+        <p className="error" role="alert" data-testid="signer-error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+interface Item {
+  /** Stable React key. */
+  readonly id: string;
+  readonly file: File;
+  readonly pct: number;
+  readonly digest?: string;
+  /** undefined while it is looked up. */
+  readonly lookup?: EvidenceLookup;
+}
+
+const recordOf = (l: EvidenceLookup | undefined): string | undefined =>
+  l?.record?.id ?? l?.batch?.recordId ?? undefined;
 
 export function Evidence() {
   const { t } = useI18n();
   const { api, status, report } = useNode();
-  const { hasher, submitter } = useEvidence();
-  const [step, setStep] = useState<Step>({ s: 'idle' });
+  const { hasher, signer } = useEvidence();
+  const { key } = useSignerKey();
+  const [items, setItems] = useState<readonly Item[]>([]);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [submitting, setSubmitting] = useState(false);
+  const [done, setDone] = useState<(Notarized & { readonly files: number }) | undefined>(undefined);
   const abort = useRef<AbortController | undefined>(undefined);
   const algorithm: DigestAlgorithm = status?.suite === 'intl' ? 'sha256' : 'sm3';
   const algName = algorithm === 'sm3' ? 'SM3' : 'SHA-256';
   const canHash = hasher.supports(algorithm);
 
-  const onFile = async (file: File) => {
-    abort.current?.abort();
-    const ctl = new AbortController();
-    abort.current = ctl;
-    setStep({ s: 'hashing', file, pct: 0 });
-    try {
-      const digest = await hasher.hash(file, algorithm, {
-        signal: ctl.signal,
-        onProgress: (p) =>
-          setStep({ s: 'hashing', file, pct: p.total === 0 ? 100 : Math.floor((p.done / p.total) * 100) }),
-      });
-      setStep({ s: 'hashed', file, digest, lookup: undefined });
-      const lookup = await api.evidenceByDigest(algorithm, digest);
-      if (!ctl.signal.aborted) setStep({ s: 'hashed', file, digest, lookup });
-    } catch (e) {
-      report(e);
-      if (!ctl.signal.aborted) setStep({ s: 'error', message: e instanceof Error ? e.message : String(e) });
+  const update = (i: number, patch: Partial<Item>) =>
+    setItems((list) => list.map((it, j) => (j === i ? { ...it, ...patch } : it)));
+
+  const lookupAll = async (list: readonly { readonly digest: string }[], signal: AbortSignal) => {
+    for (const [i, it] of list.entries()) {
+      const lookup = await api.evidenceByDigest(algorithm, it.digest);
+      if (!signal.aborted) update(i, { lookup });
     }
   };
 
-  const recordId =
-    step.s === 'hashed' ? (step.lookup?.record?.id ?? step.lookup?.batch?.recordId) : undefined;
+  const onFiles = async (files: readonly File[]) => {
+    abort.current?.abort();
+    const ctl = new AbortController();
+    abort.current = ctl;
+    setError(undefined);
+    setDone(undefined);
+    setItems(files.map((file, n) => ({ id: `${n}:${file.name}:${file.size}`, file, pct: 0 })));
+    try {
+      const digests: { digest: string }[] = [];
+      for (const [i, file] of files.entries()) {
+        const digest = await hasher.hash(file, algorithm, {
+          signal: ctl.signal,
+          onProgress: (p) => update(i, { pct: p.total === 0 ? 100 : Math.floor((p.done / p.total) * 100) }),
+        });
+        if (ctl.signal.aborted) return;
+        update(i, { pct: 100, digest });
+        digests.push({ digest });
+      }
+      await lookupAll(digests, ctl.signal);
+    } catch (e) {
+      report(e);
+      if (!ctl.signal.aborted) setError(errorText(e));
+    }
+  };
+
+  const pending = items.filter(
+    (it) => it.digest !== undefined && it.lookup !== undefined && recordOf(it.lookup) === undefined,
+  );
+  const allKnown = items.length > 0 && items.every((it) => it.lookup !== undefined);
+  const notarize = async () => {
+    if (signer === undefined || pending.length === 0) return;
+    const ctl = abort.current ?? new AbortController();
+    setSubmitting(true);
+    setError(undefined);
+    try {
+      const res = await signer.notarize(
+        pending.map((it) => ({
+          digest: it.digest ?? '',
+          fileName: it.file.name,
+          size: it.file.size,
+          ...(it.file.type === '' ? {} : { mediaType: it.file.type }),
+        })),
+        algorithm,
+        { batch: pending.length > 1 },
+      );
+      setDone({ ...res, files: pending.length });
+      await lookupAll(
+        items.map((it) => ({ digest: it.digest ?? '' })),
+        ctl.signal,
+      );
+    } catch (e) {
+      report(e);
+      setError(t('evidence.rejected', { detail: errorText(e) }));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
   return (
     <>
       <PageTitle>{t('evidence.title')}</PageTitle>
@@ -100,7 +299,8 @@ export function Evidence() {
         <DropZone
           label={t('evidence.drop')}
           hint={algName}
-          onFile={(f) => void onFile(f)}
+          onFile={(f) => void onFiles([f])}
+          onFiles={(f) => void onFiles(f)}
           testId="evidence-file"
         />
       ) : (
@@ -108,75 +308,69 @@ export function Evidence() {
           {t('evidence.hasherUnavailable', { alg: algName })}
         </p>
       )}
-      {step.s === 'hashing' ? (
-        <div className="progress">
-          <label>
-            {step.file.name} · {t('evidence.hashing', { pct: step.pct })}
-            <progress max={100} value={step.pct} />
-          </label>
-        </div>
-      ) : null}
-      {step.s === 'error' ? (
-        <p className="error" role="alert">
-          {t('common.error', { detail: step.message })}
-        </p>
-      ) : null}
-      {step.s === 'hashed' ? (
-        <section aria-labelledby="digest-h" className="panel">
-          <h2 id="digest-h">{t('evidence.digest')}</h2>
+      {items.map((it) => (
+        <section key={it.id} aria-label={it.file.name} className="panel" data-testid="evidence-item">
           <p>
-            {step.file.name} · {formatBytes(step.file.size)}
+            {it.file.name} · {formatBytes(it.file.size)}
           </p>
-          <p data-testid="file-digest">
-            {algName} <Hex value={step.digest} full />
-          </p>
-          <h3>{t('evidence.lookup')}</h3>
-          {step.lookup === undefined ? (
-            <p className="muted">{t('common.loading')}</p>
-          ) : recordId !== undefined ? (
-            <>
-              <p className="ok-text" role="status">
-                ✓ {t('evidence.found')}
-              </p>
-              {step.lookup.record === null ? null : <RecordFields r={step.lookup.record} />}
-              <ReceiptActions algorithm={algorithm} digest={step.digest} />
-            </>
+          {it.digest === undefined ? (
+            <div className="progress">
+              <label>
+                {t('evidence.hashing', { pct: it.pct })}
+                <progress max={100} value={it.pct} />
+              </label>
+            </div>
           ) : (
             <>
-              <p role="status">{t('evidence.notFound')}</p>
-              <button
-                type="button"
-                className="primary"
-                disabled={submitter === undefined}
-                onClick={() => {
-                  if (submitter === undefined) return;
-                  const { file, digest } = step;
-                  void submitter
-                    .submit(
-                      { algorithm, value: digest },
-                      {
-                        fileName: file.name,
-                        size: file.size,
-                        ...(file.type === '' ? {} : { mediaType: file.type }),
-                      },
-                    )
-                    .then(() => api.evidenceByDigest(algorithm, digest))
-                    .then(
-                      (lookup) => setStep({ s: 'hashed', file, digest, lookup }),
-                      (e: unknown) => {
-                        report(e);
-                        setStep({ s: 'error', message: e instanceof Error ? e.message : String(e) });
-                      },
-                    );
-                }}
-              >
-                {t('evidence.submit')}
-              </button>
-              {submitter === undefined ? <p className="muted small">{t('evidence.submitPending')}</p> : null}
+              <p data-testid="file-digest">
+                {algName} <Hex value={it.digest} full />
+              </p>
+              {it.lookup === undefined ? (
+                <p className="muted">{t('common.loading')}</p>
+              ) : recordOf(it.lookup) !== undefined ? (
+                <>
+                  <p className="ok-text" role="status">
+                    ✓ {t('evidence.found')}
+                  </p>
+                  {it.lookup.record === null ? null : <RecordFields r={it.lookup.record} />}
+                  <ReceiptActions algorithm={algorithm} digest={it.digest} />
+                </>
+              ) : (
+                <p role="status">{t('evidence.notFound')}</p>
+              )}
             </>
           )}
         </section>
+      ))}
+      {done === undefined ? null : (
+        <p className="ok-text" role="status" data-testid="notarized">
+          ✓ {t('evidence.notarized', { files: done.files, height: done.height })}{' '}
+          <Hex value={done.txId} to={`/txs/${done.txId}`} />
+        </p>
+      )}
+      {error === undefined ? null : (
+        <p className="error" role="alert" data-testid="evidence-error">
+          {error}
+        </p>
+      )}
+      {allKnown && pending.length > 0 ? (
+        <div className="actions">
+          <button
+            type="button"
+            className="primary"
+            disabled={signer === undefined || key === undefined || submitting}
+            onClick={() => void notarize()}
+          >
+            {submitting
+              ? t('evidence.submitting')
+              : pending.length > 1
+                ? t('evidence.submitBatch', { n: pending.length })
+                : t('evidence.submit')}
+          </button>
+          {key === undefined ? <p className="muted small">{t('evidence.needKey')}</p> : null}
+        </div>
       ) : null}
+      <SignerPanel />
     </>
   );
 }
