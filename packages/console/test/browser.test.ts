@@ -567,3 +567,155 @@ describe('web console on a gm (SM3) chain', {
     assert.deepEqual(errors, []);
   });
 });
+
+describe('web console on a 4-organization BFT network', {
+  skip: haveChromium ? false : `no Chromium at ${CHROMIUM}`,
+  timeout: 120_000,
+}, () => {
+  let dir: string;
+  let net: ChildProcess | undefined;
+  let nodes: { org: string; apiUrl: string; pid: number }[] = [];
+  let ctx: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'xinlian-console-net-'));
+    const netDir = join(dir, 'net');
+    const [apiPort, p2pPort] = [await freePort(), await freePort()];
+    await run(process.execPath, [
+      CLI,
+      'net',
+      'init',
+      '--dir',
+      netDir,
+      '--suite',
+      'intl',
+      '--api-port',
+      String(apiPort),
+      '--p2p-port',
+      String(p2pPort),
+      '--json',
+    ]);
+    // A 1 s heartbeat (a validator is reported silent after 3 heartbeats) keeps the test short.
+    for (const org of ['org1', 'org2', 'org3', 'org4']) {
+      const path = join(netDir, org, 'config.json');
+      const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+      config.consensus = { ...(config.consensus as object | undefined), emptyBlockMs: 1_000 };
+      await writeFile(path, JSON.stringify(config, null, 2));
+    }
+    const proc = spawn(
+      process.execPath,
+      [CLI, 'net', 'up', '--dir', netDir, '--log-level', 'warn', '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    net = proc;
+    let stderr = '';
+    proc.stderr!.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
+    nodes = await new Promise((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`net up did not start: ${stderr}`)), 60_000);
+      createInterface({ input: proc.stdout! }).on('line', (line) => {
+        const ev = JSON.parse(line) as {
+          event?: string;
+          nodes?: { org: string; apiUrl: string; pid: number }[];
+        };
+        if (ev.event === 'ready' && ev.nodes !== undefined) {
+          clearTimeout(timer);
+          res(ev.nodes);
+        }
+      });
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        rej(new Error(`net up exited with ${code}: ${stderr}`));
+      });
+    });
+    ctx = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 860 },
+    });
+    page = ctx.pages()[0] ?? (await ctx.newPage());
+    page.setDefaultTimeout(15_000);
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  });
+
+  after(async () => {
+    await ctx?.close();
+    if (net !== undefined && net.exitCode === null && net.signalCode === null) {
+      const exited = new Promise((r) => net!.once('exit', r));
+      net.kill('SIGTERM');
+      await exited;
+    }
+    for (const n of nodes) {
+      try {
+        process.kill(n.pid, 'SIGKILL');
+      } catch {
+        // already stopped
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows the 4 validators with their status, the height advancing, and a killed validator as silent', async () => {
+    const rows = page.getByTestId('validator-row');
+    await page.goto(`${nodes[0]!.apiUrl}/`);
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=validator-row][data-state=ok]').length === 4,
+    );
+    assert.equal(await rows.count(), 4);
+    const height = async () => Number((await page.getByTestId('height').textContent())?.replace(/,/g, ''));
+    const h0 = await height();
+    await page.waitForFunction(
+      (h) => Number(document.querySelector('[data-testid=height]')?.textContent?.replace(/,/g, '')) > h + 1,
+      h0,
+    );
+
+    // Notarize from this console with org1's client key: committed by the 4 validators.
+    await page.goto(`${nodes[0]!.apiUrl}/evidence`);
+    await page.getByTestId('key-file').setInputFiles(join(dir, 'net', 'org1', 'keys', 'client.key'));
+    await page.getByLabel('口令').fill('dev-only-passphrase');
+    await page.getByRole('button', { name: '导入并解锁' }).click();
+    await page.getByTestId('signer-address').waitFor({ state: 'attached' });
+    const file = join(dir, 'net.txt');
+    await writeFile(file, `four organizations ${Date.now()}\n`);
+    await page.getByTestId('evidence-file').setInputFiles(file);
+    await page.getByRole('button', { name: '提交存证', exact: true }).click();
+    await page.getByTestId('notarized').waitFor({ timeout: 30_000 });
+
+    await page.getByRole('link', { name: '概览' }).click();
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=validator-row][data-state=ok]').length === 4,
+    );
+    if (SHOTS !== undefined)
+      await page.screenshot({ path: join(SHOTS, 'overview-network-desktop.png'), fullPage: true });
+
+    // kill -9 org4's validator: the others keep committing and report it silent (or behind).
+    process.kill(nodes[3]!.pid, 'SIGKILL');
+    await page.waitForFunction(
+      () => {
+        const states = [...document.querySelectorAll('[data-testid=validator-row]')].map((r) =>
+          r.getAttribute('data-state'),
+        );
+        return states.length === 4 && states.filter((s) => s === 'ok').length === 3 && states[3] !== 'ok';
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
+    const h1 = await height();
+    await page.waitForFunction(
+      (h) => Number(document.querySelector('[data-testid=height]')?.textContent?.replace(/,/g, '')) > h,
+      h1,
+    );
+    if (SHOTS !== undefined)
+      await page.screenshot({ path: join(SHOTS, 'overview-network-silent-desktop.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  });
+});

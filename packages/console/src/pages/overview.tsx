@@ -10,16 +10,28 @@ import { histogramTotals, intervalMean, type Point, throughputSeries } from '../
 const LATENCY_POLL_MS = 3_000;
 const LATENCY_POINTS = 60;
 
+type ValidatorView = NonNullable<StatusResponse['consensus']>['validators'][number];
+
 /**
- * A validator as the status lists it. Today: name, key, power, address. The BFT network adds each
- * validator's height, round and behind/silent flags; they are shown when present.
+ * A validator row: the genesis entry (name, key, power, address) and, on a BFT node, how this node
+ * sees it (`status.consensus.validators`, same order): the height and round of the last message
+ * heard from it, whether it is linked, and ok / behind / silent.
  */
-type ValidatorStatus = StatusResponse['validators'][number] & {
-  readonly height?: number;
-  readonly round?: number;
-  readonly behind?: boolean;
-  readonly silent?: boolean;
-};
+export function validatorRows(status: StatusResponse | undefined) {
+  const views = status?.consensus?.validators ?? [];
+  return (status?.validators ?? []).map((v, i) => {
+    const view: ValidatorView | undefined = views.find((x) => x.index === i) ?? views[i];
+    const self = view?.self === true;
+    return {
+      ...v,
+      height: self ? (status?.consensus?.height ?? null) : (view?.lastHeight ?? null),
+      round: self ? (status?.consensus?.round ?? null) : (view?.lastRound ?? null),
+      state: view?.state ?? ('ok' as const),
+      connected: view === undefined ? null : self || view.connected,
+      self,
+    };
+  });
+}
 
 /** Mean commit latency (ms) per poll interval, from the node's Prometheus histogram. */
 function useCommitLatency(): Point[] {
@@ -63,7 +75,7 @@ export function Overview() {
     () => blocks.flatMap((b) => b.txIds.map((id) => ({ id, height: b.height, time: b.time }))).slice(0, 10),
     [blocks],
   );
-  const validators = (status?.validators ?? []) as readonly ValidatorStatus[];
+  const validators = validatorRows(status);
   const latest = blocks[0];
   return (
     <>
@@ -138,22 +150,35 @@ export function Overview() {
             </thead>
             <tbody>
               {validators.map((v) => {
-                const state = v.silent ? 'silent' : v.behind ? 'behind' : 'ok';
+                const state = v.state;
                 const isProposer = latest !== undefined && latest.proposer === v.publicKey;
                 return (
-                  <tr key={v.publicKey}>
+                  <tr key={v.publicKey} data-testid="validator-row" data-state={state}>
                     <td>
                       {v.name}
+                      {v.organization === undefined ? null : (
+                        <span className="muted small"> · {v.organization}</span>
+                      )}
+                      {v.self ? <span className="tag">{t('validator.self')}</span> : null}
                       {isProposer ? <span className="tag">{t('validator.proposer')}</span> : null}
                     </td>
                     <td>
                       <Hex value={v.address} to={`/accounts/${v.address}`} />
                     </td>
                     <td>{number(v.power)}</td>
-                    <td>{v.height ?? status?.height ?? '—'}</td>
-                    <td>{v.round ?? latest?.certificate.round ?? '—'}</td>
+                    <td data-testid="validator-height">
+                      {v.height ?? (status?.consensus === undefined ? status?.height : undefined) ?? '—'}
+                    </td>
+                    <td>
+                      {v.round ??
+                        (status?.consensus === undefined ? latest?.certificate.round : undefined) ??
+                        '—'}
+                    </td>
                     <td>
                       <span className={`badge ${state}`}>{t(`validator.${state}`)}</span>
+                      {v.connected === false ? (
+                        <span className="muted small"> · {t('validator.disconnected')}</span>
+                      ) : null}
                     </td>
                   </tr>
                 );
