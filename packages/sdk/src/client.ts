@@ -9,6 +9,7 @@ import type {
   EvidenceRecord,
   Genesis,
   Receipt,
+  SearchResponse,
   StateHistoryResponse,
   StateValueResponse,
   StatusResponse,
@@ -21,7 +22,7 @@ import type {
 import { toBase64, toHex, XinlianError } from '@xinlian/utils';
 import type { DigestAlgorithm } from './evidence.js';
 
-export type { BlockView, StatusResponse, TxAccepted, TxCommitted, TxResponse };
+export type { BlockView, SearchResponse, StatusResponse, TxAccepted, TxCommitted, TxResponse };
 export type EvidenceRecordView = Static<typeof EvidenceRecord>;
 export type EvidenceLookup = Static<typeof EvidenceLookupResponse>;
 export type EvidenceList = Static<typeof EvidenceListResponse>;
@@ -132,6 +133,11 @@ export class XinlianClient {
   async blocks(opts: { readonly before?: number; readonly limit?: number } = {}): Promise<BlockView[]> {
     const res: Static<typeof BlocksResponse> = await this.request('GET', '/v1/blocks', opts);
     return res.blocks;
+  }
+
+  /** GET /v1/search?q= — what a height, block or tx hash, evidence digest or address names (never 404). */
+  search(q: string): Promise<SearchResponse> {
+    return this.request('GET', '/v1/search', { q });
   }
 
   /** GET /v1/state/:module/:keyHex — latest value (base64) or null. */

@@ -10,6 +10,7 @@ export {
   type EvidenceRecordView,
   type FetchFn,
   GovernanceApi,
+  type SearchResponse,
   type StatusResponse,
   type TxAccepted,
   type TxCommitted,

@@ -228,6 +228,19 @@ describe('XinlianClient', () => {
     });
   });
 
+  test('search sends the query string and returns the matches', async () => {
+    const urls: string[] = [];
+    const client = new XinlianClient({
+      url: 'http://node.invalid',
+      fetch: async (input) => {
+        urls.push(input);
+        return new Response(JSON.stringify({ query: 'a b', results: [] }), { status: 200 });
+      },
+    });
+    assert.deepEqual(await client.search('a b'), { query: 'a b', results: [] });
+    assert.deepEqual(urls, ['http://node.invalid/v1/search?q=a+b']);
+  });
+
   test('a custom fetch is used', async () => {
     const urls: string[] = [];
     const client = new XinlianClient({
