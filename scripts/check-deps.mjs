@@ -22,7 +22,7 @@ const LAYERS = [
   'node',
   'cli',
 ];
-const ALLOWED_SUBPATHS = new Set(['@xinlian/sdk/node', '@xinlian/crypto/browser']);
+const ALLOWED_SUBPATHS = new Set(['@xinlian/sdk/node', '@xinlian/sdk/client', '@xinlian/crypto/browser']);
 const problems = [];
 const nameOf = new Map();
 for (const dir of LAYERS)

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BlockView } from '@xinlian/schemas';
 import fc from 'fast-check';
+import { FetchApi, isNotFound, isUnreachable } from '../src/api/client.js';
 import { LIVE_TX_IDS, mergeBlocks, RECENT_BLOCKS } from '../src/app/node-state.js';
 import { format } from '../src/i18n/i18n.js';
 import { en, zh } from '../src/i18n/messages.js';
@@ -127,5 +128,61 @@ describe('console formatting', () => {
     assert.equal(formatBytes(13), '13 B');
     assert.equal(formatBytes(2048), '2.0 KiB');
     assert.equal(formatBytes(5 * 1024 * 1024), '5.0 MiB');
+  });
+});
+
+describe('console API client (the SDK XinlianClient, errors mapped)', () => {
+  const api = (answer: (url: string) => Response | Promise<Response>, urls: string[] = []) =>
+    new FetchApi({
+      baseUrl: 'http://node.invalid',
+      fetch: async (input) => {
+        urls.push(String(input));
+        return answer(String(input));
+      },
+    });
+
+  it('calls the node paths of the SDK', async () => {
+    const urls: string[] = [];
+    const a = api(() => new Response(JSON.stringify({ query: 'x', results: [] })), urls);
+    assert.deepEqual(await a.search('1 2'), { query: 'x', results: [] });
+    await a.evidenceByDigest('sm3', 'ab'.repeat(32));
+    assert.deepEqual(urls, [
+      'http://node.invalid/v1/search?q=1+2',
+      `http://node.invalid/v1/evidence/sm3/${'ab'.repeat(32)}`,
+    ]);
+  });
+
+  it('maps an RFC 7807 answer to its code, with the HTTP status (404 = not found)', async () => {
+    const problem = {
+      type: 'x',
+      title: 'Not Found',
+      status: 404,
+      detail: 'no block 9',
+      code: 'API_NOT_FOUND',
+      details: {},
+    };
+    const e = await api(() => new Response(JSON.stringify(problem), { status: 404 }))
+      .block(9)
+      .catch((x: unknown) => x);
+    assert.ok(isNotFound(e));
+    assert.equal((e as { code: string }).code, 'API_NOT_FOUND');
+    assert.equal((e as Error).message, 'no block 9');
+    assert.ok(!isUnreachable(e));
+  });
+
+  it('says unreachable for no answer and for a gateway error without a problem', async () => {
+    const down = await api(() => Promise.reject(new TypeError('fetch failed')))
+      .status()
+      .catch((x: unknown) => x);
+    assert.ok(isUnreachable(down));
+    const gateway = await api(() => new Response('bad gateway', { status: 502 }))
+      .status()
+      .catch((x: unknown) => x);
+    assert.ok(isUnreachable(gateway));
+    const teapot = await api(() => new Response('no', { status: 418 }))
+      .status()
+      .catch((x: unknown) => x);
+    assert.ok(!isUnreachable(teapot));
+    assert.equal((teapot as { code: string }).code, 'API_HTTP_418');
   });
 });

@@ -10,12 +10,13 @@ import type {
   TxResponse,
   VerificationReport,
 } from '@xinlian/schemas';
+import { XinlianClient } from '@xinlian/sdk/client';
 import { isXinlianError, XinlianError } from '@xinlian/utils';
 
 /**
  * The console's only way to the node's HTTP API (spec/api-v1.md). Everything the pages read goes
- * through `ConsoleApi`, so this module can be swapped for the SDK's XinlianClient once the SDK is
- * browser-safe without touching the pages. Types come from @xinlian/schemas (defined once).
+ * through `ConsoleApi` (implemented with the SDK's XinlianClient), so pages and tests do not depend
+ * on how. Types come from @xinlian/schemas (defined once).
  */
 
 /** An evidence record (spec/evidence.md); the fields the console reads. */
@@ -104,28 +105,97 @@ export interface FetchApiOptions {
   readonly timeoutMs?: number;
 }
 
-/** ConsoleApi over fetch. */
+/**
+ * ConsoleApi over the SDK's XinlianClient (`@xinlian/sdk/client`: the HTTP client alone, no crypto
+ * or codecs in the page bundle). Its errors are mapped to the console's: no answer, a timeout or a
+ * gateway 502–504 without a problem body → UNREACHABLE; otherwise the node's RFC 7807 code, with
+ * `details.status` = the HTTP status and `details.problem`. Only /metrics (Prometheus text) is
+ * fetched directly.
+ */
 export class FetchApi implements ConsoleApi {
   readonly #base: string;
   readonly #fetch: typeof fetch;
   readonly #timeoutMs: number;
+  readonly #client: XinlianClient;
+  /** For POSTs that wait for a commit (?wait=commit). */
+  readonly #slowClient: XinlianClient;
 
   constructor(opts: FetchApiOptions) {
     this.#base = opts.baseUrl.replace(/\/$/, '');
     this.#fetch = opts.fetch ?? ((input, init) => fetch(input, init));
     this.#timeoutMs = opts.timeoutMs ?? 10_000;
+    // '' = this origin: the SDK needs an absolute URL.
+    const url = this.#base === '' ? globalThis.location.origin : this.#base;
+    const f = (input: string, init?: RequestInit) => this.#fetch(input, init);
+    this.#client = new XinlianClient({ url, fetch: f, timeoutMs: this.#timeoutMs });
+    this.#slowClient = new XinlianClient({ url, fetch: f, timeoutMs: Math.max(this.#timeoutMs, 60_000) });
   }
 
-  async #request<T>(path: string, init: RequestInit = {}, as: 'json' | 'text' = 'json'): Promise<T> {
+  async #call<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      throw consoleError(e);
+    }
+  }
+
+  status(): Promise<StatusResponse> {
+    return this.#call(() => this.#client.status());
+  }
+  genesis(): Promise<Genesis> {
+    return this.#call(() => this.#client.genesis());
+  }
+  latestBlock(): Promise<BlockView> {
+    return this.#call(() => this.#client.getBlock('latest'));
+  }
+  block(heightOrId: number | string): Promise<BlockView> {
+    return this.#call(() => this.#client.getBlock(heightOrId));
+  }
+  blocks(opts: { before?: number; limit?: number }): Promise<BlockView[]> {
+    return this.#call(() => this.#client.blocks(opts));
+  }
+  tx(txId: string): Promise<TxResponse> {
+    return this.#call(() => this.#client.getTx(txId));
+  }
+  evidenceByDigest(algorithm: DigestAlgorithm, digestHex: string): Promise<EvidenceLookup> {
+    return this.#call(() => this.#client.evidence.get(algorithm, digestHex) as Promise<EvidenceLookup>);
+  }
+  evidenceRecord(id: string): Promise<EvidenceRecordView> {
+    return this.#call(() => this.#client.evidence.record(id) as Promise<EvidenceRecordView>);
+  }
+  evidenceList(q: EvidenceListQuery): Promise<EvidenceList> {
+    return this.#call(() => this.#client.evidence.list(q) as Promise<EvidenceList>);
+  }
+  receipt(algorithm: DigestAlgorithm, digestHex: string): Promise<Receipt> {
+    return this.#call(() => this.#client.evidence.receipt(algorithm, digestHex));
+  }
+  verifyOnNode(receipt: unknown, digest?: string): Promise<VerificationReport> {
+    return this.#call(() => this.#client.evidence.verify(receipt, digest));
+  }
+  submitEvidence(txBase64: string): Promise<TxCommitted> {
+    return this.#call(() =>
+      this.#slowClient.request<TxCommitted>('POST', '/v1/evidence', { wait: 'commit' }, { tx: txBase64 }),
+    );
+  }
+  submitEvidenceBatch(txBase64: string, leavesBase64: string): Promise<TxCommitted> {
+    return this.#call(() =>
+      this.#slowClient.request<TxCommitted>(
+        'POST',
+        '/v1/evidence/batch',
+        { wait: 'commit' },
+        { tx: txBase64, leavesBase64 },
+      ),
+    );
+  }
+  search(q: string): Promise<SearchResponse> {
+    return this.#call(() => this.#client.search(q));
+  }
+  async metricsText(): Promise<string> {
     let res: Response;
     try {
-      res = await this.#fetch(`${this.#base}${path}`, {
-        ...init,
-        // A POST may wait for a commit (?wait=commit): allow it a minute.
-        signal: AbortSignal.timeout(
-          init.method === 'POST' ? Math.max(this.#timeoutMs, 60_000) : this.#timeoutMs,
-        ),
-        headers: { accept: as === 'json' ? 'application/json' : 'text/plain', ...init.headers },
+      res = await this.#fetch(`${this.#base}/metrics`, {
+        signal: AbortSignal.timeout(this.#timeoutMs),
+        headers: { accept: 'text/plain' },
       });
     } catch (e) {
       throw new XinlianError(
@@ -135,92 +205,39 @@ export class FetchApi implements ConsoleApi {
         { cause: e },
       );
     }
-    if (!res.ok) {
-      let problem: Problem | undefined;
-      try {
-        problem = (await res.json()) as Problem;
-      } catch {
-        problem = undefined;
-      }
-      // A proxy or a stopped node behind a gateway answers 502/503/504 without a problem body.
-      if (problem?.code === undefined && res.status >= 502 && res.status <= 504) {
-        throw new XinlianError(UNREACHABLE, `HTTP ${res.status}`, { status: res.status });
-      }
-      const details: ApiErrorDetails =
-        problem === undefined ? { status: res.status } : { status: res.status, problem };
-      throw new XinlianError(
-        problem?.code ?? `API_HTTP_${res.status}`,
-        problem?.detail ?? res.statusText,
-        details,
-      );
-    }
-    return (as === 'json' ? await res.json() : await res.text()) as T;
-  }
-
-  status(): Promise<StatusResponse> {
-    return this.#request('/v1/status');
-  }
-  genesis(): Promise<Genesis> {
-    return this.#request('/v1/genesis');
-  }
-  latestBlock(): Promise<BlockView> {
-    return this.#request('/v1/blocks/latest');
-  }
-  block(heightOrId: number | string): Promise<BlockView> {
-    return this.#request(`/v1/blocks/${encodeURIComponent(String(heightOrId))}`);
-  }
-  async blocks(opts: { before?: number; limit?: number }): Promise<BlockView[]> {
-    const q = new URLSearchParams();
-    if (opts.before !== undefined) q.set('before', String(opts.before));
-    if (opts.limit !== undefined) q.set('limit', String(opts.limit));
-    const body = await this.#request<{ blocks: BlockView[] }>(`/v1/blocks?${q}`);
-    return body.blocks;
-  }
-  tx(txId: string): Promise<TxResponse> {
-    return this.#request(`/v1/txs/${encodeURIComponent(txId)}`);
-  }
-  evidenceByDigest(algorithm: DigestAlgorithm, digestHex: string): Promise<EvidenceLookup> {
-    return this.#request(`/v1/evidence/${algorithm}/${encodeURIComponent(digestHex)}`);
-  }
-  evidenceRecord(id: string): Promise<EvidenceRecordView> {
-    return this.#request(`/v1/evidence/records/${encodeURIComponent(id)}`);
-  }
-  evidenceList(q: EvidenceListQuery): Promise<EvidenceList> {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
-    return this.#request(`/v1/evidence?${params}`);
-  }
-  receipt(algorithm: DigestAlgorithm, digestHex: string): Promise<Receipt> {
-    return this.#request(`/v1/evidence/${algorithm}/${encodeURIComponent(digestHex)}/receipt`);
-  }
-  verifyOnNode(receipt: unknown, digest?: string): Promise<VerificationReport> {
-    return this.#request('/v1/evidence/verify', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(digest === undefined ? { receipt } : { receipt, digest }),
-    });
-  }
-  submitEvidence(txBase64: string): Promise<TxCommitted> {
-    return this.#request('/v1/evidence?wait=commit', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tx: txBase64 }),
-    });
-  }
-  submitEvidenceBatch(txBase64: string, leavesBase64: string): Promise<TxCommitted> {
-    return this.#request('/v1/evidence/batch?wait=commit', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tx: txBase64, leavesBase64 }),
-    });
-  }
-  search(q: string): Promise<SearchResponse> {
-    return this.#request(`/v1/search?q=${encodeURIComponent(q)}`);
-  }
-  metricsText(): Promise<string> {
-    return this.#request('/metrics', {}, 'text');
+    if (res.status >= 502 && res.status <= 504)
+      throw new XinlianError(UNREACHABLE, `HTTP ${res.status}`, { status: res.status });
+    if (!res.ok) throw new XinlianError(`API_HTTP_${res.status}`, res.statusText, { status: res.status });
+    return res.text();
   }
   blockStreamUrl(): string {
     return `${this.#base}/v1/stream/blocks`;
   }
+}
+
+/** Maps an SDK error to the console's (see FetchApi). */
+export function consoleError(e: unknown): unknown {
+  if (!isXinlianError(e)) return e;
+  const d = e.details as Record<string, unknown>;
+  const status = typeof d.httpStatus === 'number' ? d.httpStatus : 0;
+  if (
+    e.code === 'SDK_UNREACHABLE' ||
+    e.code === 'SDK_TIMEOUT' ||
+    (e.code === 'SDK_HTTP_ERROR' && status >= 502 && status <= 504)
+  ) {
+    return new XinlianError(UNREACHABLE, e.message, { status }, { cause: e });
+  }
+  const { httpStatus: _s, retryAfterSeconds: _r, ...details } = d;
+  const problem: Problem = {
+    type: 'about:blank',
+    title: '',
+    status,
+    detail: e.message,
+    code: e.code,
+    details,
+  };
+  return new XinlianError(e.code === 'SDK_HTTP_ERROR' ? `API_HTTP_${status}` : e.code, e.message, {
+    status,
+    problem,
+  } satisfies ApiErrorDetails);
 }
