@@ -15,6 +15,7 @@ import { cpuMeter } from './lib/cpu.mjs';
 import { environment, formatEnvironment } from './lib/env.mjs';
 import { HttpClient } from './lib/http.mjs';
 import { runLatency, runThroughput, TICK_MS } from './lib/load.mjs';
+import { startNetwork } from './lib/network-process.mjs';
 import { startNodeProcess } from './lib/node-process.mjs';
 import { presignSubmits } from './lib/presign.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
@@ -76,6 +77,7 @@ const { values: cli } = parseArgs({
     window: { type: 'string', default: '256' },
     'tx-batch': { type: 'string', default: '250' },
     'batch-window': { type: 'string', default: '16' },
+    validators: { type: 'string', default: '1,4' },
     profile: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -83,7 +85,7 @@ const { values: cli } = parseArgs({
 
 const USAGE = `usage: node bench/run.mjs [--suite gm|intl|all] [--quick] [--json] [--name NAME]
   [--txs N] [--phases tx,latency,batch] [--block-interval MS] [--window N] [--tx-batch N]
-  [--batch-window N] [--profile]`;
+  [--batch-window N] [--validators 1,4] [--profile]`;
 
 const out = cli.json ? process.stderr : process.stdout;
 const log = (line = '') => out.write(`${line}\n`);
@@ -98,7 +100,10 @@ function options() {
     batchWindow: Number(cli['batch-window']),
   };
   const txs = cli.txs === undefined ? undefined : Number(cli.txs);
+  const validators = cli.validators.split(',').filter(Boolean).map(Number);
   const bad =
+    validators.length === 0 ||
+    !validators.every((n) => Number.isSafeInteger(n) && n >= 1 && n <= 16) ||
     !suites.every((s) => s === 'gm' || s === 'intl') ||
     !phases.every((p) => PHASES.includes(p)) ||
     !Object.values(ints).every((n) => Number.isSafeInteger(n) && n > 0) ||
@@ -108,36 +113,60 @@ function options() {
     process.exit(cli.help ? 0 : 2);
   }
   const mode = cli.quick ? 'quick' : 'full';
-  return { suites, phases, mode, size: PROFILES[mode], txs, profile: cli.profile, ...ints };
+  return { suites, phases, validators, mode, size: PROFILES[mode], txs, profile: cli.profile, ...ints };
 }
 
-/** One suite: verification bound, then a fresh node for throughput, latency and batches. */
-async function benchSuite(suiteId, o, cleanup) {
-  const suite = createSuite(suiteId);
-  const validators = 1;
-  log(`\n== suite ${suiteId} (${suite.signatureAlgorithm}, ${suite.hashAlgorithm}) ==`);
+/** Verification rate of a suite on all cores, measured once per suite and run. */
+async function measureVerify(suiteId, o) {
   const threads = os.availableParallelism();
   const meter = cpuMeter();
   const rate = await measureVerifyRate(suiteId, { threads, durationMs: o.size.verifyMs });
   const verify = { ...rate, cpu: meter.stop() };
-  const bound = verify.verifiesPerSecond / validators;
-  log(`verify   ${fmt(verify.verifiesPerSecond)} verify/s on ${threads} threads → bound ${fmt(bound)} tx/s`);
+  log(`verify   ${fmt(verify.verifiesPerSecond)} verify/s on ${threads} threads`);
   log(`cpu      ${cpuLine(verify.cpu)}`);
+  return verify;
+}
 
-  const profileDir = o.profile ? join(RESULTS, `profile-${suiteId}-${Date.now()}`) : undefined;
-  const node = await startNodeProcess(
-    {
-      suite: suiteId,
-      mainJs: MAIN_JS,
-      blockIntervalMs: o.blockIntervalMs,
-      mempoolCapacity: 1_000_000,
-      mempoolMaxBytes: 2 * 2 ** 30,
-      ...(profileDir === undefined ? {} : { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }),
-    },
-    cleanup,
+/**
+ * One suite and validator count: the bound (verify/s ÷ validators), then a fresh node (or
+ * network of `validators` node processes) for throughput, latency and (one validator) batches.
+ */
+async function benchSuite(suiteId, validators, verify, o, cleanup) {
+  const suite = createSuite(suiteId);
+  log(
+    `\n== suite ${suiteId} (${suite.signatureAlgorithm}, ${suite.hashAlgorithm}), ${validators} validator${validators > 1 ? 's (separate processes, BFT)' : ''} ==`,
   );
+  const bound = verify.verifiesPerSecond / validators;
+  log(`bound    ${fmt(verify.verifiesPerSecond)} verify/s ÷ ${validators} = ${fmt(bound)} tx/s`);
+
+  const profileDir = o.profile ? join(RESULTS, `profile-${suiteId}-${validators}v-${Date.now()}`) : undefined;
+  const nodeOpts = {
+    suite: suiteId,
+    mainJs: MAIN_JS,
+    blockIntervalMs: o.blockIntervalMs,
+    mempoolCapacity: 1_000_000,
+    mempoolMaxBytes: 2 * 2 ** 30,
+    ...(profileDir === undefined ? {} : { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }),
+  };
+  let node;
+  let network;
+  if (validators === 1) node = await startNodeProcess(nodeOpts, cleanup);
+  else {
+    network = await startNetwork({ ...nodeOpts, validators }, cleanup);
+    node = network.nodes[0];
+  }
+  const nodes = network?.nodes ?? [node];
+  const pids = nodes.map((n) => n.pid);
   const client = new HttpClient(node.apiUrl, { maxSockets: 4096 });
-  const result = { suite: suiteId, validators, verify: { ...verify, bound }, node: { pid: node.pid } };
+  const others = nodes.slice(1).map((n) => new HttpClient(n.apiUrl, { maxSockets: 4096 }));
+  const clients = [client, ...others];
+  const nodePid = validators === 1 ? node.pid : pids;
+  const result = {
+    suite: suiteId,
+    validators,
+    verify: { ...verify, bound },
+    node: { pid: node.pid, ...(validators > 1 ? { pids } : {}) },
+  };
   try {
     const genesis = await client.getJson('/v1/genesis');
     const { chainId } = genesis;
@@ -151,13 +180,19 @@ async function benchSuite(suiteId, o, cleanup) {
       });
     };
     const timeoutMs = o.size.timeoutMs;
-    log(`node     ${node.apiUrl} (pid ${node.pid}), blockIntervalMs ${genesis.params.blockIntervalMs}`);
+    if (validators === 1) {
+      log(`node     ${node.apiUrl} (pid ${node.pid}), blockIntervalMs ${genesis.params.blockIntervalMs}`);
+    } else {
+      log(
+        `nodes    ${nodes.map((n) => `${n.apiUrl} (pid ${n.pid})`).join(', ')}; load spread over all ${validators}`,
+      );
+    }
 
-    const load = { window: o.window, txBatch: o.txBatch, batchWindow: o.batchWindow };
+    const load = { window: o.window, txBatch: o.txBatch, batchWindow: o.batchWindow, clients };
     let warmRate = 0;
     if (o.phases.includes('tx') || o.phases.includes('latency')) {
       const warm = await presign(o.size.warmupTxs);
-      const w = await runThroughput(client, { ...warm, ...load, timeoutMs, nodePid: node.pid });
+      const w = await runThroughput(client, { ...warm, ...load, timeoutMs, nodePid });
       if (!w.ok) throw new Error(`warm-up failed: ${JSON.stringify(w.errors)}`);
       warmRate = w.txPerSecond;
       log(`warm-up  ${fmt(w.submitted)} txs at ${fmt(w.txPerSecond)} tx/s (JIT, caches; not reported)`);
@@ -170,7 +205,7 @@ async function benchSuite(suiteId, o, cleanup) {
       const count = o.txs ?? Math.min(o.size.maxTxs, Math.max(o.size.txs[suiteId], wanted));
       const txs = await presign(count);
       log(`presign  ${fmt(count)} txs in ${round(txs.seconds)} s (not timed)`);
-      const t = await runThroughput(client, { ...txs, ...load, timeoutMs, nodePid: node.pid });
+      const t = await runThroughput(client, { ...txs, ...load, timeoutMs, nodePid });
       txPerSecond = t.txPerSecond;
       result.throughput = { ...t, ratio: t.txPerSecond / bound, target: TARGETS.verifyBoundRatio };
       log(
@@ -188,6 +223,11 @@ async function benchSuite(suiteId, o, cleanup) {
             ` → one-thread ceiling ${fmt(1000 / t.mainThreadCpuMsPerTx)} tx/s`,
         );
       }
+      if (t.nodes !== undefined) {
+        log(
+          `check    every tx read back on each of the ${t.nodes} nodes; identical head block and app hash: ${t.nodesAgree ? 'yes' : 'NO'}`,
+        );
+      }
       if (t.loadSeconds < 10 && o.mode === 'full') log('warning  load lasted < 10 s: raise --txs');
       if (!t.ok)
         log(`FAILED   ${t.lost} lost, ${t.missing} missing, ${t.errorCount} errors ${t.errors.join('; ')}`);
@@ -202,7 +242,8 @@ async function benchSuite(suiteId, o, cleanup) {
         rate,
         txBatch: o.txBatch,
         timeoutMs,
-        nodePid: node.pid,
+        nodePid,
+        clients,
       });
       result.latency = { ...l, targetP50Ms: TARGETS.latencyP50Ms, targetP99Ms: TARGETS.latencyP99Ms };
       log(
@@ -212,7 +253,7 @@ async function benchSuite(suiteId, o, cleanup) {
       if (!l.ok) log(`FAILED   ${l.lost} lost, ${l.errorCount} errors ${l.errors.join('; ')}`);
     }
 
-    if (o.phases.includes('batch')) {
+    if (o.phases.includes('batch') && validators === 1) {
       const b = await runBatch(client, {
         suite,
         chainId,
@@ -240,12 +281,17 @@ async function benchSuite(suiteId, o, cleanup) {
       if (!b.ok) log(`FAILED   ${b.errors.join('; ')} ${b.sample.failures.join('; ')}`);
     }
   } finally {
-    client.close();
-    await node.stop();
+    for (const c of clients) c.close();
+    await Promise.all(nodes.map((n) => n.stop()));
   }
-  const exit = await node.exited;
+  const exits = await Promise.all(nodes.map((n) => n.exited));
+  const exit = exits.find((e) => e.code !== 0) ?? exits[0];
   result.node.exit = exit;
-  if (exit.code !== 0) log(`node exited with code ${exit.code} signal ${exit.signal}: ${node.stderrTail()}`);
+  if (validators > 1) result.node.exits = exits;
+  for (const [i, e] of exits.entries()) {
+    if (e.code !== 0)
+      log(`node ${i + 1} exited with code ${e.code} signal ${e.signal}: ${nodes[i].stderrTail()}`);
+  }
   if (profileDir !== undefined) result.profile = summarizeProfiles(profileDir);
   return result;
 }
@@ -313,7 +359,11 @@ async function main() {
   const suites = [];
   let failure;
   try {
-    for (const s of o.suites) suites.push(await benchSuite(s, o, cleanup));
+    for (const s of o.suites) {
+      log(`\n== suite ${s}: verification bound ==`);
+      const verify = await measureVerify(s, o);
+      for (const v of o.validators) suites.push(await benchSuite(s, v, verify, o, cleanup));
+    }
   } catch (e) {
     failure = e;
     process.stderr.write(`benchmark failed: ${e?.stack ?? e}\n`);

@@ -78,3 +78,38 @@ export function pickSample(items, n) {
   while (picked.size < Math.min(n, items.length)) picked.add(Math.floor(Math.random() * items.length));
   return [...picked].map((i) => items[i]);
 }
+
+/**
+ * Several nodes (a validator network): polls every node's /v1/status until every mempool is
+ * empty at once, then until every node is at the highest height seen. Resolves `{ at, height }`
+ * with the time the empty mempools were first seen.
+ */
+export async function waitAllMempoolsEmpty(clients, { intervalMs = 20, timeoutMs }) {
+  const deadline = performance.now() + timeoutMs;
+  let done;
+  for (;;) {
+    const all = await Promise.all(clients.map(status));
+    const at = performance.now();
+    const height = Math.max(...all.map((s) => s.height));
+    if (done === undefined && all.every((s) => s.mempool.size === 0)) done = { at, height };
+    if (done !== undefined && all.every((s) => s.height >= done.height)) return done;
+    if (at > deadline) {
+      throw new Error(
+        `nodes not done after ${timeoutMs} ms: mempools ${all.map((s) => s.mempool.size).join(',')}, heights ${all.map((s) => s.height).join(',')}`,
+      );
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/**
+ * `checkCommitted` on every node, and every node holds the same block ID and app hash at
+ * `toHeight`. Returns the first node's figures with `ok` over all nodes and `nodesAgree`.
+ */
+export async function checkCommittedEverywhere(clients, fromHeight, toHeight, submittedTxIds) {
+  const checks = [];
+  for (const c of clients) checks.push(await checkCommitted(c, fromHeight, toHeight, submittedTxIds));
+  const tops = await Promise.all(clients.map((c) => c.getJson(`/v1/blocks/${toHeight}`)));
+  const nodesAgree = tops.every((b) => b.id === tops[0].id && b.appHash === tops[0].appHash);
+  return { ...checks[0], ok: nodesAgree && checks.every((c) => c.ok), nodesAgree };
+}

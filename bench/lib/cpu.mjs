@@ -47,7 +47,7 @@ function machineBusySeconds(ticks) {
 }
 
 /**
- * Starts measuring (without `nodePid`: this process only). `stop()` returns `{ wallSeconds,
+ * Starts measuring (without `nodePid`: this process only; an array of pids: their sum). `stop()` returns `{ wallSeconds,
  * nodeCpuSeconds, nodeMainThreadCpuSeconds, nodeMainThreadWaitSeconds, clientCpuSeconds,
  * otherCpuSeconds }`. The node's main thread runs all JS (HTTP, admission, execution, commits);
  * its wait is the time it was runnable but had no CPU. The node's other threads are the
@@ -56,11 +56,23 @@ function machineBusySeconds(ticks) {
  */
 export function cpuMeter(nodePid) {
   const ticks = clockTicks();
-  const node = nodePid === undefined ? null : ticks;
+  // Several node processes (a validator network): their figures are summed.
+  const pids = nodePid === undefined ? [] : Array.isArray(nodePid) ? nodePid : [nodePid];
+  const node = pids.length === 0 ? null : ticks;
+  const sum = (f) => {
+    if (node === null) return null;
+    let total = 0;
+    for (const pid of pids) {
+      const v = f(pid);
+      if (v === null) return null;
+      total += v;
+    }
+    return total;
+  };
   const read = () => ({
-    all: procCpuSeconds(`/proc/${nodePid}/stat`, node),
-    main: procCpuSeconds(`/proc/${nodePid}/task/${nodePid}/stat`, node),
-    mainWait: node === null ? null : runqueueWaitSeconds(`/proc/${nodePid}/task/${nodePid}/schedstat`),
+    all: sum((pid) => procCpuSeconds(`/proc/${pid}/stat`, node)),
+    main: sum((pid) => procCpuSeconds(`/proc/${pid}/task/${pid}/stat`, node)),
+    mainWait: sum((pid) => runqueueWaitSeconds(`/proc/${pid}/task/${pid}/schedstat`)),
     machine: machineBusySeconds(ticks),
   });
   const diff = (a, b) => (a === null || b === null ? null : b - a);

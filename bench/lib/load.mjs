@@ -1,5 +1,11 @@
 // Closed-loop maximum-throughput load and open-loop paced latency load.
-import { checkCommitted, status, waitMempoolEmpty } from './chain.mjs';
+import {
+  checkCommitted,
+  checkCommittedEverywhere,
+  status,
+  waitAllMempoolsEmpty,
+  waitMempoolEmpty,
+} from './chain.mjs';
 import { cpuMeter } from './cpu.mjs';
 import { retryDelayMs, sleep } from './http.mjs';
 import { watchBlocks } from './sse.mjs';
@@ -13,12 +19,14 @@ import { quantile } from './stats.mjs';
  * (whole request, or a MEMPOOL_FULL result of one tx) are retried after Retry-After and counted.
  * tx/s = committed txs ÷ (first submit → empty mempool seen). The chain is read back: committed
  * count and txIds must equal the submitted ones.
+ * With `clients` (one per node of a validator network) request k goes to node k mod n, the run
+ * ends when every node's mempool is empty and every node is read back.
  */
 export async function runThroughput(
   client,
-  { payloads, txIds, window, txBatch = 1, batchWindow = 16, timeoutMs, nodePid },
+  { payloads, txIds, window, txBatch = 1, batchWindow = 16, timeoutMs, nodePid, clients = [client] },
 ) {
-  const h0 = (await status(client)).height;
+  const h0 = Math.max(...(await Promise.all(clients.map(status))).map((s) => s.height));
   const errors = [];
   let retries = 0;
   let next = 0;
@@ -28,12 +36,13 @@ export async function runThroughput(
   const deadline = started + timeoutMs;
   async function worker() {
     while (next < units.length && performance.now() < deadline) {
-      const unit = units[next++];
-      if (txBatch > 1) await sendBatch(unit);
-      else await sendOne(unit);
+      const k = next++;
+      const to = clients[k % clients.length];
+      if (txBatch > 1) await sendBatch(to, units[k]);
+      else await sendOne(to, units[k]);
     }
   }
-  async function sendOne({ first, body }) {
+  async function sendOne(client, { first, body }) {
     for (;;) {
       const res = await client.request('POST', '/v1/txs', body);
       if (res.status === 202) return;
@@ -46,7 +55,7 @@ export async function runThroughput(
       return;
     }
   }
-  async function sendBatch({ first, txs }) {
+  async function sendBatch(client, { first, txs }) {
     let todo = txs.map((tx, k) => ({ index: first + k, tx }));
     while (todo.length > 0) {
       const res = await client.request(
@@ -77,10 +86,17 @@ export async function runThroughput(
   await Promise.all(Array.from({ length: txBatch > 1 ? batchWindow : window }, worker));
   if (next < units.length) errors.push(`timeout: ${units.length - next} requests not sent`);
   const acceptedAt = performance.now();
-  const done = await waitMempoolEmpty(client, { timeoutMs: Math.max(1000, deadline - performance.now()) });
+  const waitMs = Math.max(1000, deadline - performance.now());
+  const done =
+    clients.length === 1
+      ? await waitMempoolEmpty(client, { timeoutMs: waitMs })
+      : await waitAllMempoolsEmpty(clients, { timeoutMs: waitMs });
   const seconds = (done.at - started) / 1000;
   const usage = cpu.stop();
-  const check = await checkCommitted(client, h0, done.height, txIds);
+  const check =
+    clients.length === 1
+      ? await checkCommitted(client, h0, done.height, txIds)
+      : await checkCommittedEverywhere(clients, h0, done.height, txIds);
   return {
     submitted: payloads.length,
     committed: check.committed,
@@ -99,6 +115,7 @@ export async function runThroughput(
     admitPerSecond: payloads.length / ((acceptedAt - started) / 1000),
     blocks: check.blocks,
     maxBlockTxs: check.maxBlockTxs,
+    ...(check.nodesAgree === undefined ? {} : { nodes: clients.length, nodesAgree: check.nodesAgree }),
     fromHeight: h0,
     toHeight: done.height,
     cpu: usage,
@@ -128,9 +145,14 @@ export const TICK_MS = 20;
  * POST /v1/txs/batch at the end of the tick. Commit time = arrival of the tx's block on the SSE
  * block stream (published when the block is durable, like `?wait=commit` answers). Latency =
  * commit − arrival, so client-side waiting and batching count (no coordinated omission).
+ * With `clients` (a validator network) send k goes to node k mod n; commit times are read from
+ * the stream of `apiUrl` (node 1), and every node is read back.
  */
-export async function runLatency(client, { apiUrl, payloads, txIds, rate, txBatch, timeoutMs, nodePid }) {
-  const h0 = (await status(client)).height;
+export async function runLatency(
+  client,
+  { apiUrl, payloads, txIds, rate, txBatch, timeoutMs, nodePid, clients = [client] },
+) {
+  const h0 = Math.max(...(await Promise.all(clients.map(status))).map((s) => s.height));
   const watch = await watchBlocks(apiUrl);
   const errors = [];
   const pending = [];
@@ -151,12 +173,15 @@ export async function runLatency(client, { apiUrl, payloads, txIds, rate, txBatc
       let end = sent + 1;
       while (txBatch > 1 && end < payloads.length && end - sent < txBatch && arrives(end) <= at) end++;
       for (let i = sent; i < end; i++) arrival[i] = arrives(i);
-      pending.push(send(client, payloads, sent, end, errors));
+      pending.push(send(clients[pending.length % clients.length], payloads, sent, end, errors));
       sent = end;
     }
     const sendSeconds = (performance.now() - started) / 1000;
     await Promise.all(pending);
-    const done = await waitMempoolEmpty(client, { timeoutMs: 30_000 });
+    const done =
+      clients.length === 1
+        ? await waitMempoolEmpty(client, { timeoutMs: 30_000 })
+        : await waitAllMempoolsEmpty(clients, { timeoutMs: 30_000 });
     // The block event of the last block may trail the status poll by a moment.
     for (let k = 0; k < 50 && watch.committedAt.size < sent; k++) await sleep(20);
     const usage = cpu.stop();
@@ -165,7 +190,10 @@ export async function runLatency(client, { apiUrl, payloads, txIds, rate, txBatc
       const at = watch.committedAt.get(txIds[i]);
       if (at !== undefined) latencies.push(at - arrival[i]);
     }
-    const check = await checkCommitted(client, h0, done.height, txIds.slice(0, sent));
+    const check =
+      clients.length === 1
+        ? await checkCommitted(client, h0, done.height, txIds.slice(0, sent))
+        : await checkCommittedEverywhere(clients, h0, done.height, txIds.slice(0, sent));
     latencies.sort((a, b) => a - b);
     return {
       targetRate: rate,

@@ -33,6 +33,16 @@ export async function startNodeProcess(opts, cleanup) {
   config.log = { level: 'warn' };
   writeFileSync(info.configPath, `${JSON.stringify(config, null, 2)}\n`);
 
+  const node = await spawnHome(home, opts, cleanup);
+  return { ...node, genesis: info.genesis };
+}
+
+/**
+ * Starts `node <mainJs> --home <home>` as a child process and waits for its `ready` line.
+ * Returns `{ apiUrl, home, pid, stop(), kill(), exited, stderrTail() }`; the process is registered
+ * with `cleanup` (the home is not).
+ */
+export async function spawnHome(home, opts, cleanup) {
   const args = [...(opts.nodeFlags ?? []), opts.mainJs, '--home', home];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, XINLIAN_PASSPHRASE: PASSPHRASE },
@@ -90,10 +100,16 @@ export async function startNodeProcess(opts, cleanup) {
   return {
     apiUrl: ready.apiUrl,
     home,
-    genesis: info.genesis,
     pid: child.pid,
     stop,
+    kill: () => {
+      unregister();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      return exited;
+    },
     exited,
     stderrTail: () => stderr.join('\n'),
   };
 }
+
+export { PASSPHRASE };
