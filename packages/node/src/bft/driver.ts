@@ -180,15 +180,21 @@ export class BftDriver {
     this.#m.wal?.close();
   }
 
-  /** A tx admitted to this node's mempool: gossip it (except back to the peer it came from). */
+  /**
+   * A tx admitted to this node's mempool. Submitted here (API): sent once to every peer. Received
+   * by gossip: not forwarded — the peers form a full mesh and the node it was submitted to sent
+   * it to every peer it was linked to (a peer that missed it gets it in a proposal; §9).
+   */
   onTxAdmitted(entry: PendingTx): void {
     if (this.#stopped) return;
     const bytes = entry.checked.bytes;
     const key = toHex(this.#m.suite.hash(bytes));
-    const from = this.#txFrom.get(key);
+    const gossiped = this.#txFrom.has(key);
     this.#seenTxs.add(key);
-    this.#m.network.broadcast('txs', bytes, from);
-    this.#m.metrics.txsGossiped.inc({ direction: 'out' });
+    if (!gossiped) {
+      this.#m.network.broadcast('txs', bytes);
+      this.#m.metrics.txsGossiped.inc({ direction: 'out' });
+    }
     // A waiting non-proposer can start the next height now that there is work.
     this.#checkStart();
   }
