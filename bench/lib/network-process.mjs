@@ -52,6 +52,7 @@ export async function startNetwork(opts, cleanup) {
     config.log = { level: 'warn' };
     config.mempool = { capacity: opts.mempoolCapacity, maxBytes: opts.mempoolMaxBytes };
     config.p2p.port = ports[i];
+    if (opts.consensus !== undefined) config.consensus = { ...config.consensus, ...opts.consensus };
     for (const p of config.p2p.peers) p.port = ports[p.port - 1];
     writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
   }
