@@ -219,12 +219,19 @@ describe('FileWal', () => {
       reopened.append({ kind: 'vote', vote: vote(3, 0) });
       reopened.compact([{ kind: 'vote', vote: vote(3, 0) }]);
       reopened.append({ kind: 'vote', vote: vote(3, 1) });
+      // Several records with one write and one fdatasync, in order.
+      reopened.appendAll([
+        { kind: 'vote', vote: vote(4, 0) },
+        { kind: 'vote', vote: vote(4, 1) },
+      ]);
       reopened.close();
       assert.deepEqual(
         readWal(path).records.map((r) => (r.kind === 'vote' ? [r.vote.height, r.vote.round] : [])),
         [
           [3, 0],
           [3, 1],
+          [4, 0],
+          [4, 1],
         ],
       );
       // Garbage that does not decode ends the log too.

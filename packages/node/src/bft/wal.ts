@@ -9,6 +9,8 @@ export interface ConsensusWal {
   readonly records: readonly WalRecord[];
   /** Appends a record and returns only once it is on disk (fdatasync). */
   append(record: WalRecord): void;
+  /** Appends records in order with one write and one fdatasync; returns once all are on disk. */
+  appendAll(records: readonly WalRecord[]): void;
   /** Rewrites the file with only `keep` (atomically: temp file, fsync, rename). */
   compact(keep: readonly WalRecord[]): void;
   close(): void;
@@ -40,14 +42,24 @@ export class FileWal implements ConsensusWal {
   }
 
   append(record: WalRecord): void {
-    const body = encodeWalRecord(record);
-    const frame = new Uint8Array(4 + body.length);
-    new DataView(frame.buffer).setUint32(0, body.length);
-    frame.set(body, 4);
+    this.appendAll([record]);
+  }
+
+  appendAll(records: readonly WalRecord[]): void {
+    if (records.length === 0) return;
+    const bodies = records.map((r) => encodeWalRecord(r));
+    const frame = new Uint8Array(bodies.reduce((n, body) => n + 4 + body.length, 0));
+    const view = new DataView(frame.buffer);
+    let at = 0;
+    for (const body of bodies) {
+      view.setUint32(at, body.length);
+      frame.set(body, at + 4);
+      at += 4 + body.length;
+    }
     let off = 0;
     while (off < frame.length) off += writeSync(this.#fd, frame, off, frame.length - off);
     fdatasyncSync(this.#fd);
-    this.#records.push(record);
+    for (const r of records) this.#records.push(r);
   }
 
   compact(keep: readonly WalRecord[]): void {
