@@ -136,12 +136,14 @@ describe('4-validator BFT network under faults (real processes, TCP fault proxie
 
   before(async () => {
     dir = join(tmpdir(), `xinlian-bft-faults-${process.pid}-${Date.now()}`);
-    const ports = await freePorts(N);
+    // Proxies first: their ports stay taken while the nodes' ports are chosen.
     for (let i = 0; i < N; i++) {
       const row: FaultProxy[] = [];
-      for (let j = 0; j < N; j++) row.push(await FaultProxy.start(ports[j]!));
+      for (let j = 0; j < N; j++) row.push(await FaultProxy.start());
       proxies.push(row);
     }
+    const ports = await freePorts(N);
+    for (const row of proxies) for (const [j, p] of row.entries()) p.target = ports[j]!;
     const infos = await initNetwork({
       dir,
       orgs: N,
@@ -164,7 +166,9 @@ describe('4-validator BFT network under faults (real processes, TCP fault proxie
       await writeFile(path, JSON.stringify(config, null, 2));
     }
     for (let i = 0; i < N; i++) nodes.push(undefined);
-    await Promise.all(homes.map((_, i) => start(i)));
+    // allSettled: every node that did start is in `nodes` (stopped by `after`) even if one failed.
+    const started = await Promise.allSettled(homes.map((_, i) => start(i)));
+    for (const r of started) if (r.status === 'rejected') throw r.reason;
     genesis = await clients[0]!.genesis();
     key = generateKey(SUITE);
     await until('all nodes linked', async () => {

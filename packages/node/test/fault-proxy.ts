@@ -7,7 +7,8 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 export class FaultProxy {
-  readonly #target: number;
+  /** The port connections are piped to (set before the first connection arrives). */
+  target = 0;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   #cut = false;
@@ -15,14 +16,17 @@ export class FaultProxy {
   accepted = 0;
   refused = 0;
 
-  private constructor(target: number) {
-    this.#target = target;
+  private constructor() {
     this.#server = createServer((client) => this.#onConnection(client));
   }
 
-  /** A proxy on a free port of 127.0.0.1 forwarding to `target`. */
-  static async start(target: number): Promise<FaultProxy> {
-    const p = new FaultProxy(target);
+  /**
+   * A proxy on a free port of 127.0.0.1 forwarding to `target` (may be set later: start the
+   * proxies before choosing the nodes' ports, so the OS cannot hand a proxy's port out twice).
+   */
+  static async start(target = 0): Promise<FaultProxy> {
+    const p = new FaultProxy();
+    p.target = target;
     await new Promise<void>((resolve) => p.#server.listen(0, '127.0.0.1', resolve));
     return p;
   }
@@ -57,7 +61,7 @@ export class FaultProxy {
       return;
     }
     this.accepted += 1;
-    const upstream = createConnection({ host: '127.0.0.1', port: this.#target });
+    const upstream = createConnection({ host: '127.0.0.1', port: this.target });
     const pair = [client, upstream];
     for (const s of pair) {
       this.#sockets.add(s);
