@@ -54,7 +54,7 @@ console.log('admitted', ((performance.now() - t0) / 1000).toFixed(1));
 await new Promise((r) => setTimeout(r, 15000));
 clearInterval(mon);
 stopped = true;
-const m = await (await fetch(net.nodes[0].apiUrl + '/metrics')).text();
+const m = await (await fetch(`${net.nodes[0].apiUrl}/metrics`)).text();
 console.log(
   m
     .split('\n')
