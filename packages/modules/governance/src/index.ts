@@ -15,6 +15,7 @@ export {
   type Governance,
   type GovernanceOptions,
   MAX_VOTING_PERIOD,
+  VALSET_CHANGE_DELAY,
 } from './module.js';
 export { decide, policyHolds, requiredYes, type Tally, tally } from './policy.js';
 export * from './schemas.js';

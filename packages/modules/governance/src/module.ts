@@ -83,6 +83,9 @@ import {
 } from './state.js';
 import { compileValidator } from './validate.js';
 
+/** Heights between the block executing a `setValidators` action and the first height its set decides. */
+export const VALSET_CHANGE_DELAY = 2;
+
 /** Longest voting period a proposal may have, in blocks. */
 export const MAX_VOTING_PERIOD = 1_000_000;
 
@@ -272,7 +275,9 @@ export function createGovernance(opts: GovernanceOptions): Governance {
             throw govError('GOV_UNKNOWN_ORG', `no organization ${v.organization}`, { org: v.organization });
           }
         });
-        const effective = height + 1;
+        // spec/consensus.md §11: a change scheduled by block h decides h+2 on (VALSET_CHANGE_DELAY),
+        // so the sets of H and H+1 are fixed by the state committed at H−1.
+        const effective = height + VALSET_CHANGE_DELAY;
         const value = encode({ height: effective, validators: action.validators });
         return {
           writes: [{ key: K.validatorSet(effective), value }],
@@ -737,7 +742,7 @@ export function createGovernance(opts: GovernanceOptions): Governance {
           if (p.action.type === 'setValidators') {
             state.emit({
               type: 'governance.validatorSetChange',
-              attributes: [{ key: 'effectiveHeight', value: String(ctx.height + 1) }],
+              attributes: [{ key: 'effectiveHeight', value: String(ctx.height + VALSET_CHANGE_DELAY) }],
             });
           }
         } catch (e) {

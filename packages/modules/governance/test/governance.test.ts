@@ -439,7 +439,7 @@ describe('proposals and voting', () => {
     chain.fails(propose({ type: 'removeOrganization', org: 'org4' }, chain.height + 5), 'GOV_UNKNOWN_ORG');
   });
 
-  it('records a validator-set change effective at the next height (the consensus seam)', () => {
+  it('records a validator-set change effective two heights after execution (the consensus seam)', () => {
     const chain = new GovChain(fx);
     chain.empty();
     const v = {
@@ -454,7 +454,7 @@ describe('proposals and voting', () => {
     );
     chain.pass({ type: 'setValidators', validators: [v] }, fx, { executeHeight: 9 });
     while (chain.height < 9) chain.empty();
-    assert.deepEqual(chain.query('validatorSets', { fromHeight: 1 }), [{ height: 10, validators: [v] }]);
+    assert.deepEqual(chain.query('validatorSets', { fromHeight: 1 }), [{ height: 11, validators: [v] }]);
   });
 
   it('a module disabled by governance refuses calls (PERM_MODULE_DISABLED); governance cannot be disabled', () => {
