@@ -203,13 +203,13 @@ describe('@xinlian/sdk in Chromium', { timeout: 180_000, skip: !haveChromium && 
     assert.ok(result.streamed.includes(result.committed.height), JSON.stringify(result.streamed));
   });
 
-  it('verifies the real receipt offline in the browser: all 14 steps pass', () => {
+  it('verifies the real receipt offline in the browser: all 15 steps pass', () => {
     assert.equal(result.receiptFormat, 'xinlian-receipt/1');
     assert.deepEqual(
       result.report.steps.map((s) => s.name),
       [...RECEIPT_STEPS],
     );
-    assert.equal(RECEIPT_STEPS.length, 14);
+    assert.equal(RECEIPT_STEPS.length, 15);
     assert.deepEqual(
       result.report.steps.filter((s) => !s.ok),
       [],

@@ -9,7 +9,8 @@ import { Base64, Hash, Hex, SuiteId } from './common.js';
  *   subject/anchor ⊂ tx args; tx signature by tx signer
  *   tx bytes ──tx.path──▶ header.txRoot;  result bytes (status ok) ──result.path──▶ header.receiptRoot
  *   header ──hash──▶ blockId;  certificate: > 2/3 power of validatorSet signed blockId
- *   validatorSet ──hash──▶ header.validatorSetHash; validatorSet == trusted genesis validators
+ *   validatorSet ──hash──▶ header.validatorSetHash; validatorSet == trusted genesis validators, or
+ *   (source 'chain') the set that validatorSetChain reaches from them at the block's height
  *
  * All Merkle proofs are RFC 6962 audit paths using the chain suite's hash.
  */
@@ -33,6 +34,27 @@ export const Digest = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const ReceiptValidator = Type.Object(
+  { name: Type.String(), publicKey: Hex(), power: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
+
+/**
+ * One validator-set change in a receipt: `validators` decide `height` and later; `header` (encoded
+ * BlockHeader of height − 1, whose nextValidatorSetHash is the hash of `validators`) is certified
+ * by `certificate` (encoded CommitCertificate) of the previous set.
+ */
+export const ValidatorSetLinkJson = Type.Object(
+  {
+    height: Type.Integer({ minimum: 2 }),
+    validators: Type.Array(ReceiptValidator, { minItems: 1 }),
+    header: Base64,
+    certificate: Base64,
+  },
+  { additionalProperties: false },
+);
+export type ValidatorSetLinkJson = Static<typeof ValidatorSetLinkJson>;
 
 export const Receipt = Type.Object(
   {
@@ -71,19 +93,21 @@ export const Receipt = Type.Object(
     ),
     validatorSet: Type.Object(
       {
-        validators: Type.Array(
-          Type.Object(
-            { name: Type.String(), publicKey: Hex(), power: Type.Integer({ minimum: 1 }) },
-            {
-              additionalProperties: false,
-            },
-          ),
-        ),
-        /** How the verifier reaches this set from the trusted genesis: 'genesis' = it is the genesis set. */
-        source: Type.Literal('genesis'),
+        validators: Type.Array(ReceiptValidator),
+        /**
+         * How the verifier reaches this set from the trusted genesis: 'genesis' = it is the genesis
+         * set; 'chain' = it is the set that `validatorSetChain` reaches at the block's height.
+         */
+        source: Type.Union([Type.Literal('genesis'), Type.Literal('chain')]),
       },
       { additionalProperties: false },
     ),
+    /**
+     * Validator-set changes up to the block (spec/consensus.md §11), ascending by height: each link
+     * is certified by a quorum of the previous set (the genesis set for the first). Absent or empty
+     * when the genesis set signed the block.
+     */
+    validatorSetChain: Type.Optional(Type.Array(ValidatorSetLinkJson)),
   },
   { additionalProperties: false },
 );

@@ -31,6 +31,7 @@ export {
   RECEIPT_STEPS,
   type ReceiptStep,
   type VerifyReceiptOptions,
+  validatorSetLinkToJson,
   verifyReceipt,
 } from './receipt.js';
 export { type BuildTxInput, type BuiltTx, buildTx, randomNonce } from './tx.js';

@@ -23,12 +23,21 @@ import {
   type ValidatorSet,
   validatorSetHash,
 } from '@xinlian/codec';
-import { genesisHash, genesisValidatorSet, quorumPower, verifyCommitCertificate } from '@xinlian/consensus';
+import {
+  genesisHash,
+  genesisValidatorSet,
+  quorumPower,
+  type ValidatorSetLink,
+  validatorSetAt,
+  verifyCommitCertificate,
+  verifyValidatorSetChain,
+} from '@xinlian/consensus';
 import { addressOf, type CryptoSuite, createSuite } from '@xinlian/crypto';
 import {
   type Digest,
   Genesis,
   Receipt,
+  type ValidatorSetLinkJson,
   type VerificationReport,
   type VerificationStep,
 } from '@xinlian/schemas';
@@ -39,7 +48,9 @@ import { type BatchAnchor, buildBatch, suiteOfAlgorithm } from './evidence.js';
  * The checks of verifyReceipt, in order: from the trusted genesis down to the file.
  * - schema: the JSON is an `xinlian-receipt/1`
  * - genesis: chain ID, suite and genesis hash are the trusted genesis'
- * - validatorSet: the receipt's validator set is the genesis validator set
+ * - validatorSet: the receipt's validator set is the genesis validator set (source 'genesis')
+ * - validatorSetChain: each link of validatorSetChain is certified by a quorum of the previous set
+ *   from genesis, and the chain's set at the block's height is the receipt's (no links: genesis)
  * - header: the header hashes to the block ID; its chain ID and height are the receipt's
  * - validatorSetHash: the header commits to that validator set
  * - certificate: validators with > 2/3 of the power signed the block ID at that height
@@ -56,6 +67,7 @@ export const RECEIPT_STEPS = Object.freeze([
   'schema',
   'genesis',
   'validatorSet',
+  'validatorSetChain',
   'header',
   'validatorSetHash',
   'certificate',
@@ -102,6 +114,37 @@ function pathRoot(
 ) {
   const proof = p.path.map((h) => fromHex(h));
   return rootFromInclusionProof(hash, merkleLeafHash(hash, leaf), p.leafIndex, p.treeSize, proof);
+}
+
+function validatorSetOfJson(
+  validators: readonly { name: string; publicKey: string; power: number }[],
+): ValidatorSet {
+  return {
+    validators: validators.map((v) => ({ name: v.name, publicKey: fromHex(v.publicKey), power: v.power })),
+  };
+}
+
+function validatorSetLinkOfJson(l: ValidatorSetLinkJson): ValidatorSetLink {
+  return {
+    height: l.height,
+    validatorSet: validatorSetOfJson(l.validators),
+    header: decodeBlockHeader(fromBase64(l.header)),
+    certificate: decodeCommitCertificate(fromBase64(l.certificate)),
+  };
+}
+
+/** A validator-set link as a receipt carries it (hex keys, encoded header and certificate). */
+export function validatorSetLinkToJson(link: ValidatorSetLink): ValidatorSetLinkJson {
+  return {
+    height: link.height,
+    validators: link.validatorSet.validators.map((v) => ({
+      name: v.name,
+      publicKey: toHex(v.publicKey),
+      power: v.power,
+    })),
+    header: toBase64(encodeBlockHeader(link.header)),
+    certificate: toBase64(encodeCommitCertificate(link.certificate)),
+  };
 }
 
 /**
@@ -154,6 +197,11 @@ export function verifyReceipt(receipt: unknown, opts: VerifyReceiptOptions): Ver
   });
   run('validatorSet', () => {
     const mine = r.validatorSet.validators;
+    if (r.validatorSet.source === 'chain') {
+      check(mine.length > 0, 'the validator set is empty');
+      set = validatorSetOfJson(mine);
+      return `${mine.length} validators, reached by the validator-set chain`;
+    }
     const trusted = genesis.validators;
     check(mine.length === trusted.length, `${mine.length} validators, genesis has ${trusted.length}`);
     mine.forEach((v, i) => {
@@ -165,6 +213,26 @@ export function verifyReceipt(receipt: unknown, opts: VerifyReceiptOptions): Ver
     });
     set = genesisValidatorSet(genesis);
     return `${mine.length} genesis validators`;
+  });
+  run('validatorSetChain', () => {
+    const links = r.validatorSetChain ?? [];
+    if (links.length === 0) {
+      check(r.validatorSet.source === 'genesis', "validatorSet.source is 'chain' but there is no chain");
+      return 'no validator-set change: the genesis set';
+    }
+    check(r.validatorSet.source === 'chain', "a validator-set chain needs validatorSet.source 'chain'");
+    const schedule = verifyValidatorSetChain(
+      suite,
+      r.chainId,
+      genesisValidatorSet(genesis),
+      links.map(validatorSetLinkOfJson),
+    );
+    const atHeight = validatorSetAt(schedule, r.block.height);
+    check(
+      equalBytes(validatorSetHash(hash, atHeight), validatorSetHash(hash, set)),
+      `the receipt's validator set is not the chain's set at height ${r.block.height}`,
+    );
+    return `${links.length} change(s) from genesis, at heights ${links.map((l) => l.height).join(', ')}`;
   });
   run('header', () => {
     const bytes = fromBase64(r.block.header);
@@ -315,6 +383,11 @@ export interface BuildReceiptInput {
   );
   /** genesisHash(suite, genesis), when the caller has it already. */
   readonly genesisHash?: Uint8Array;
+  /**
+   * Validator-set changes from genesis (ascending; spec/consensus.md §11). Links above the block's
+   * height are left out; with none up to it the receipt names the genesis set.
+   */
+  readonly validatorSetChain?: readonly ValidatorSetLink[];
 }
 
 function bad(message: string, details: Record<string, unknown> = {}): never {
@@ -359,6 +432,8 @@ export function buildReceipt(input: BuildReceiptInput): Receipt {
     path: tree.inclusionProof(txIndex).map((h) => toHex(h)),
   });
   const header = encodeBlockHeader(block.header);
+  // Links up to the block's height (later ones do not concern it).
+  const chain = (input.validatorSetChain ?? []).filter((l) => l.height <= block.header.height);
   const subject = {
     module: input.module ?? signedTx.body.module,
     digest: { algorithm: input.digest.algorithm, value: input.digest.value },
@@ -383,10 +458,24 @@ export function buildReceipt(input: BuildReceiptInput): Receipt {
       header: toBase64(header),
       certificate: toBase64(encodeCommitCertificate(block.certificate)),
     },
-    validatorSet: {
-      validators: genesis.validators.map((v) => ({ name: v.name, publicKey: v.publicKey, power: v.power })),
-      source: 'genesis',
-    },
+    ...(chain.length === 0
+      ? {
+          validatorSet: {
+            validators: genesis.validators.map((v) => ({
+              name: v.name,
+              publicKey: v.publicKey,
+              power: v.power,
+            })),
+            source: 'genesis' as const,
+          },
+        }
+      : {
+          validatorSet: {
+            validators: validatorSetLinkToJson(chain[chain.length - 1]!).validators,
+            source: 'chain' as const,
+          },
+          validatorSetChain: chain.map(validatorSetLinkToJson),
+        }),
   };
 }
 
@@ -409,7 +498,8 @@ export function* batchReceipts(base: Receipt, batch: BatchOfReceipts): Generator
     bad('the base receipt does not anchor this batch', { root: rootHex });
   if (digests.length !== tree.size) bad(`${digests.length} digests for a tree of ${tree.size}`, {});
   // Object literals of one fixed shape (not spreads): several times faster for 100k receipts.
-  const { format, chainId, suite, genesisHash, subject, tx, result, block, validatorSet } = base;
+  const { format, chainId, suite, genesisHash, subject, tx, result, block, validatorSet, validatorSetChain } =
+    base;
   const { module, record } = subject;
   const { algorithm } = subject.digest;
   const size = tree.size;
@@ -433,6 +523,7 @@ export function* batchReceipts(base: Receipt, batch: BatchOfReceipts): Generator
       result,
       block,
       validatorSet,
+      ...(validatorSetChain === undefined ? {} : { validatorSetChain }),
     };
   }
 }

@@ -20,6 +20,7 @@ const STEP_NAMES: Readonly<Record<string, { zh: string; en: string }>> = {
   schema: { zh: '回执格式', en: 'Receipt format' },
   genesis: { zh: '创世文件', en: 'Genesis' },
   validatorSet: { zh: '验证者集合', en: 'Validator set' },
+  validatorSetChain: { zh: '验证者集合变更链', en: 'Validator-set chain' },
   header: { zh: '区块头', en: 'Block header' },
   validatorSetHash: { zh: '验证者集合哈希', en: 'Validator set hash' },
   certificate: { zh: '提交证书签名', en: 'Commit certificate' },
