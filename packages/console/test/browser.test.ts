@@ -544,7 +544,7 @@ describe('web console on a gm (SM3) chain', {
     await page.getByRole('button', { name: '开始核验' }).click();
     await page.getByTestId('verify-verdict').filter({ hasText: '核验通过' }).waitFor();
     assert.equal(await page.getByTestId('verify-steps').locator('li.fail').count(), 0);
-    assert.equal(await page.getByTestId('verify-steps').locator('li.pass').count(), 14);
+    assert.equal(await page.getByTestId('verify-steps').locator('li.pass').count(), 15);
     const genesisHash = (await page.evaluate(
       async () => (await (await fetch('/v1/status')).json()).genesisHash,
     )) as string;
