@@ -49,7 +49,7 @@ test('every node derives the same sets for a height from the state committed bef
           ...sorted.map((h) => ({ height: h + VALSET_CHANGE_DELAY, validatorSet: labelSet(h) })),
         ];
         // What a node knows after committing height − 1: changes scheduled by blocks ≤ height − 1.
-        const known = full.filter((s, i) => i === 0 || (sorted[i - 1] as number) <= height - 1);
+        const known = full.filter((_s, i) => i === 0 || (sorted[i - 1] as number) <= height - 1);
         const a = headerValidatorSets(full, height);
         const b = headerValidatorSets(known, height);
         assert.deepEqual(b, a, 'the committed state before H fixes the sets of H and H+1');

@@ -227,7 +227,7 @@ export class BlockProducer {
         txIds: execution.txIds,
         appHash: execution.appHash,
         stateWrites: execution.stateWrites,
-        auxWrites: this.#auxWrites(height, txs, execution),
+        auxWrites: blockAuxWrites(this.#m.store, height, txs, execution),
       },
     };
   }
@@ -237,22 +237,30 @@ export class BlockProducer {
       this.#m.logger.debug({ txId: t.txId, code: err.code }, 'tx dropped from the mempool');
     this.#m.onDrop(txs, err);
   }
+}
 
-  /** Batch leaves of successful anchorBatch txs, indexed once per root. */
-  #auxWrites(height: number, txs: readonly PendingTx[], execution: BlockExecution): StateWrite[] {
-    const out: StateWrite[] = [];
-    const seen = new Set<string>();
-    txs.forEach((t, i) => {
-      const receipt = execution.receipts[i];
-      if (t.batch === undefined || receipt?.status !== 'ok') return;
-      const rootHex = toHex(t.batch.root);
-      if (seen.has(rootHex) || isBatchIndexed(this.#m.store, t.batch.root)) return;
-      seen.add(rootHex);
-      const recordId = recordIdOf(receipt.result, t.checked.txId);
-      for (const w of batchAuxWrites({ ...t.batch, height, recordId })) out.push(w);
-    });
-    return out;
-  }
+/**
+ * Batch leaves of a block's successful anchorBatch txs (submitted to this node with their
+ * leaves), indexed once per root. Used by the solo producer and the BFT app alike.
+ */
+export function blockAuxWrites(
+  store: ChainStore,
+  height: number,
+  txs: readonly PendingTx[],
+  execution: BlockExecution,
+): StateWrite[] {
+  const out: StateWrite[] = [];
+  const seen = new Set<string>();
+  txs.forEach((t, i) => {
+    const receipt = execution.receipts[i];
+    if (t.batch === undefined || receipt?.status !== 'ok') return;
+    const rootHex = toHex(t.batch.root);
+    if (seen.has(rootHex) || isBatchIndexed(store, t.batch.root)) return;
+    seen.add(rootHex);
+    const recordId = recordIdOf(receipt.result, t.checked.txId);
+    for (const w of batchAuxWrites({ ...t.batch, height, recordId })) out.push(w);
+  });
+  return out;
 }
 
 /** The record ID an evidence tx result names (`{ recordId, existing }`), else the txId. */

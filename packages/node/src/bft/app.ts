@@ -11,27 +11,16 @@ import {
   encodeBlock,
   encodeBlockHeader,
   encodeSignedTx,
-  parseCanonicalJson,
   type ValidatorSet,
 } from '@xinlian/codec';
 import type { ConsensusApp } from '@xinlian/consensus';
 import type { CryptoSuite } from '@xinlian/crypto';
 import type { BlockExecution, BlockInput, CheckedTx } from '@xinlian/execution';
-import type { BlockCommit, ChainStore, StateWrite } from '@xinlian/store';
-import {
-  type Clock,
-  concatBytes,
-  equalBytes,
-  fromHex,
-  isHex,
-  toHex,
-  utf8,
-  XinlianError,
-} from '@xinlian/utils';
+import type { BlockCommit, ChainStore } from '@xinlian/store';
+import { type Clock, concatBytes, equalBytes, toHex, utf8, XinlianError } from '@xinlian/utils';
 import type { Logger } from 'pino';
-import { batchAuxWrites, isBatchIndexed } from '../batch.js';
 import type { Mempool } from '../mempool.js';
-import type { CommittedBlock, HeadState, PendingTx } from '../producer.js';
+import { blockAuxWrites, type CommittedBlock, type HeadState, type PendingTx } from '../producer.js';
 
 export interface BftAppOptions {
   readonly chainId: string;
@@ -216,7 +205,7 @@ export class BftApp implements ConsensusApp {
         txIds: p.execution.txIds,
         appHash: p.execution.appHash,
         stateWrites: p.execution.stateWrites,
-        auxWrites: this.#auxWrites(height, p.txs, p.execution),
+        auxWrites: blockAuxWrites(this.#m.store, height, p.txs, p.execution),
       },
     };
   }
@@ -328,28 +317,4 @@ export class BftApp implements ConsensusApp {
       if (oldest !== undefined) this.#verified.delete(oldest);
     }
   }
-
-  /** Batch leaves of successful anchorBatch txs submitted to this node, indexed once per root. */
-  #auxWrites(height: number, txs: readonly PendingTx[], execution: BlockExecution): StateWrite[] {
-    const out: StateWrite[] = [];
-    const seen = new Set<string>();
-    txs.forEach((t, i) => {
-      const receipt = execution.receipts[i];
-      if (t.batch === undefined || receipt?.status !== 'ok') return;
-      const rootHex = toHex(t.batch.root);
-      if (seen.has(rootHex) || isBatchIndexed(this.#m.store, t.batch.root)) return;
-      seen.add(rootHex);
-      const recordId = recordIdOf(receipt.result, t.checked.txId);
-      for (const w of batchAuxWrites({ ...t.batch, height, recordId })) out.push(w);
-    });
-    return out;
-  }
-}
-
-/** The record ID an evidence tx result names (`{ recordId, existing }`), else the txId. */
-function recordIdOf(result: Uint8Array, txId: Uint8Array): Uint8Array {
-  const json = result.length === 0 ? null : parseCanonicalJson(result);
-  const id =
-    json !== null && typeof json === 'object' ? (json as { recordId?: unknown }).recordId : undefined;
-  return typeof id === 'string' && isHex(id, 32) ? fromHex(id) : txId;
 }
