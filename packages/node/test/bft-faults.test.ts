@@ -10,7 +10,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,39 +18,13 @@ import type { Genesis } from '@xinlian/schemas';
 import { digestOf, evidenceArgs, XinlianClient } from '@xinlian/sdk';
 import { initNetwork } from '../src/index.js';
 import { FaultProxy } from './fault-proxy.js';
-import { generateKey, makeTx, type NodeProcess, PASSPHRASE, spawnNode } from './helpers.js';
+import { freePorts, generateKey, makeTx, type NodeProcess, PASSPHRASE, spawnNode, until } from './helpers.js';
 
 const SUITE = 'intl';
 const N = 4;
 const LONG = process.env.XINLIAN_LONG_FAULTS === '1';
 const KILL_ROUNDS = LONG ? 12 : 3;
 const HALT_MS = LONG ? 10_000 : 3000;
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve) => {
-          const s = createServer();
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
