@@ -16,6 +16,7 @@ const LAYERS = [
   'network',
   'modules/evidence',
   'modules/governance',
+  'modules/traceability',
   'schemas',
   'sdk',
   'console',
