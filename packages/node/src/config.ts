@@ -72,6 +72,8 @@ export const NodeConfigSchema = Type.Object(
             { maxItems: 100 },
           ),
         ),
+        /** How long `?wait=commit` waits before answering 504 API_TIMEOUT (the tx may still commit). Default 30000. */
+        commitWaitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
       },
       { additionalProperties: false },
     ),

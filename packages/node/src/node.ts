@@ -27,6 +27,7 @@ import type { Timers } from './timers.js';
 import { TreeBuilder } from './tree-builder.js';
 import { VerifyBatcher } from './verify-batcher.js';
 import { NODE_VERSION } from './version.js';
+import { senderIndexEntries } from './views.js';
 import { CommitWaiters } from './waiters.js';
 
 export interface StartNodeOptions {
@@ -66,7 +67,7 @@ const realTimers: Timers = {
 };
 
 const META_GENESIS_HASH = 'genesisHash';
-/** `?wait=commit` gives up (504 API_TIMEOUT) after this long. */
+/** `?wait=commit` gives up (504 API_TIMEOUT) after this long, unless config api.commitWaitMs says. */
 const WAIT_TIMEOUT_MS = 30_000;
 /** Without txs, one empty block per this interval at most (a liveness heartbeat). */
 const HEARTBEAT_MS = 10_000;
@@ -108,12 +109,17 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     );
     cleanup.push(() => store.close());
     await checkGenesis(store, info.genesisHash, info.dataDir);
+    // Blocks committed before the sender index existed (an older store) are added to it once.
+    await store.rebuildSenderIndex((_h, bytes) => senderIndexEntries(suite, bytes));
     const head = loadHead(store, genesis.genesisTime, genesisAppHash(suite, genesisHash));
 
     const metrics = new NodeMetrics();
     metrics.blockHeight.set(head.height);
     const mempool = new Mempool<PendingTx>(config.mempool);
-    const waiters = new CommitWaiters<TxOutcome>({ timeoutMs: WAIT_TIMEOUT_MS }, { timers: realTimers });
+    const waiters = new CommitWaiters<TxOutcome>(
+      { timeoutMs: config.api.commitWaitMs ?? WAIT_TIMEOUT_MS },
+      { timers: realTimers },
+    );
     const blockStream = new EventStream({ maxQueue: SSE_MAX_QUEUE, heartbeatMs: SSE_HEARTBEAT_MS });
     cleanup.push(async () => blockStream.close());
     const evidence = createEvidenceModule();

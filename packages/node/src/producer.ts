@@ -228,6 +228,7 @@ export class BlockProducer {
         appHash: execution.appHash,
         stateWrites: execution.stateWrites,
         auxWrites: blockAuxWrites(this.#m.store, height, txs, execution),
+        txSenders: txSenders(txs),
       },
     };
   }
@@ -261,6 +262,11 @@ export function blockAuxWrites(
     for (const w of batchAuxWrites({ ...t.batch, height, recordId })) out.push(w);
   });
   return out;
+}
+
+/** The sender index entries of a block's txs: each signer's address bytes (store.txsBySender). */
+export function txSenders(txs: readonly PendingTx[]): Uint8Array[] {
+  return txs.map((t) => fromHex(t.checked.sender.address));
 }
 
 /** The record ID an evidence tx result names (`{ recordId, existing }`), else the txId. */

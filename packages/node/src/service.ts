@@ -10,6 +10,8 @@ import { addressOf, type CryptoSuite } from '@xinlian/crypto';
 import { type Executor, namespacePrefix } from '@xinlian/execution';
 import type { DigestAlgorithm, EvidenceRecord, RecordPage } from '@xinlian/module-evidence';
 import type {
+  AccountTx,
+  AccountTxsResponse,
   BlockView,
   ConsensusStatus,
   EvidenceListQuery,
@@ -183,6 +185,58 @@ export class NodeService implements NodeApi {
       index: loc.index,
       tx: txView(this.#m.suite, block.txs[loc.index]!),
       result: resultView(decodeTxReceipt(receipt)),
+    };
+  }
+
+  /**
+   * Committed txs signed by an account, newest first, from the store's sender index: at most
+   * `limit`, before `cursor` (`height-index` of the last tx of the previous page).
+   */
+  accountTxs(address: string, limit: number, cursor: string | undefined): AccountTxsResponse {
+    let before: { height: number; index: number } | undefined;
+    if (cursor !== undefined) {
+      const [h, i] = cursor.split('-').map(Number);
+      if (!Number.isSafeInteger(h) || !Number.isSafeInteger(i) || (i as number) > 0xffffffff) {
+        throw new XinlianError('API_BAD_REQUEST', 'bad cursor', { in: 'query', field: 'cursor' });
+      }
+      before = { height: h as number, index: i as number };
+    }
+    // One more than asked: says whether there is a next page.
+    const found = this.#m.store.txsBySender(fromHex(address), {
+      limit: limit + 1,
+      ...(before === undefined ? {} : { before }),
+    });
+    const page = found.slice(0, limit);
+    const blocks = new Map<number, Block | undefined>();
+    const txs: AccountTx[] = [];
+    for (const t of page) {
+      if (!blocks.has(t.height)) blocks.set(t.height, this.#block(t.height));
+      const block = blocks.get(t.height);
+      const tx = block?.txs[t.index];
+      const receiptBytes = this.#m.store.getReceipt(t.height, t.index);
+      if (block === undefined || tx === undefined || receiptBytes === undefined) {
+        throw new XinlianError('STORE_CORRUPT', 'an indexed tx is missing', {
+          height: t.height,
+          index: t.index,
+        });
+      }
+      const receipt = decodeTxReceipt(receiptBytes);
+      txs.push({
+        txId: toHex(t.txId),
+        height: t.height,
+        index: t.index,
+        time: block.header.time,
+        module: tx.body.module,
+        method: tx.body.method,
+        status: receipt.status,
+        code: receipt.code,
+      });
+    }
+    const last = page[page.length - 1];
+    return {
+      address,
+      txs,
+      ...(found.length > limit && last !== undefined ? { nextCursor: `${last.height}-${last.index}` } : {}),
     };
   }
 

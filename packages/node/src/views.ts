@@ -1,6 +1,7 @@
 import {
   type Block,
   blockId,
+  decodeBlock,
   type JsonValue,
   parseCanonicalJson,
   type SignedTx,
@@ -8,7 +9,7 @@ import {
 } from '@xinlian/codec';
 import { addressOf, type CryptoSuite } from '@xinlian/crypto';
 import type { BlockView, TxResultView, TxView } from '@xinlian/schemas';
-import { toHex } from '@xinlian/utils';
+import { fromHex, toHex } from '@xinlian/utils';
 
 /** JSON of canonical-JSON bytes; empty bytes are null. */
 export function jsonOf(bytes: Uint8Array): JsonValue {
@@ -69,4 +70,15 @@ export function resultView(receipt: TxReceipt): TxResultView {
     })),
     result: jsonOf(receipt.result),
   };
+}
+
+/** The sender index entries of a stored block (txId and signer address bytes per tx, in order). */
+export function senderIndexEntries(
+  suite: CryptoSuite,
+  blockBytes: Uint8Array,
+): { txId: Uint8Array; sender: Uint8Array }[] {
+  return decodeBlock(blockBytes).txs.map((tx) => ({
+    txId: suite.hash(tx.bodyBytes),
+    sender: fromHex(addressOf(suite, tx.body.signer)),
+  }));
 }

@@ -159,6 +159,52 @@ export type TxResponse = Static<typeof TxResponse>;
 
 export const TxIdParams = Type.Object({ txId: Hash }, { additionalProperties: false });
 
+// ---- accounts -------------------------------------------------------------------------------
+
+export const AccountParams = Type.Object({ address: Address }, { additionalProperties: false });
+
+/** Opaque page cursor of an account's txs: `height-index` of the last tx of the previous page. */
+const AccountCursor = Type.String({ pattern: '^[0-9]{1,16}-[0-9]{1,10}$', maxLength: 27 });
+
+export const AccountTxsQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    cursor: Type.Optional(AccountCursor),
+  },
+  { additionalProperties: false },
+);
+export type AccountTxsQuery = Static<typeof AccountTxsQuery>;
+
+/** A committed tx signed by an account (GET /v1/accounts/:address/txs). */
+export const AccountTx = Type.Object(
+  {
+    txId: Hash,
+    height: Height,
+    index: Count,
+    /** Block time, ms since epoch. */
+    time: Count,
+    module: Type.String(),
+    method: Type.String(),
+    status: Type.Union([Type.Literal('ok'), Type.Literal('failed')]),
+    /** The module's result code ('' when ok). */
+    code: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type AccountTx = Static<typeof AccountTx>;
+
+export const AccountTxsResponse = Type.Object(
+  {
+    address: Address,
+    /** Newest first. */
+    txs: Type.Array(AccountTx),
+    /** Pass as `cursor` for the next (older) page; absent on the last page. */
+    nextCursor: Type.Optional(AccountCursor),
+  },
+  { additionalProperties: false },
+);
+export type AccountTxsResponse = Static<typeof AccountTxsResponse>;
+
 // ---- blocks ---------------------------------------------------------------------------------
 
 export const BlockView = Type.Object(

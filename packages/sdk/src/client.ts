@@ -1,6 +1,8 @@
 import type { Static } from '@sinclair/typebox';
 import type { JsonValue } from '@xinlian/codec';
 import type {
+  AccountTxsQuery,
+  AccountTxsResponse,
   BlocksResponse,
   BlockView,
   EvidenceListQuery,
@@ -22,7 +24,16 @@ import type {
 import { toBase64, toHex, XinlianError } from '@xinlian/utils';
 import type { DigestAlgorithm } from './evidence.js';
 
-export type { BlockView, SearchResponse, StatusResponse, TxAccepted, TxCommitted, TxResponse };
+export type {
+  AccountTxsQuery,
+  AccountTxsResponse,
+  BlockView,
+  SearchResponse,
+  StatusResponse,
+  TxAccepted,
+  TxCommitted,
+  TxResponse,
+};
 export type EvidenceRecordView = Static<typeof EvidenceRecord>;
 export type EvidenceLookup = Static<typeof EvidenceLookupResponse>;
 export type EvidenceList = Static<typeof EvidenceListResponse>;
@@ -122,6 +133,14 @@ export class XinlianClient {
   /** GET /v1/txs/:txId */
   getTx(txId: string): Promise<TxResponse> {
     return this.request('GET', `/v1/txs/${seg(txId)}`);
+  }
+
+  /**
+   * GET /v1/accounts/:address/txs — committed txs signed by an account, newest first; pass the
+   * answer's `nextCursor` as `cursor` for the next page.
+   */
+  accountTxs(address: string, query: AccountTxsQuery = {}): Promise<AccountTxsResponse> {
+    return this.request('GET', `/v1/accounts/${seg(address.toLowerCase())}/txs`, query);
   }
 
   /** GET /v1/blocks/:heightOrId (default: latest). */

@@ -1,6 +1,8 @@
 export type { Genesis, Receipt, VerificationReport, VerificationStep } from '@xinlian/schemas';
 export { type FileDigest, type HashBlobOptions, type HashProgress, hashBlob } from './blob.js';
 export {
+  type AccountTxsQuery,
+  type AccountTxsResponse,
   type BlockStream,
   type BlockView,
   type ClientOptions,

@@ -49,6 +49,18 @@ export function readLocation(bytes: Uint8Array): { height: number; index: number
   return { height: readU64be(bytes, 0), index: view.getUint32(8) };
 }
 
+/** senderIndex key prefix of a sender: u16be(len) ‖ sender (keeps one sender's txs contiguous). */
+export const senderPrefix = (sender: Uint8Array): Uint8Array => historyPrefix(sender);
+
+/** senderIndex key: u16be(len) ‖ sender ‖ u64be(height) ‖ u32be(index). */
+export function senderKey(sender: Uint8Array, height: number, index: number): Uint8Array {
+  const out = new Uint8Array(2 + sender.length + 12);
+  new DataView(out.buffer).setUint16(0, sender.length);
+  out.set(sender, 2);
+  out.set(locationKey(height, index), 2 + sender.length);
+  return out;
+}
+
 /**
  * stateHistory key prefix of a state key: u16be(len) ‖ key. The length prefix keeps the
  * versions of one key contiguous: no other key's entries can fall between them.

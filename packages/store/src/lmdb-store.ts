@@ -17,15 +17,20 @@ import {
   readHistoryValue,
   readLocation,
   readU64be,
+  senderKey,
+  senderPrefix,
+  u64be,
 } from './keys.js';
 import type {
   BlockCommit,
   ChainHead,
   ChainStore,
   HistoryEntry,
+  IndexedTx,
   KeyValue,
   LmdbStoreOptions,
   ScanOptions,
+  SenderTx,
   StoreLogger,
   StoreModules,
   StoreStats,
@@ -43,6 +48,7 @@ interface Dbs {
   readonly stateHistory: Db;
   readonly aux: Db;
   readonly meta: Db;
+  readonly senderIndex: Db;
 }
 
 const DB_NAMES: readonly (keyof Dbs)[] = [
@@ -54,6 +60,7 @@ const DB_NAMES: readonly (keyof Dbs)[] = [
   'stateHistory',
   'aux',
   'meta',
+  'senderIndex',
 ];
 
 const BINARY = { keyEncoding: 'binary', encoding: 'binary' } as const;
@@ -62,6 +69,13 @@ const BINARY = { keyEncoding: 'binary', encoding: 'binary' } as const;
 const FORMAT_VERSION = 1;
 const META_FORMAT = utf8('s/format');
 const META_HEAD = utf8('s/head');
+/**
+ * u64be(h): blocks up to height h were committed before the sender index existed and are not in it
+ * (0: the index is complete). Written when a store without it is opened; cleared by rebuildSenderIndex.
+ */
+const META_SENDER_GAP = utf8('s/senderIndexGap');
+/** Blocks per write transaction of rebuildSenderIndex. */
+const REBUILD_CHUNK_BLOCKS = 500;
 const USER_META_PREFIX = 'u/';
 
 interface MutableStats {
@@ -209,6 +223,76 @@ export class LmdbChainStore implements ChainStore {
     });
   }
 
+  txsBySender(
+    sender: Uint8Array,
+    opts: { readonly limit: number; readonly before?: TxLocation },
+  ): SenderTx[] {
+    checkKey('sender', sender);
+    const { limit, before } = opts;
+    if (!Number.isInteger(limit) || limit < 0)
+      throw badArgument('limit must be a non-negative integer', { limit });
+    if (before !== undefined) checkHeight(before.height);
+    return this.read(() =>
+      rangeScan(this.dbs.senderIndex, senderPrefix(sender), {
+        limit,
+        reverse: true,
+        ...(before === undefined ? {} : { end: senderKey(sender, before.height, before.index) }),
+      }).map(({ key, value }) => {
+        const loc = readLocation(key.subarray(key.length - 12));
+        return { height: loc.height, index: loc.index, txId: value };
+      }),
+    );
+  }
+
+  /** Highest height of the blocks missing from the sender index (0: none; see rebuildSenderIndex). */
+  senderIndexGap(): number {
+    return this.read(() => {
+      const v = this.dbs.meta.get(META_SENDER_GAP);
+      return v === undefined ? 0 : readU64be(v, 0);
+    });
+  }
+
+  /**
+   * Adds the blocks committed before the sender index existed (heights up to senderIndexGap()) to
+   * it: `txsOf` decodes a stored block into its txs' IDs and senders. Written in transactions of
+   * REBUILD_CHUNK_BLOCKS blocks; idempotent (an interrupted rebuild is redone from the start on the
+   * next call). Resolves with the number of txs indexed.
+   */
+  async rebuildSenderIndex(
+    txsOf: (height: number, blockBytes: Uint8Array) => readonly IndexedTx[],
+  ): Promise<number> {
+    this.assertOpen();
+    const gap = this.senderIndexGap();
+    let indexed = 0;
+    for (let from = this.initialHeight; from <= gap; from += REBUILD_CHUNK_BLOCKS) {
+      const to = Math.min(gap, from + REBUILD_CHUNK_BLOCKS - 1);
+      const entries: (readonly [Uint8Array, Uint8Array])[] = [];
+      for (let h = from; h <= to; h++) {
+        const bytes = this.getBlockBytes(h);
+        if (bytes === undefined) continue;
+        txsOf(h, bytes).forEach((t, index) => {
+          checkKey('sender', t.sender);
+          entries.push([senderKey(t.sender, h, index), t.txId]);
+        });
+      }
+      try {
+        await this.env.childTransaction(() => {
+          for (const [k, v] of entries) this.dbs.senderIndex.putSync(k, v);
+        });
+      } catch (e) {
+        throw ioError('rebuildSenderIndex', e, { from, to });
+      }
+      indexed += entries.length;
+    }
+    try {
+      await this.dbs.meta.put(META_SENDER_GAP, u64be(0));
+    } catch (e) {
+      throw ioError('rebuildSenderIndex', e, {});
+    }
+    if (gap > 0) this.logger?.info({ blocks: gap, txs: indexed }, 'sender index rebuilt');
+    return indexed;
+  }
+
   get(key: Uint8Array): Uint8Array | undefined {
     return this.read(() => view(this.dbs.state.get(key)));
   }
@@ -309,7 +393,7 @@ export class LmdbChainStore implements ChainStore {
   /** Runs inside the lmdb write transaction; throwing aborts everything it wrote. Returns payload bytes. */
   private writeBlock(c: BlockCommit): number {
     validateCommit(c);
-    const { blocks, receipts, blockIds, txIndex, state, stateHistory, aux, meta } = this.dbs;
+    const { blocks, receipts, blockIds, txIndex, state, stateHistory, aux, meta, senderIndex } = this.dbs;
     const headBytes = meta.get(META_HEAD);
     const expected = headBytes === undefined ? this.initialHeight : decodeHead(headBytes).height + 1;
     if (c.height !== expected) {
@@ -342,6 +426,10 @@ export class LmdbChainStore implements ChainStore {
       receipts.putSync(loc, c.receipts[index]!);
       bytes += txId.length + c.receipts[index]!.length;
     });
+    c.txSenders?.forEach((sender, index) => {
+      senderIndex.putSync(senderKey(sender, c.height, index), c.txIds[index]!);
+      bytes += sender.length + 14;
+    });
     for (const { key, value, history } of c.stateWrites) {
       if (value === null) state.removeSync(key);
       else state.putSync(key, value);
@@ -364,11 +452,16 @@ export class LmdbChainStore implements ChainStore {
         throw corrupt('store has data but no format marker', { path: this.path });
       }
       await this.dbs.meta.put(META_FORMAT, u32be(FORMAT_VERSION));
+      await this.dbs.meta.put(META_SENDER_GAP, u64be(0));
       return;
     }
     const version = v.length === 4 ? new DataView(v.buffer, v.byteOffset, 4).getUint32(0) : -1;
     if (version !== FORMAT_VERSION) {
       throw corrupt('unsupported store format', { path: this.path, version, supported: FORMAT_VERSION });
+    }
+    // A store from before the sender index: its blocks so far are not in it (rebuildSenderIndex).
+    if (this.dbs.meta.get(META_SENDER_GAP) === undefined) {
+      await this.dbs.meta.put(META_SENDER_GAP, u64be(this.head()?.height ?? 0));
     }
   }
 
@@ -486,6 +579,15 @@ function validateCommit(c: BlockCommit): void {
     throw badArgument('one receipt per tx is required', { txs: c.txIds.length, receipts: c.receipts.length });
   }
   for (const id of c.txIds) checkKey('txId', id);
+  if (c.txSenders !== undefined) {
+    if (c.txSenders.length !== c.txIds.length) {
+      throw badArgument('one sender per tx is required', {
+        txs: c.txIds.length,
+        senders: c.txSenders.length,
+      });
+    }
+    for (const s of c.txSenders) checkKey('sender', s);
+  }
   for (const w of c.stateWrites) checkKey('state key', w.key);
   for (const w of c.auxWrites ?? []) checkKey('aux key', w.key);
 }

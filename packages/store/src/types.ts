@@ -27,6 +27,24 @@ export interface BlockCommit {
   readonly stateWrites: readonly StateWrite[];
   /** Node-local, non-consensus data to write atomically with the block (e.g. batch leaves). */
   readonly auxWrites?: readonly StateWrite[];
+  /**
+   * Sender of each tx in block order (e.g. the signer's address bytes), same length as txIds:
+   * indexed for `txsBySender`. Absent: the block's txs are not in the sender index.
+   */
+  readonly txSenders?: readonly Uint8Array[];
+}
+
+/** A tx of a sender (`txsBySender`): where it is and its ID. */
+export interface SenderTx {
+  readonly height: number;
+  readonly index: number;
+  readonly txId: Uint8Array;
+}
+
+/** One tx of a stored block, as `rebuildSenderIndex` needs it. */
+export interface IndexedTx {
+  readonly txId: Uint8Array;
+  readonly sender: Uint8Array;
 }
 
 export interface ChainHead {
@@ -76,6 +94,11 @@ export interface ChainStore extends StateReader {
   getHeightByBlockId(blockId: Uint8Array): number | undefined;
   getReceipts(height: number): Uint8Array[] | undefined;
   getTxLocation(txId: Uint8Array): TxLocation | undefined;
+  /**
+   * Txs of a sender, newest first (highest height, then highest index): at most `limit`, strictly
+   * before `before` when given (the last location of the previous page).
+   */
+  txsBySender(sender: Uint8Array, opts: { readonly limit: number; readonly before?: TxLocation }): SenderTx[];
   /** Value of key as of the end of block `height` (undefined if absent or deleted then). */
   getAt(key: Uint8Array, height: number): Uint8Array | undefined;
   /** Every version of a key, oldest first. */

@@ -20,7 +20,13 @@ import type { BlockCommit, ChainStore } from '@xinlian/store';
 import { type Clock, concatBytes, equalBytes, toHex, utf8, XinlianError } from '@xinlian/utils';
 import type { Logger } from 'pino';
 import type { Mempool } from '../mempool.js';
-import { blockAuxWrites, type CommittedBlock, type HeadState, type PendingTx } from '../producer.js';
+import {
+  blockAuxWrites,
+  type CommittedBlock,
+  type HeadState,
+  type PendingTx,
+  txSenders,
+} from '../producer.js';
 
 export interface BftAppOptions {
   readonly chainId: string;
@@ -206,6 +212,7 @@ export class BftApp implements ConsensusApp {
         appHash: p.execution.appHash,
         stateWrites: p.execution.stateWrites,
         auxWrites: blockAuxWrites(this.#m.store, height, p.txs, p.execution),
+        txSenders: txSenders(p.txs),
       },
     };
   }

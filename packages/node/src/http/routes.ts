@@ -1,5 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox';
 import {
+  AccountParams,
+  AccountTxsQuery,
+  AccountTxsResponse,
   BlockParams,
   BlocksQuery,
   BlocksResponse,
@@ -62,6 +65,8 @@ export interface NodeApi {
   /** Admits each tx independently: its txId, or the error /v1/txs would have answered. */
   submitTxs(txs: readonly Uint8Array[]): Promise<(Static<typeof TxAccepted> | XinlianError)[]>;
   tx(txId: string): Static<typeof TxResponse>;
+  /** Committed txs signed by an account, newest first (the store's sender index). */
+  accountTxs(address: string, limit: number, cursor: string | undefined): Static<typeof AccountTxsResponse>;
   /** A block by 'latest', height or hex block ID (API_NOT_FOUND if absent). */
   block(ref: 'latest' | number | string): Static<typeof BlockView>;
   blocks(before: number | undefined, limit: number): Static<typeof BlockView>[];
@@ -200,6 +205,19 @@ export function apiRoutes(api: NodeApi): RouteSpec[] {
       params: TxIdParams,
       responses: { 200: json('transaction', TxResponse), 404: notFound },
       handle: ({ params }) => api.tx(params.txId),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/accounts/:address/txs',
+      tag: 'txs',
+      summary: 'Committed transactions signed by an account, newest first (paged with nextCursor)',
+      params: AccountParams,
+      query: AccountTxsQuery,
+      responses: {
+        200: json("a page of the account's transactions", AccountTxsResponse),
+        400: problem('API_BAD_REQUEST'),
+      },
+      handle: ({ params, query }) => api.accountTxs(params.address, query.limit ?? 20, query.cursor),
     }),
     route({
       method: 'GET',
