@@ -10,6 +10,7 @@ export class NodeMetrics {
   readonly mempoolSize: Gauge;
   readonly mempoolBytes: Gauge;
   readonly commitLatency: Histogram;
+  readonly blockCommitLatency: Histogram;
   readonly blockExecution: Histogram;
   readonly storeCommit: Histogram;
   readonly httpRequests: Counter<'route' | 'status'>;
@@ -51,6 +52,12 @@ export class NodeMetrics {
       name: 'xinlian_commit_latency_seconds',
       help: 'Time from mempool admission to durable commit',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10],
+      registers,
+    });
+    this.blockCommitLatency = new Histogram({
+      name: 'xinlian_block_commit_latency_seconds',
+      help: 'Time from starting a block (solo: taking its txs; BFT: starting its height) to its durable commit',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10],
       registers,
     });
     this.blockExecution = new Histogram({

@@ -144,6 +144,7 @@ export class BlockProducer {
    */
   async produce(): Promise<CommittedBlock | undefined> {
     const { clock, mempool, store, metrics } = this.#m;
+    const started = clock.now();
     const proposal = this.#proposal ?? this.#propose();
     if (proposal === undefined) return undefined;
     this.#proposal = proposal;
@@ -162,6 +163,7 @@ export class BlockProducer {
     metrics.blocksCommitted.inc();
     metrics.txsCommitted.inc(txs.length);
     for (const t of txs) metrics.commitLatency.observe((done - t.admittedAt) / 1000);
+    metrics.blockCommitLatency.observe((done - started) / 1000);
     this.#m.logger.debug({ height, txCount: txs.length, blockId: toHex(blockId) }, 'block committed');
     this.#m.onCommit(proposal.committed);
     return proposal.committed;

@@ -1,4 +1,6 @@
 import type {
+  AccountTxsQuery,
+  AccountTxsResponse,
   BlockView,
   EvidenceListQuery,
   Genesis,
@@ -55,6 +57,74 @@ export interface EvidenceList {
 
 export type DigestAlgorithm = 'sm3' | 'sha256';
 
+/** An organization (governance `organizations` query, spec/governance.md). */
+export interface OrganizationView {
+  readonly id: string;
+  readonly name: string;
+  /** CA certificate (hex DER), null when its members are registered keys. */
+  readonly caCertificate: string | null;
+  readonly caSerial: string | null;
+  readonly addedHeight: number;
+}
+
+/** A member (GET /v1/governance/members): a certificate member or a registered key. */
+export interface MemberView {
+  readonly address: string;
+  readonly publicKey: string;
+  readonly org: string;
+  readonly role: string;
+  readonly name: string;
+  readonly serial: string | null;
+  readonly caSerial: string | null;
+  readonly notBefore: number | null;
+  readonly notAfter: number | null;
+  readonly registeredHeight: number;
+}
+
+/** A certificate revocation (governance `revocations` query). */
+export interface RevocationView {
+  readonly org: string;
+  readonly serial: string;
+  readonly reason: string;
+  readonly height: number;
+  readonly time: number;
+}
+
+/** A validator of a validator set (governance `validatorSets` query). */
+export interface ValidatorEntryView {
+  readonly name: string;
+  readonly organization?: string;
+  readonly publicKey: string;
+  readonly power: number;
+}
+
+/** GET /v1/governance: membership mode, organizations, voting policy, filing. */
+export interface GovernanceStatusView {
+  readonly permissioned: boolean;
+  readonly organizations: readonly string[];
+  readonly filing: {
+    readonly operator: string;
+    readonly serviceName: string;
+    readonly filingNumber: string;
+  } | null;
+  readonly votingPolicy?: unknown;
+  readonly frozen?: number;
+  readonly [field: string]: unknown;
+}
+
+/** Everything the organizations page shows, read from the governance module's committed state. */
+export interface GovernanceView {
+  readonly status: GovernanceStatusView;
+  readonly organizations: readonly OrganizationView[];
+  readonly members: readonly MemberView[];
+  readonly revocations: readonly RevocationView[];
+  /** Validator sets by the height they take effect from, oldest first. */
+  readonly validatorSets: readonly {
+    readonly height: number;
+    readonly validators: readonly ValidatorEntryView[];
+  }[];
+}
+
 /** Code of the error thrown when the node cannot be reached (network error, timeout, gateway 502–504). */
 export const UNREACHABLE = 'CONSOLE_NODE_UNREACHABLE';
 
@@ -79,6 +149,10 @@ export interface ConsoleApi {
   block(heightOrId: number | string): Promise<BlockView>;
   blocks(opts: { before?: number; limit?: number }): Promise<BlockView[]>;
   tx(txId: string): Promise<TxResponse>;
+  /** GET /v1/accounts/:address/txs: committed txs signed by the account, newest first. */
+  accountTxs(address: string, q: AccountTxsQuery): Promise<AccountTxsResponse>;
+  /** The organizations, members, revocations and validator sets (GET /v1/governance, /members and queries). */
+  governance(): Promise<GovernanceView>;
   evidenceByDigest(algorithm: DigestAlgorithm, digestHex: string): Promise<EvidenceLookup>;
   evidenceRecord(id: string): Promise<EvidenceRecordView>;
   evidenceList(q: EvidenceListQuery): Promise<EvidenceList>;
@@ -156,6 +230,22 @@ export class FetchApi implements ConsoleApi {
   }
   tx(txId: string): Promise<TxResponse> {
     return this.#call(() => this.#client.getTx(txId));
+  }
+  accountTxs(address: string, q: AccountTxsQuery): Promise<AccountTxsResponse> {
+    return this.#call(() => this.#client.accountTxs(address, q));
+  }
+  governance(): Promise<GovernanceView> {
+    return this.#call(async () => {
+      const gov = this.#client.governance;
+      const [status, members, organizations, revocations, validatorSets] = await Promise.all([
+        gov.status<GovernanceStatusView>(),
+        gov.members<MemberView>(),
+        this.#client.query<OrganizationView[]>('governance', 'organizations', {}),
+        this.#client.query<RevocationView[]>('governance', 'revocations', {}),
+        this.#client.query<GovernanceView['validatorSets'][number][]>('governance', 'validatorSets', {}),
+      ]);
+      return { status, members, organizations, revocations, validatorSets };
+    });
   }
   evidenceByDigest(algorithm: DigestAlgorithm, digestHex: string): Promise<EvidenceLookup> {
     return this.#call(() => this.#client.evidence.get(algorithm, digestHex) as Promise<EvidenceLookup>);

@@ -1,6 +1,6 @@
-import type { Genesis, VerificationReport } from '@xinlian/schemas';
-import { XinlianError } from '@xinlian/utils';
-import type { ConsoleApi, DigestAlgorithm } from '../api/client.js';
+import type { Genesis, TxCommitted, TxResponse, VerificationReport } from '@xinlian/schemas';
+import { isXinlianError, XinlianError } from '@xinlian/utils';
+import { type ConsoleApi, type DigestAlgorithm, isNotFound, isUnreachable } from '../api/client.js';
 import type {
   EvidenceBackends,
   EvidenceSigner,
@@ -153,6 +153,9 @@ export class WorkerSigner implements EvidenceSigner {
       throw new XinlianError('CONSOLE_WORKER_FAILED', `unexpected answer ${m.kind}`, {});
     return m.text;
   }
+  #afterWaitFailed(txId: string, e: unknown): Promise<TxCommitted> {
+    return outcomeAfterWaitFailed(this.#api, txId, e);
+  }
   async forget(): Promise<void> {
     await this.#worker.request({ kind: 'forgetKey' });
   }
@@ -172,10 +175,15 @@ export class WorkerSigner implements EvidenceSigner {
     });
     if (signed.kind !== 'signed')
       throw new XinlianError('CONSOLE_WORKER_FAILED', `unexpected answer ${signed.kind}`, {});
-    const res =
-      signed.leaves === undefined
-        ? await this.#api.submitEvidence(signed.tx)
-        : await this.#api.submitEvidenceBatch(signed.tx, signed.leaves);
+    let res: TxCommitted;
+    try {
+      res =
+        signed.leaves === undefined
+          ? await this.#api.submitEvidence(signed.tx)
+          : await this.#api.submitEvidenceBatch(signed.tx, signed.leaves);
+    } catch (e) {
+      res = await this.#afterWaitFailed(signed.txId, e);
+    }
     if (res.result.status !== 'ok') {
       throw new XinlianError(res.result.code, res.result.message, { status: 200, txId: res.txId });
     }
@@ -186,6 +194,58 @@ export class WorkerSigner implements EvidenceSigner {
         : res.txId;
     return { txId: res.txId, height: res.height, recordId };
   }
+}
+
+/**
+ * What became of a tx whose `wait=commit` request failed without a refusal: the node's wait timed
+ * out (504 API_TIMEOUT: accepted, not committed in time) or the answer never came (this browser's
+ * timeout, a dropped connection). Asks the node for the tx: committed → its outcome; pending →
+ * CONSOLE_TX_PENDING (with the txId: the page shows it and checks again later); unknown to the
+ * node → CONSOLE_TX_DROPPED; a node that does not answer → that (unreachable) error.
+ */
+export async function outcomeAfterWaitFailed(
+  api: ConsoleApi,
+  txId: string,
+  error: unknown,
+): Promise<TxCommitted> {
+  const timedOut = isXinlianError(error) && error.code === 'API_TIMEOUT';
+  if (!timedOut && !isUnreachable(error)) throw error;
+  let tx: TxResponse;
+  try {
+    tx = await api.tx(txId);
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    // The node answers but does not know the tx: dropped (e.g. expired) or never admitted.
+    throw new XinlianError(
+      TX_DROPPED,
+      'the transaction is neither pending nor committed',
+      { txId },
+      { cause: error },
+    );
+  }
+  if (
+    tx.status === 'pending' ||
+    tx.height === undefined ||
+    tx.index === undefined ||
+    tx.result === undefined
+  ) {
+    throw pendingError(txId, error);
+  }
+  return { txId, height: tx.height, index: tx.index, result: tx.result };
+}
+
+/** Code of the error `notarize` throws for a tx accepted but not committed within the wait. */
+export const TX_PENDING = 'CONSOLE_TX_PENDING';
+/** Code of the error for a tx the node no longer knows (neither pending nor committed). */
+export const TX_DROPPED = 'CONSOLE_TX_DROPPED';
+
+function pendingError(txId: string, cause: unknown): XinlianError {
+  return new XinlianError(
+    TX_PENDING,
+    'accepted by the node, not committed within the wait',
+    { txId },
+    { cause },
+  );
 }
 
 /** The backends in use: the browser SDK in the crypto worker for hashing, verification and signing. */

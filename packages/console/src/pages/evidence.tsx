@@ -1,9 +1,10 @@
 import { isXinlianError } from '@xinlian/utils';
-import { useId, useRef, useState } from 'react';
-import type { DigestAlgorithm, EvidenceLookup } from '../api/client.js';
+import { useEffect, useId, useRef, useState } from 'react';
+import { type DigestAlgorithm, type EvidenceLookup, isNotFound } from '../api/client.js';
 import { useNode } from '../app/node-state.js';
 import { saveFile } from '../certificate/download.js';
 import { Hex, PageTitle } from '../components/common.js';
+import { TX_PENDING } from '../evidence/backends.js';
 import { useEvidence, useSignerKey } from '../evidence/context.js';
 import type { Notarized } from '../evidence/ports.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -210,14 +211,21 @@ const recordOf = (l: EvidenceLookup | undefined): string | undefined =>
   l?.record?.id ?? l?.batch?.recordId ?? undefined;
 
 export function Evidence() {
-  const { t } = useI18n();
-  const { api, status, report } = useNode();
+  const { t, time } = useI18n();
+  const { api, status, report, blocks } = useNode();
   const { hasher, signer } = useEvidence();
   const { key } = useSignerKey();
   const [items, setItems] = useState<readonly Item[]>([]);
   const [error, setError] = useState<string | undefined>(undefined);
   const [submitting, setSubmitting] = useState(false);
   const [done, setDone] = useState<(Notarized & { readonly files: number }) | undefined>(undefined);
+  /** A tx the node accepted but did not commit within the wait (checked again later). */
+  const [waiting, setWaiting] = useState<
+    | { readonly txId: string; readonly files: number; readonly checkedAt: number; readonly dropped: boolean }
+    | undefined
+  >(undefined);
+  const setPending = setWaiting;
+  const [checking, setChecking] = useState(false);
   const abort = useRef<AbortController | undefined>(undefined);
   const algorithm: DigestAlgorithm = status?.suite === 'intl' ? 'sha256' : 'sm3';
   const algName = algorithm === 'sm3' ? 'SM3' : 'SHA-256';
@@ -239,6 +247,7 @@ export function Evidence() {
     abort.current = ctl;
     setError(undefined);
     setDone(undefined);
+    setWaiting(undefined);
     setItems(files.map((file, n) => ({ id: `${n}:${file.name}:${file.size}`, file, pct: 0 })));
     try {
       const digests: { digest: string }[] = [];
@@ -267,6 +276,7 @@ export function Evidence() {
     const ctl = abort.current ?? new AbortController();
     setSubmitting(true);
     setError(undefined);
+    setWaiting(undefined);
     try {
       const res = await signer.notarize(
         pending.map((it) => ({
@@ -284,12 +294,59 @@ export function Evidence() {
         ctl.signal,
       );
     } catch (e) {
-      report(e);
-      setError(t('evidence.rejected', { detail: errorText(e) }));
+      if (isXinlianError(e) && e.code === TX_PENDING && typeof e.details.txId === 'string') {
+        setPending({ txId: e.details.txId, files: pending.length, checkedAt: Date.now(), dropped: false });
+      } else {
+        report(e);
+        setError(t('evidence.rejected', { detail: errorText(e) }));
+      }
     } finally {
       setSubmitting(false);
     }
   };
+
+  /** Looks the pending tx up again: committed → shown as notarized; gone → says so. */
+  const checkPending = async () => {
+    const p = waiting;
+    if (p === undefined) return;
+    setChecking(true);
+    try {
+      const tx = await api.tx(p.txId);
+      if (tx.status === 'committed' && tx.height !== undefined && tx.result !== undefined) {
+        setWaiting(undefined);
+        if (tx.result.status !== 'ok') {
+          setError(t('evidence.rejected', { detail: `${tx.result.code}: ${tx.result.message}` }));
+          return;
+        }
+        const r = tx.result.result as { recordId?: unknown } | null;
+        setDone({
+          txId: p.txId,
+          height: tx.height,
+          recordId: typeof r?.recordId === 'string' ? r.recordId : p.txId,
+          files: p.files,
+        });
+        await lookupAll(
+          items.map((it) => ({ digest: it.digest ?? '' })),
+          (abort.current ?? new AbortController()).signal,
+        );
+      } else {
+        setWaiting({ ...p, checkedAt: Date.now(), dropped: false });
+      }
+    } catch (e) {
+      if (isNotFound(e)) setWaiting({ ...p, checkedAt: Date.now(), dropped: true });
+      else report(e);
+    } finally {
+      setChecking(false);
+    }
+  };
+  const checkRef = useRef(checkPending);
+  checkRef.current = checkPending;
+  // A new block may have committed it: check again by itself (the button does it on demand).
+  const head = blocks[0]?.height;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when a new block arrives while a tx is pending.
+  useEffect(() => {
+    if (waiting !== undefined && !waiting.dropped && head !== undefined) void checkRef.current();
+  }, [head]);
 
   return (
     <>
@@ -348,12 +405,35 @@ export function Evidence() {
           <Hex value={done.txId} to={`/txs/${done.txId}`} />
         </p>
       )}
+      {waiting === undefined ? null : (
+        <section
+          className="panel notice"
+          role="status"
+          data-testid="evidence-pending"
+          aria-label={t('tx.pending')}
+        >
+          <p>{waiting.dropped ? t('evidence.pendingDropped') : t('evidence.pending')}</p>
+          <p>
+            {t('evidence.pendingTx')} <Hex value={waiting.txId} to={`/txs/${waiting.txId}`} full />
+          </p>
+          <div className="actions">
+            <button type="button" disabled={checking} onClick={() => void checkPending()}>
+              {checking ? t('evidence.pendingChecking') : t('evidence.pendingCheck')}
+            </button>
+            {waiting.dropped ? null : (
+              <span className="muted small" data-testid="evidence-pending-checked">
+                {t('evidence.pendingStill', { time: time(waiting.checkedAt) })}
+              </span>
+            )}
+          </div>
+        </section>
+      )}
       {error === undefined ? null : (
         <p className="error" role="alert" data-testid="evidence-error">
           {error}
         </p>
       )}
-      {allKnown && pending.length > 0 ? (
+      {allKnown && pending.length > 0 && (waiting === undefined || waiting.dropped) ? (
         <div className="actions">
           <button
             type="button"

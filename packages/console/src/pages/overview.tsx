@@ -9,6 +9,7 @@ import { histogramTotals, intervalMean, type Point, throughputSeries } from '../
 
 const LATENCY_POLL_MS = 3_000;
 const LATENCY_POINTS = 60;
+const BLOCK_LATENCY = 'xinlian_block_commit_latency_seconds';
 
 type ValidatorView = NonNullable<StatusResponse['consensus']>['validators'][number];
 
@@ -33,7 +34,12 @@ export function validatorRows(status: StatusResponse | undefined) {
   });
 }
 
-/** Mean commit latency (ms) per poll interval, from the node's Prometheus histogram. */
+/**
+ * Mean block commit latency (ms) per poll interval, from the node's Prometheus histogram
+ * `xinlian_block_commit_latency_seconds` (every block, empty ones included: on a BFT network the
+ * time from starting a height to its durable commit, on a single validator from taking the block's
+ * txs to its commit); a node without it falls back to the per-tx `xinlian_commit_latency_seconds`.
+ */
 function useCommitLatency(): Point[] {
   const { api, reachable } = useNode();
   const [points, setPoints] = useState<Point[]>([]);
@@ -43,7 +49,9 @@ function useCommitLatency(): Point[] {
     let live = true;
     const poll = async () => {
       try {
-        const totals = histogramTotals(await api.metricsText(), 'xinlian_commit_latency_seconds');
+        const text = await api.metricsText();
+        const totals =
+          histogramTotals(text, BLOCK_LATENCY) ?? histogramTotals(text, 'xinlian_commit_latency_seconds');
         if (!live || totals === undefined) return;
         const before = last.current;
         last.current = totals;

@@ -1,10 +1,16 @@
-import type { Receipt } from '@xinlian/schemas';
-import { useState } from 'react';
+import type { AccountTx, Receipt } from '@xinlian/schemas';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'wouter';
-import type { EvidenceRecordView } from '../api/client.js';
+import type {
+  EvidenceRecordView,
+  GovernanceView,
+  MemberView,
+  RevocationView,
+  ValidatorEntryView,
+} from '../api/client.js';
 import { useLoad, useNode } from '../app/node-state.js';
 import { buildCertificate, saveFile } from '../certificate/download.js';
-import { Fields, Hex, PageTitle, Show } from '../components/common.js';
+import { Fields, Hex, LoadError, Loading, PageTitle, Show } from '../components/common.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages.js';
 import { formatBytes } from '../lib/format.js';
@@ -130,6 +136,109 @@ export function Record() {
   );
 }
 
+/** The account's committed txs, newest first, a page at a time ("load more" appends the next page). */
+function AccountTxs({ address }: { readonly address: string }) {
+  const { t, time, number } = useI18n();
+  const { api, epoch, report } = useNode();
+  const [txs, setTxs] = useState<readonly AccountTx[]>([]);
+  const [next, setNext] = useState<string | undefined>(undefined);
+  const [state, setState] = useState<'loading' | 'ok' | 'error'>('loading');
+  const [error, setError] = useState<unknown>(undefined);
+  const live = useRef(0);
+  const load = useCallback(
+    async (cursor: string | undefined) => {
+      const run = ++live.current;
+      setState('loading');
+      try {
+        const page = await api.accountTxs(address, {
+          limit: ACCOUNT_PAGE,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        if (run !== live.current) return;
+        setTxs((old) => (cursor === undefined ? page.txs : [...old, ...page.txs]));
+        setNext(page.nextCursor);
+        setState('ok');
+      } catch (e) {
+        if (run !== live.current) return;
+        report(e);
+        setError(e);
+        setState('error');
+      }
+    },
+    [api, address, report],
+  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reload from the first page when the node is back (epoch).
+  useEffect(() => {
+    setTxs([]);
+    setNext(undefined);
+    void load(undefined);
+  }, [load, epoch]);
+  return (
+    <section aria-labelledby="account-txs-h">
+      <h2 id="account-txs-h">{t('account.txs')}</h2>
+      <p className="muted small">{t('account.note')}</p>
+      {state === 'error' ? <LoadError error={error} what={address} /> : null}
+      {state !== 'loading' && state !== 'error' && txs.length === 0 ? (
+        <p className="muted">{t('account.txsNone')}</p>
+      ) : null}
+      {txs.length > 0 ? (
+        <div className="table-wrap">
+          <table data-testid="account-txs">
+            <thead>
+              <tr>
+                <th scope="col">{t('tx.id')}</th>
+                <th scope="col">{t('tx.block')}</th>
+                <th scope="col">{t('blocks.time')}</th>
+                <th scope="col">{t('tx.module')}</th>
+                <th scope="col">{t('tx.result')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {txs.map((x) => (
+                <tr key={x.txId}>
+                  <td>
+                    <Hex value={x.txId} to={`/txs/${x.txId}`} />
+                  </td>
+                  <td>
+                    <Link href={`/blocks/${x.height}`}>#{number(x.height)}</Link>
+                  </td>
+                  <td>{time(x.time)}</td>
+                  <td>
+                    <code>
+                      {x.module}.{x.method}
+                    </code>
+                  </td>
+                  <td>
+                    <span className={`badge ${x.status === 'ok' ? 'ok' : 'silent'}`}>
+                      {t(x.status === 'ok' ? 'tx.ok' : 'tx.failed')}
+                      {x.status === 'ok' ? '' : ` ${x.code}`}
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <div className="actions">
+        {txs.length > 0 ? (
+          <span className="muted small" data-testid="account-txs-shown">
+            {t('account.shown', { n: txs.length })}
+          </span>
+        ) : null}
+        {state === 'loading' ? <Loading /> : null}
+        {next !== undefined && state === 'ok' ? (
+          <button type="button" onClick={() => void load(next)} data-testid="account-more">
+            {t('account.more')}
+          </button>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+const ACCOUNT_PAGE = 20;
+
 export function Account() {
   const { t, time, number } = useI18n();
   const { address } = useParams<{ address: string }>();
@@ -146,8 +255,8 @@ export function Account() {
           validator !== undefined && [t('validator.name'), `${validator.name} (${t('overview.validators')})`],
         ]}
       />
+      <AccountTxs address={a} />
       <h2>{t('account.records')}</h2>
-      <p className="muted small">{t('account.note')}</p>
       <Show value={loaded} what={a}>
         {(list) =>
           list.records.length === 0 ? (
@@ -188,46 +297,231 @@ export function Account() {
   );
 }
 
+const ROLES = new Set(['admin', 'client', 'validator', 'observer', 'regulator', 'auditor']);
+
+function roleLabel(t: (k: MessageKey) => string, role: string): string {
+  return ROLES.has(role) ? t(`role.${role}` as MessageKey) : role;
+}
+
+/** A member's state: revoked (its certificate or its CA certificate is revoked), expired or active. */
+export function memberState(
+  m: MemberView,
+  revocations: readonly RevocationView[],
+  now: number,
+): 'active' | 'revoked' | 'expired' {
+  const revoked = revocations.some(
+    (r) =>
+      r.org === m.org &&
+      ((m.serial !== null && r.serial === m.serial) || (m.caSerial !== null && r.serial === m.caSerial)),
+  );
+  if (revoked) return 'revoked';
+  if (m.notAfter !== null && m.notAfter < now) return 'expired';
+  return 'active';
+}
+
+/** The validator set deciding the next height: the last set that takes effect at or before it. */
+export function currentValidators(
+  g: GovernanceView,
+  height: number,
+): readonly ValidatorEntryView[] | undefined {
+  return g.validatorSets.filter((v) => v.height <= height + 1).at(-1)?.validators;
+}
+
 export function Members() {
-  const { t, number } = useI18n();
-  const loaded = useLoad((api) => api.genesis(), []);
+  const { t, number, time } = useI18n();
   const { status } = useNode();
+  const loaded = useLoad((api) => api.governance(), []);
   return (
     <>
       <PageTitle>{t('members.title')}</PageTitle>
       <p className="muted small">{t('members.note')}</p>
       <Show value={loaded} what={t('members.title')}>
-        {(g) => (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('validator.name')}</th>
-                  <th scope="col">{t('validator.address')}</th>
-                  <th scope="col">{t('tx.signer')}</th>
-                  <th scope="col">{t('validator.power')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {g.validators.map((v) => {
-                  const address = status?.validators.find((s) => s.publicKey === v.publicKey)?.address;
-                  return (
-                    <tr key={v.publicKey}>
-                      <td>{v.name}</td>
-                      <td>
-                        {address === undefined ? '—' : <Hex value={address} to={`/accounts/${address}`} />}
-                      </td>
-                      <td>
-                        <Hex value={v.publicKey} />
-                      </td>
-                      <td>{number(v.power)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+        {(g) => {
+          const validators = currentValidators(g, status?.height ?? 0) ?? status?.validators ?? [];
+          const addressOf = (publicKey: string) =>
+            status?.validators.find((v) => v.publicKey === publicKey)?.address ??
+            g.members.find((m) => m.publicKey === publicKey)?.address;
+          const now = Date.now();
+          const f = g.status.filing;
+          return (
+            <>
+              <Fields
+                rows={[
+                  [t('members.mode'), t(g.status.permissioned ? 'members.permissioned' : 'members.open')],
+                  [
+                    t('members.filing'),
+                    f === null
+                      ? t('members.noFiling')
+                      : `${f.serviceName} · ${f.operator} · ${f.filingNumber}`,
+                  ],
+                ]}
+              />
+              <section aria-labelledby="orgs-h">
+                <h2 id="orgs-h">{t('members.orgs')}</h2>
+                <div className="table-wrap">
+                  <table data-testid="orgs">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('members.orgName')}</th>
+                        <th scope="col">{t('members.orgId')}</th>
+                        <th scope="col">{t('members.ca')}</th>
+                        <th scope="col">{t('members.memberCount')}</th>
+                        <th scope="col">{t('members.validatorCount')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {g.organizations.map((o) => (
+                        <tr key={o.id} data-testid="org-row">
+                          <td>{o.name}</td>
+                          <td>
+                            <code>{o.id}</code>
+                          </td>
+                          <td>
+                            {o.caSerial === null ? (
+                              <span className="muted">{t('members.caNone')}</span>
+                            ) : (
+                              <>
+                                <code>{o.caSerial}</code>
+                                {g.revocations.some((r) => r.org === o.id && r.serial === o.caSerial) ? (
+                                  <span className="badge silent">{t('members.revoked')}</span>
+                                ) : null}
+                              </>
+                            )}
+                          </td>
+                          <td>{number(g.members.filter((m) => m.org === o.id).length)}</td>
+                          <td>{number(validators.filter((v) => v.organization === o.id).length)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </section>
+              <section aria-labelledby="members-h">
+                <h2 id="members-h">{t('members.members')}</h2>
+                <div className="table-wrap">
+                  <table data-testid="members">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('validator.name')}</th>
+                        <th scope="col">{t('members.org')}</th>
+                        <th scope="col">{t('members.role')}</th>
+                        <th scope="col">{t('validator.address')}</th>
+                        <th scope="col">{t('members.credential')}</th>
+                        <th scope="col">{t('members.status')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {g.members.map((m) => {
+                        const state = memberState(m, g.revocations, now);
+                        return (
+                          <tr key={m.address} data-testid="member-row" data-state={state}>
+                            <td>{m.name}</td>
+                            <td>
+                              <code>{m.org}</code>
+                            </td>
+                            <td>{roleLabel(t, m.role)}</td>
+                            <td>
+                              <Hex value={m.address} to={`/accounts/${m.address}`} />
+                            </td>
+                            <td>
+                              {m.serial === null
+                                ? t('members.registeredKey')
+                                : t('members.certificate', { serial: m.serial })}
+                              {m.notAfter === null ? null : (
+                                <span className="muted small">
+                                  {' '}
+                                  · {t('members.validUntil', { date: time(m.notAfter) })}
+                                </span>
+                              )}
+                            </td>
+                            <td>
+                              <span className={`badge ${state === 'active' ? 'ok' : 'silent'}`}>
+                                {t(`members.${state}`)}
+                              </span>
+                            </td>
+                          </tr>
+                        );
+                      })}
+                    </tbody>
+                  </table>
+                </div>
+              </section>
+              <section aria-labelledby="vals-h">
+                <h2 id="vals-h">{t('members.validators')}</h2>
+                <div className="table-wrap">
+                  <table data-testid="validators">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('validator.name')}</th>
+                        <th scope="col">{t('members.org')}</th>
+                        <th scope="col">{t('validator.address')}</th>
+                        <th scope="col">{t('tx.signer')}</th>
+                        <th scope="col">{t('validator.power')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {validators.map((v) => {
+                        const address = addressOf(v.publicKey);
+                        return (
+                          <tr key={v.publicKey} data-testid="validator-entry">
+                            <td>{v.name}</td>
+                            <td>{v.organization === undefined ? '—' : <code>{v.organization}</code>}</td>
+                            <td>
+                              {address === undefined ? (
+                                '—'
+                              ) : (
+                                <Hex value={address} to={`/accounts/${address}`} />
+                              )}
+                            </td>
+                            <td>
+                              <Hex value={v.publicKey} />
+                            </td>
+                            <td>{number(v.power)}</td>
+                          </tr>
+                        );
+                      })}
+                    </tbody>
+                  </table>
+                </div>
+              </section>
+              <section aria-labelledby="revs-h">
+                <h2 id="revs-h">{t('members.revocations')}</h2>
+                {g.revocations.length === 0 ? (
+                  <p className="muted">{t('members.none')}</p>
+                ) : (
+                  <div className="table-wrap">
+                    <table data-testid="revocations">
+                      <thead>
+                        <tr>
+                          <th scope="col">{t('members.org')}</th>
+                          <th scope="col">{t('members.serial')}</th>
+                          <th scope="col">{t('members.reason')}</th>
+                          <th scope="col">{t('tx.block')}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {g.revocations.map((r) => (
+                          <tr key={`${r.org}/${r.serial}`}>
+                            <td>
+                              <code>{r.org}</code>
+                            </td>
+                            <td>
+                              <code>{r.serial}</code>
+                            </td>
+                            <td>{r.reason}</td>
+                            <td>
+                              <Link href={`/blocks/${r.height}`}>#{number(r.height)}</Link>
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+              </section>
+            </>
+          );
+        }}
       </Show>
     </>
   );

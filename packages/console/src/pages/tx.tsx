@@ -1,12 +1,18 @@
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'wouter';
-import { useLoad } from '../app/node-state.js';
+import { useLoad, useNode } from '../app/node-state.js';
 import { Fields, Hex, PageTitle, Show } from '../components/common.js';
 import { useI18n } from '../i18n/i18n.js';
 
 export function Tx() {
   const { t, number } = useI18n();
   const { id } = useParams<{ id: string }>();
-  const loaded = useLoad((api) => api.tx(id.toLowerCase()), [id]);
+  const { blocks } = useNode();
+  // A pending tx is looked up again on every new block until it is committed.
+  const [watch, setWatch] = useState(true);
+  const loaded = useLoad((api) => api.tx(id.toLowerCase()), [id, watch ? blocks[0]?.height : -1]);
+  const committed = loaded.state === 'ok' && loaded.data.status === 'committed';
+  useEffect(() => setWatch(!committed), [committed]);
   return (
     <>
       <PageTitle>{t('tx.title')}</PageTitle>

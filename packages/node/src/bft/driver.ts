@@ -355,8 +355,11 @@ export class BftDriver {
     nodeMetrics.txsCommitted.inc(txs.length);
     nodeMetrics.mempoolSize.set(mempool.size);
     for (const t of txs) nodeMetrics.commitLatency.observe(Math.max(0, done - t.admittedAt) / 1000);
-    if (source === 'consensus') metrics.heightDuration.observe((done - this.#heightStartedAt) / 1000);
-    else metrics.syncedBlocks.inc();
+    if (source === 'consensus') {
+      metrics.heightDuration.observe((done - this.#heightStartedAt) / 1000);
+      nodeMetrics.blockCommitLatency.observe((done - this.#heightStartedAt) / 1000);
+    }
+    if (source === 'sync') metrics.syncedBlocks.inc();
     this.#lastCommitAt = done;
     this.#updateLag();
     logger.debug(
