@@ -16,11 +16,14 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { buildTx, decryptKeyFile, digestOf, evidenceArgs, XinlianClient } from '@xinlian/sdk';
 import { PDFDocument } from 'pdf-lib';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CLI = fileURLToPath(new URL('../../../cli/dist/src/bin.js', import.meta.url));
+const NODE_MAIN = fileURLToPath(new URL('../../../node/dist/src/main.js', import.meta.url));
+const DEV_PASSPHRASE = 'dev-only-passphrase';
 const SHOTS =
   process.env.XINLIAN_SCREENSHOTS === undefined ? undefined : resolve(process.env.XINLIAN_SCREENSHOTS);
 const haveChromium = existsSync(CHROMIUM);
@@ -258,6 +261,81 @@ describe('web console in Chromium', {
     )) as string;
     await search(address);
     await page.waitForURL(`**/accounts/${address}`);
+    // The submitter of the first record: its account page lists that tx.
+    const submitter = (await page.evaluate(
+      async (id) => (await (await fetch(`/v1/evidence/records/${id}`)).json()).submitter,
+      first.recordId,
+    )) as string;
+    await search(submitter);
+    await page.waitForURL(`**/accounts/${submitter}`);
+    assert.equal(await heading().textContent(), '账户');
+    await page.getByTestId('account-txs').locator(`a[title="${first.txId}"]`).waitFor();
+    assert.deepEqual(errors, []);
+  });
+
+  it("lists an account's transactions page by page, newest first", async () => {
+    // 22 more txs of the dev client key (signed here with the SDK): a page of 20 and the rest.
+    const client = new XinlianClient({ url: base() });
+    const key = decryptKeyFile(await readFile(join(home, 'keys', 'client.key'), 'utf8'), DEV_PASSPHRASE);
+    const status = await client.status();
+    const ids: string[] = [];
+    for (let i = 0; i < 22; i++) {
+      const tx = buildTx({
+        chainId: status.chainId,
+        key,
+        ...evidenceArgs.submit({
+          digests: [digestOf('sha256', new TextEncoder().encode(`page ${i} ${Date.now()}`))],
+        }),
+        expiryHeight: status.height + 100,
+      });
+      ids.push(
+        i === 21 ? (await client.submitTx(tx, { wait: 'commit' })).txId : (await client.submitTx(tx)).txId,
+      );
+    }
+    const address = (await client.getTx(ids[0]!)).tx.signerAddress;
+    const all = (await client.accountTxs(address, { limit: 100 })).txs.map((t) => t.txId);
+    await page.goto(`${base()}/accounts/${address}`);
+    const rows = page.getByTestId('account-txs').locator('tbody tr');
+    await page.getByTestId('account-more').waitFor();
+    assert.equal(await rows.count(), 20);
+    assert.equal(await rows.first().locator('a[title]').first().getAttribute('title'), all[0]);
+    assert.ok(all.length > 20 && all.length <= 40, `${all.length} txs`);
+    await page.getByTestId('account-more').click();
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid=account-txs] tbody tr').length === n,
+      all.length,
+    );
+    assert.equal(await page.getByTestId('account-more').count(), 0, 'no more pages');
+    const shown = await rows.evaluateAll((trs) =>
+      trs.map((tr) => tr.querySelector('a[title]')?.getAttribute('title')),
+    );
+    assert.deepEqual(shown, all);
+    for (const id of ids) assert.ok(all.includes(id), id);
+    await shot('account-desktop');
+    assert.deepEqual(errors, []);
+  });
+
+  it('shows organizations, members with roles and validators from governance', async () => {
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '成员机构' }).click();
+    assert.equal(await heading().textContent(), '成员机构');
+    const gov = (await page.evaluate(async () => ({
+      members: await (await fetch('/v1/governance/members')).json(),
+      status: await (await fetch('/v1/governance')).json(),
+    }))) as {
+      members: { address: string; role: string; org: string }[];
+      status: { organizations: string[] };
+    };
+    await page.getByTestId('org-row').first().waitFor();
+    assert.equal(await page.getByTestId('org-row').count(), gov.status.organizations.length);
+    assert.equal(await page.getByTestId('member-row').count(), gov.members.length);
+    assert.ok(gov.members.length >= 1);
+    const m = gov.members[0]!;
+    const row = page.getByTestId('member-row').filter({ has: page.locator(`a[title="${m.address}"]`) });
+    assert.match(String(await row.textContent()), m.role === 'admin' ? /管理员/ : /./);
+    assert.match(String(await row.textContent()), /有效/);
+    await page.getByTestId('validator-entry').filter({ hasText: 'validator-0' }).waitFor();
+    await page.getByText('开放（任何账户均可发起交易）').waitFor();
+    await shot('members-desktop');
     assert.deepEqual(errors, []);
   });
 
@@ -279,6 +357,12 @@ describe('web console in Chromium', {
       .getByTestId('recent-blocks')
       .getByRole('link', { name: `#${second.height}` })
       .waitFor();
+    // The block commit latency chart has a live value (ms) once a block committed between two polls.
+    await page.waitForFunction(
+      () => /ms$/.test(document.querySelectorAll('figure.chart figcaption strong')[1]?.textContent ?? ''),
+      undefined,
+      { timeout: 20_000 },
+    );
     await shot('overview-live-desktop');
     assert.deepEqual(errors, []);
   });
@@ -429,6 +513,8 @@ describe('web console in Chromium', {
       ['/blocks', 'blocks-phone'],
       [`/records/${first.recordId}`, 'record-phone'],
       ['/evidence', 'evidence-phone'],
+      ['/members', 'members-phone'],
+      [`/txs/${first.txId}`, 'tx-phone'],
     ] as const) {
       await page.goto(`${base()}${path}`);
       await heading().waitFor();
@@ -513,6 +599,7 @@ describe('web console on a gm (SM3) chain', {
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 860 },
+      acceptDownloads: true,
     });
     page = ctx.pages()[0] ?? (await ctx.newPage());
     page.setDefaultTimeout(15_000);
@@ -566,15 +653,77 @@ describe('web console on a gm (SM3) chain', {
     await page.getByTestId('verify-verdict').filter({ hasText: '核验通过' }).waitFor();
     assert.deepEqual(errors, []);
   });
+
+  it('notarizes from the console: SM3 in the browser, an SM2 signature by the worker, a receipt that verifies', async () => {
+    await page.goto(`${node!.url}/evidence`);
+    await page.getByTestId('key-file').setInputFiles(join(home, 'keys', 'client.key'));
+    await page.getByLabel('口令').fill(DEV_PASSPHRASE);
+    await page.getByRole('button', { name: '导入并解锁' }).click();
+    const address = String(await page.getByTestId('signer-address').textContent({ timeout: 15_000 }));
+    assert.match(address, /^[0-9a-f]{40}$/);
+    const file = join(dir, '国密存证.txt');
+    const text = `SM2 signed in the browser ${Date.now()}\n`;
+    await writeFile(file, text);
+    await page.getByTestId('evidence-file').setInputFiles(file);
+    await page.getByText('该摘要尚未存证').waitFor();
+    const digest = String(await page.getByTestId('file-digest').textContent())
+      .replace(/^SM3\s*/, '')
+      .match(/[0-9a-f]{64}/)?.[0];
+    assert.ok(digest !== undefined);
+    await page.getByRole('button', { name: '提交存证', exact: true }).click();
+    await page.getByTestId('notarized').waitFor({ timeout: 30_000 });
+    await page.getByText('该摘要已存证').waitFor();
+    // On chain: an sm3 digest, submitted by the browser key, in a tx signed with SM2 (gm suite).
+    const lookup = (await (await fetch(`${node!.url}/v1/evidence/sm3/${digest}`)).json()) as {
+      record: { submitter: string; txId: string; digests: { algorithm: string; value: string }[] };
+    };
+    assert.equal(lookup.record.submitter, address);
+    assert.deepEqual(lookup.record.digests, [{ algorithm: 'sm3', value: digest }]);
+    const tx = (await (await fetch(`${node!.url}/v1/txs/${lookup.record.txId}`)).json()) as {
+      status: string;
+      tx: { signerAddress: string; signature: string };
+    };
+    assert.equal(tx.status, 'committed');
+    assert.equal(tx.tx.signerAddress, address);
+    // The receipt downloaded from the console verifies offline in the browser (all 15 steps)…
+    const [dl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载回执（JSON）' }).click(),
+    ]);
+    const receiptPath = join(dir, 'gm-console.receipt.json');
+    await writeFile(receiptPath, await readFile((await dl.path())!));
+    await page.goto(`${node!.url}/verify`);
+    await page.getByTestId('verify-file').setInputFiles(file);
+    await page.getByTestId('verify-receipt').setInputFiles(receiptPath);
+    await page.getByRole('button', { name: '开始核验' }).click();
+    await page.getByTestId('verify-verdict').filter({ hasText: '核验通过' }).waitFor();
+    assert.equal(await page.getByTestId('verify-steps').locator('li.pass').count(), 15);
+    assert.equal(await page.getByTestId('verify-steps').locator('li.fail').count(), 0);
+    // …and with the CLI (Node's OpenSSL SM2/SM3), independently of the browser's noble code.
+    const { stdout } = await run(process.execPath, [
+      CLI,
+      'evidence',
+      'verify',
+      file,
+      receiptPath,
+      '--genesis',
+      join(home, 'genesis.json'),
+      '--json',
+    ]);
+    assert.equal((JSON.parse(stdout) as { ok: boolean }).ok, true, stdout);
+    assert.deepEqual(errors, []);
+  });
 });
 
 describe('web console on a 4-organization BFT network', {
   skip: haveChromium ? false : `no Chromium at ${CHROMIUM}`,
-  timeout: 120_000,
+  timeout: 240_000,
 }, () => {
   let dir: string;
   let net: ChildProcess | undefined;
   let nodes: { org: string; apiUrl: string; pid: number }[] = [];
+  /** A validator restarted by the test (stopped in after()). */
+  let restarted: ChildProcess | undefined;
   let ctx: BrowserContext;
   let page: Page;
   const errors: string[] = [];
@@ -602,6 +751,8 @@ describe('web console on a 4-organization BFT network', {
       const path = join(netDir, org, 'config.json');
       const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
       config.consensus = { ...(config.consensus as object | undefined), emptyBlockMs: 1_000 };
+      // org1 serves the console: a short wait=commit (the pending test halts the chain).
+      if (org === 'org1') config.api = { ...(config.api as object), commitWaitMs: 3_000 };
       await writeFile(path, JSON.stringify(config, null, 2));
     }
     const proc = spawn(
@@ -649,6 +800,11 @@ describe('web console on a 4-organization BFT network', {
 
   after(async () => {
     await ctx?.close();
+    if (restarted !== undefined && restarted.exitCode === null && restarted.signalCode === null) {
+      const exited = new Promise((r) => restarted!.once('exit', r));
+      restarted.kill('SIGKILL');
+      await exited;
+    }
     if (net !== undefined && net.exitCode === null && net.signalCode === null) {
       const exited = new Promise((r) => net!.once('exit', r));
       net.kill('SIGTERM');
@@ -714,8 +870,82 @@ describe('web console on a 4-organization BFT network', {
       (h) => Number(document.querySelector('[data-testid=height]')?.textContent?.replace(/,/g, '')) > h,
       h1,
     );
+    // The block commit latency chart shows live values (consensus: start of a height to its commit).
+    await page.waitForFunction(
+      () => /ms$/.test(document.querySelectorAll('figure.chart figcaption strong')[1]?.textContent ?? ''),
+      undefined,
+      { timeout: 20_000 },
+    );
     if (SHOTS !== undefined)
       await page.screenshot({ path: join(SHOTS, 'overview-network-silent-desktop.png'), fullPage: true });
     assert.deepEqual(errors, []);
+  });
+
+  it('lists the 4 organizations, their members and validators from governance', async () => {
+    await page.goto(`${nodes[0]!.apiUrl}/members`);
+    await page.getByTestId('org-row').first().waitFor();
+    assert.equal(await page.getByTestId('org-row').count(), 4);
+    for (const org of ['org1', 'org2', 'org3', 'org4'])
+      await page.getByTestId('org-row').filter({ hasText: org }).waitFor();
+    assert.equal(await page.getByTestId('validator-entry').count(), 4);
+    const members = (await page.evaluate(async () =>
+      (await fetch('/v1/governance/members')).json(),
+    )) as unknown[];
+    assert.equal(await page.getByTestId('member-row').count(), members.length);
+    if (SHOTS !== undefined)
+      await page.screenshot({ path: join(SHOTS, 'members-network-desktop.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  });
+
+  it('shows a tx not committed within the wait as pending with its hash, and as committed once the chain resumes', async () => {
+    // org4 is down (previous test); stopping org3 too leaves 2 of 4: no quorum, the chain halts.
+    process.kill(nodes[2]!.pid, 'SIGKILL');
+    await page.goto(`${nodes[0]!.apiUrl}/evidence`);
+    await page.getByTestId('key-file').setInputFiles(join(dir, 'net', 'org1', 'keys', 'client.key'));
+    await page.getByLabel('口令').fill(DEV_PASSPHRASE);
+    await page.getByRole('button', { name: '导入并解锁' }).click();
+    await page.getByTestId('signer-address').waitFor({ state: 'attached' });
+    const file = join(dir, 'halted.txt');
+    await writeFile(file, `submitted while the chain is halted ${Date.now()}\n`);
+    await page.getByTestId('evidence-file').setInputFiles(file);
+    await page.getByRole('button', { name: '提交存证', exact: true }).click();
+    // The node answers 504 API_TIMEOUT after its 3 s wait: a console error line for the 504 is expected.
+    const pending = page.getByTestId('evidence-pending');
+    await pending.waitFor({ timeout: 30_000 });
+    assert.match(String(await pending.textContent()), /节点已接受该交易，但在等待时间内尚未上链/);
+    const txId = String(await pending.locator('a[title]').first().getAttribute('title'));
+    assert.match(txId, /^[0-9a-f]{64}$/);
+    assert.equal(await page.getByTestId('unreachable').count(), 0, 'not shown as unreachable');
+    assert.equal(await page.getByTestId('evidence-error').count(), 0);
+    const tx = (await page.evaluate(async (id) => (await fetch(`/v1/txs/${id}`)).json(), txId)) as {
+      status: string;
+    };
+    assert.equal(tx.status, 'pending');
+    await page.getByRole('button', { name: '再次检查' }).click();
+    await page.getByTestId('evidence-pending-checked').waitFor();
+    if (SHOTS !== undefined)
+      await page.screenshot({ path: join(SHOTS, 'evidence-pending-desktop.png'), fullPage: true });
+
+    // Restart org3: 3 of 4 again, the chain resumes and commits the tx; the page notices by itself.
+    const proc = spawn(
+      process.execPath,
+      [NODE_MAIN, '--home', join(dir, 'net', 'org3'), '--log-level', 'warn'],
+      {
+        env: { ...process.env, XINLIAN_PASSPHRASE: DEV_PASSPHRASE },
+        stdio: ['ignore', 'ignore', 'ignore'],
+      },
+    );
+    restarted = proc;
+    await page.getByTestId('notarized').waitFor({ timeout: 60_000 });
+    await page.getByText('该摘要已存证').waitFor();
+    assert.equal(await pending.count(), 0);
+    const after = (await page.evaluate(async (id) => (await fetch(`/v1/txs/${id}`)).json(), txId)) as {
+      status: string;
+    };
+    assert.equal(after.status, 'committed');
+    assert.deepEqual(
+      errors.filter((e) => !/status of 504/.test(e)),
+      [],
+    );
   });
 });

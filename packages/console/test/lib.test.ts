@@ -1,12 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BlockView } from '@xinlian/schemas';
+import { isXinlianError, XinlianError } from '@xinlian/utils';
 import fc from 'fast-check';
-import { FetchApi, isNotFound, isUnreachable } from '../src/api/client.js';
+import {
+  type ConsoleApi,
+  FetchApi,
+  type GovernanceView,
+  isNotFound,
+  isUnreachable,
+  type MemberView,
+  type RevocationView,
+} from '../src/api/client.js';
 import { LIVE_TX_IDS, mergeBlocks, RECENT_BLOCKS } from '../src/app/node-state.js';
+import { outcomeAfterWaitFailed, TX_DROPPED, TX_PENDING } from '../src/evidence/backends.js';
 import { format } from '../src/i18n/i18n.js';
 import { en, zh } from '../src/i18n/messages.js';
 import { formatBytes, shortHex } from '../src/lib/format.js';
+import { currentValidators, memberState } from '../src/lib/governance.js';
 import { histogramTotals, intervalMean, throughputSeries } from '../src/lib/metrics.js';
 import { classifySearch } from '../src/lib/search.js';
 
@@ -184,5 +195,124 @@ describe('console API client (the SDK XinlianClient, errors mapped)', () => {
       .catch((x: unknown) => x);
     assert.ok(!isUnreachable(teapot));
     assert.equal((teapot as { code: string }).code, 'API_HTTP_418');
+  });
+});
+
+describe('console organizations page helpers', () => {
+  const member = (over: Partial<MemberView> = {}): MemberView => ({
+    address: 'aa'.repeat(20),
+    publicKey: '02',
+    org: 'org1',
+    role: 'client',
+    name: 'm',
+    serial: '0a',
+    caSerial: '01',
+    notBefore: 0,
+    notAfter: 2_000,
+    registeredHeight: 1,
+    ...over,
+  });
+  const rev = (org: string, serial: string): RevocationView => ({
+    org,
+    serial,
+    reason: 'keyCompromise',
+    height: 3,
+    time: 0,
+  });
+
+  it('says revoked for a revoked certificate or CA of the same organization, expired after notAfter', () => {
+    assert.equal(memberState(member(), [], 1_000), 'active');
+    assert.equal(memberState(member(), [rev('org1', '0a')], 1_000), 'revoked');
+    assert.equal(memberState(member(), [rev('org1', '01')], 1_000), 'revoked');
+    assert.equal(memberState(member(), [rev('org2', '0a')], 1_000), 'active');
+    assert.equal(memberState(member(), [], 3_000), 'expired');
+    const key = member({ serial: null, caSerial: null, notBefore: null, notAfter: null });
+    assert.equal(memberState(key, [rev('org1', '0a')], 9e12), 'active');
+  });
+
+  it('picks the validator set that decides the next height', () => {
+    const v = (name: string) => ({ name, publicKey: name, power: 1 });
+    const g = {
+      validatorSets: [
+        { height: 0, validators: [v('a')] },
+        { height: 12, validators: [v('b')] },
+      ],
+    } as unknown as GovernanceView;
+    assert.deepEqual(
+      currentValidators(g, 5)?.map((x) => x.name),
+      ['a'],
+    );
+    assert.deepEqual(
+      currentValidators(g, 11)?.map((x) => x.name),
+      ['b'],
+    );
+    assert.equal(currentValidators({ validatorSets: [] } as unknown as GovernanceView, 3), undefined);
+  });
+});
+
+describe('console notarize: a wait=commit that fails without a refusal', () => {
+  const txId = 'ab'.repeat(32);
+  const timeout = new XinlianError('API_TIMEOUT', 'not committed in time', { status: 504 });
+  const unreachable = new XinlianError('CONSOLE_NODE_UNREACHABLE', 'fetch failed', { status: 0 });
+  const apiWith = (tx: () => Promise<unknown>) => ({ tx }) as unknown as ConsoleApi;
+  const committed = {
+    txId,
+    status: 'committed',
+    height: 9,
+    index: 0,
+    tx: {},
+    result: { status: 'ok', code: '', message: '', events: [], result: { recordId: txId } },
+  };
+  const code = (c: string) => (e: unknown) => isXinlianError(e) && e.code === c;
+
+  it('is pending (with the txId) when the node still has it in its mempool', async () => {
+    const api = apiWith(async () => ({ txId, status: 'pending', tx: {} }));
+    await assert.rejects(outcomeAfterWaitFailed(api, txId, timeout), (e) => {
+      assert.ok(isXinlianError(e) && e.code === TX_PENDING);
+      assert.equal(e.details.txId, txId);
+      assert.equal(isUnreachable(e), false);
+      return true;
+    });
+    // The browser's own timeout on a node that still answers: pending too, not unreachable.
+    await assert.rejects(outcomeAfterWaitFailed(api, txId, unreachable), code(TX_PENDING));
+  });
+
+  it('is the commit when the tx committed meanwhile', async () => {
+    const out = await outcomeAfterWaitFailed(
+      apiWith(async () => committed),
+      txId,
+      timeout,
+    );
+    assert.deepEqual(out, { txId, height: 9, index: 0, result: committed.result });
+  });
+
+  it('is unreachable only when the node does not answer the lookup either, and dropped when it forgot the tx', async () => {
+    await assert.rejects(
+      outcomeAfterWaitFailed(
+        apiWith(async () => Promise.reject(unreachable)),
+        txId,
+        timeout,
+      ),
+      (e) => isUnreachable(e),
+    );
+    const notFound = new XinlianError('API_NOT_FOUND', 'transaction not found', { status: 404 });
+    await assert.rejects(
+      outcomeAfterWaitFailed(
+        apiWith(async () => Promise.reject(notFound)),
+        txId,
+        timeout,
+      ),
+      code(TX_DROPPED),
+    );
+    // A refusal is not looked up: it stays the node's error.
+    const refused = new XinlianError('GOV_NOT_AUTHORIZED', 'no', { status: 403 });
+    await assert.rejects(
+      outcomeAfterWaitFailed(
+        apiWith(() => assert.fail('no lookup')),
+        txId,
+        refused,
+      ),
+      code('GOV_NOT_AUTHORIZED'),
+    );
   });
 });

@@ -1,19 +1,14 @@
 import type { AccountTx, Receipt } from '@xinlian/schemas';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'wouter';
-import type {
-  EvidenceRecordView,
-  GovernanceView,
-  MemberView,
-  RevocationView,
-  ValidatorEntryView,
-} from '../api/client.js';
+import type { EvidenceRecordView } from '../api/client.js';
 import { useLoad, useNode } from '../app/node-state.js';
 import { buildCertificate, saveFile } from '../certificate/download.js';
 import { Fields, Hex, LoadError, Loading, PageTitle, Show } from '../components/common.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages.js';
 import { formatBytes } from '../lib/format.js';
+import { currentValidators, memberState } from '../lib/governance.js';
 
 const KINDS = new Set(['evidence', 'copyright', 'license', 'infringement', 'batch']);
 
@@ -301,30 +296,6 @@ const ROLES = new Set(['admin', 'client', 'validator', 'observer', 'regulator', 
 
 function roleLabel(t: (k: MessageKey) => string, role: string): string {
   return ROLES.has(role) ? t(`role.${role}` as MessageKey) : role;
-}
-
-/** A member's state: revoked (its certificate or its CA certificate is revoked), expired or active. */
-export function memberState(
-  m: MemberView,
-  revocations: readonly RevocationView[],
-  now: number,
-): 'active' | 'revoked' | 'expired' {
-  const revoked = revocations.some(
-    (r) =>
-      r.org === m.org &&
-      ((m.serial !== null && r.serial === m.serial) || (m.caSerial !== null && r.serial === m.caSerial)),
-  );
-  if (revoked) return 'revoked';
-  if (m.notAfter !== null && m.notAfter < now) return 'expired';
-  return 'active';
-}
-
-/** The validator set deciding the next height: the last set that takes effect at or before it. */
-export function currentValidators(
-  g: GovernanceView,
-  height: number,
-): readonly ValidatorEntryView[] | undefined {
-  return g.validatorSets.filter((v) => v.height <= height + 1).at(-1)?.validators;
 }
 
 export function Members() {
