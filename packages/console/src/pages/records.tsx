@@ -308,7 +308,13 @@ export function Members() {
       <p className="muted small">{t('members.note')}</p>
       <Show value={loaded} what={t('members.title')}>
         {(g) => {
-          const validators = currentValidators(g, status?.height ?? 0) ?? status?.validators ?? [];
+          // A validator without an organization belongs to the first one (the node's governance wiring: `dev`).
+          const validators = (currentValidators(g, status?.height ?? 0) ?? status?.validators ?? []).map(
+            (v) => ({
+              ...v,
+              organization: v.organization ?? g.organizations[0]?.id,
+            }),
+          );
           const addressOf = (publicKey: string) =>
             status?.validators.find((v) => v.publicKey === publicKey)?.address ??
             g.members.find((m) => m.publicKey === publicKey)?.address;
