@@ -137,6 +137,8 @@ describe('web console in Chromium', {
   let page: Page;
   let first: Submitted;
   let evidenceFile: string;
+  /** Account of the dev client key (the CLI's submitter). */
+  let submitter = '';
   /** Console errors of the page; `allowNetworkErrors` while the node is deliberately down. */
   const errors: string[] = [];
   let allowNetworkErrors = false;
@@ -262,7 +264,7 @@ describe('web console in Chromium', {
     await search(address);
     await page.waitForURL(`**/accounts/${address}`);
     // The submitter of the first record: its account page lists that tx.
-    const submitter = (await page.evaluate(
+    submitter = (await page.evaluate(
       async (id) => (await (await fetch(`/v1/evidence/records/${id}`)).json()).submitter,
       first.recordId,
     )) as string;
@@ -300,7 +302,9 @@ describe('web console in Chromium', {
     assert.equal(await rows.count(), 20);
     assert.equal(await rows.first().locator('a[title]').first().getAttribute('title'), all[0]);
     assert.ok(all.length > 20 && all.length <= 40, `${all.length} txs`);
-    await page.getByTestId('account-more').click();
+    // From the keyboard: the button is focusable and Enter loads the next page.
+    await page.getByTestId('account-more').focus();
+    await page.keyboard.press('Enter');
     await page.waitForFunction(
       (n) => document.querySelectorAll('[data-testid=account-txs] tbody tr').length === n,
       all.length,
@@ -336,6 +340,12 @@ describe('web console in Chromium', {
     await page.getByTestId('validator-entry').filter({ hasText: 'validator-0' }).waitFor();
     await page.getByText('开放（任何账户均可发起交易）').waitFor();
     await shot('members-desktop');
+    await page.getByTestId('lang-switch').click();
+    assert.equal(await heading().textContent(), 'Organizations');
+    await page.getByText('open (any account may send transactions)').waitFor();
+    await page.getByTestId('member-row').filter({ hasText: 'Active' }).first().waitFor();
+    await page.getByTestId('lang-switch').click();
+    assert.equal(await heading().textContent(), '成员机构');
     assert.deepEqual(errors, []);
   });
 
@@ -514,6 +524,7 @@ describe('web console in Chromium', {
       [`/records/${first.recordId}`, 'record-phone'],
       ['/evidence', 'evidence-phone'],
       ['/members', 'members-phone'],
+      [`/accounts/${submitter}`, 'account-phone'],
       [`/txs/${first.txId}`, 'tx-phone'],
     ] as const) {
       await page.goto(`${base()}${path}`);

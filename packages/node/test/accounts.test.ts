@@ -101,6 +101,12 @@ describe('GET /v1/accounts/:address/txs (real process)', { timeout: 90_000 }, ()
       client.accountTxs(aliceAddr, { cursor: 'x' }),
       (e) => isXinlianError(e) && e.code === 'API_BAD_REQUEST',
     );
+    // Every block is timed by xinlian_block_commit_latency_seconds (the console's latency chart).
+    const metrics = await (await fetch(`${node!.url}/metrics`)).text();
+    const count = Number(/^xinlian_block_commit_latency_seconds_count (\d+)$/m.exec(metrics)?.[1]);
+    const height = (await client.status()).height;
+    assert.ok(count >= 1 && count <= height, `${count} observations for ${height} blocks`);
+    assert.match(metrics, /^xinlian_block_commit_latency_seconds_sum [0-9.e-]+$/m);
     const doc = (await http(`${node!.url}/v1/openapi.json`)).body as { paths: Record<string, unknown> };
     assert.ok(doc.paths['/v1/accounts/{address}/txs'], Object.keys(doc.paths).join(' '));
   });

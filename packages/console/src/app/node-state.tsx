@@ -32,7 +32,7 @@ export interface NodeState {
   readonly epoch: number;
   readonly retrying: boolean;
   retry(): void;
-  /** Pages report failed requests so that an unreachable node shows one clear message. */
+  /** Pages report failed requests; one that got no answer triggers a status probe (banner if that fails too). */
   report(e: unknown): void;
 }
 
@@ -121,11 +121,14 @@ export function NodeProvider({ api, children }: { readonly api: ConsoleApi; read
     void refresh().finally(() => setRetrying(false));
   }, [refresh]);
 
+  // A page's request that got no answer (or timed out) is confirmed with a status probe first: the
+  // banner says "unreachable" only when the node does not answer that either (a slow request is not
+  // an unreachable node).
   const report = useCallback(
     (e: unknown) => {
-      if (isUnreachable(e)) markUnreachable(e instanceof Error ? e.message : String(e));
+      if (isUnreachable(e)) void refresh();
     },
-    [markUnreachable],
+    [refresh],
   );
 
   const value = useMemo<NodeState>(
