@@ -369,7 +369,13 @@ describe('web console in Chromium', {
       .waitFor();
     // The block commit latency chart has a live value (ms) once a block committed between two polls.
     await page.waitForFunction(
-      () => /ms$/.test(document.querySelectorAll('figure.chart figcaption strong')[1]?.textContent ?? ''),
+      () => {
+        const chart = document.querySelectorAll('figure.chart')[1];
+        return (
+          /ms$/.test(chart?.querySelector('figcaption strong')?.textContent ?? '') &&
+          chart?.querySelector('svg path, svg circle') !== null
+        );
+      },
       undefined,
       { timeout: 20_000 },
     );
@@ -883,7 +889,13 @@ describe('web console on a 4-organization BFT network', {
     );
     // The block commit latency chart shows live values (consensus: start of a height to its commit).
     await page.waitForFunction(
-      () => /ms$/.test(document.querySelectorAll('figure.chart figcaption strong')[1]?.textContent ?? ''),
+      () => {
+        const chart = document.querySelectorAll('figure.chart')[1];
+        return (
+          /ms$/.test(chart?.querySelector('figcaption strong')?.textContent ?? '') &&
+          chart?.querySelector('svg path, svg circle') !== null
+        );
+      },
       undefined,
       { timeout: 20_000 },
     );

@@ -52,6 +52,8 @@ export function LineChart({
         ))}
         {points.length > 1 ? (
           <path d={path} fill="none" stroke={color} strokeWidth="2" vectorEffect="non-scaling-stroke" />
+        ) : last !== undefined ? (
+          <circle cx={(padL + w) / 2} cy={y(last.v)} r="4" fill={color} />
         ) : (
           <text x={w / 2} y={h / 2} textAnchor="middle" className="axis">
             {empty}
