@@ -4,7 +4,7 @@ import { type DigestAlgorithm, type EvidenceLookup, isNotFound } from '../api/cl
 import { useNode } from '../app/node-state.js';
 import { saveFile } from '../certificate/download.js';
 import { Hex, PageTitle } from '../components/common.js';
-import { TX_PENDING } from '../evidence/backends.js';
+import { TX_DROPPED, TX_PENDING } from '../evidence/backends.js';
 import { useEvidence, useSignerKey } from '../evidence/context.js';
 import type { Notarized } from '../evidence/ports.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -224,7 +224,6 @@ export function Evidence() {
     | { readonly txId: string; readonly files: number; readonly checkedAt: number; readonly dropped: boolean }
     | undefined
   >(undefined);
-  const setPending = setWaiting;
   const [checking, setChecking] = useState(false);
   const abort = useRef<AbortController | undefined>(undefined);
   const algorithm: DigestAlgorithm = status?.suite === 'intl' ? 'sha256' : 'sm3';
@@ -294,8 +293,18 @@ export function Evidence() {
         ctl.signal,
       );
     } catch (e) {
-      if (isXinlianError(e) && e.code === TX_PENDING && typeof e.details.txId === 'string') {
-        setPending({ txId: e.details.txId, files: pending.length, checkedAt: Date.now(), dropped: false });
+      if (
+        isXinlianError(e) &&
+        (e.code === TX_PENDING || e.code === TX_DROPPED) &&
+        typeof e.details.txId === 'string'
+      ) {
+        // Accepted, not committed within the wait (or no longer known): not a refusal, not unreachable.
+        setWaiting({
+          txId: e.details.txId,
+          files: pending.length,
+          checkedAt: Date.now(),
+          dropped: e.code === TX_DROPPED,
+        });
       } else {
         report(e);
         setError(t('evidence.rejected', { detail: errorText(e) }));
