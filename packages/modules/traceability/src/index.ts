@@ -16,3 +16,20 @@ export {
   normaliseTimestamp,
   toCanonicalDigitalLink,
 } from './hash/index.js';
+export {
+  canonicalIdentifier,
+  createMemoryLineageLookup,
+  type EpcisEventLike,
+  eventIdentifiers,
+  IDENTIFIER_ROLES,
+  type IdentifierRole,
+  identifierKind,
+  type LineageEdge,
+  type LineageGraph,
+  type LineageLookup,
+  type LineageNode,
+  type LineageOptions,
+  type NodeRelation,
+  type StoredEvent,
+  traceLineage,
+} from './lineage/index.js';
