@@ -136,3 +136,22 @@ describe('event hash properties', () => {
     );
   });
 });
+
+describe('event hash robustness', () => {
+  test('any JSON in extension fields hashes without error, deterministically', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (ext) => {
+        const event = {
+          type: 'ObjectEvent',
+          action: 'OBSERVE',
+          ...ext,
+          eventTime: '2024-01-01T00:00:00Z',
+        } as Json;
+        const h = eventHash(event);
+        assert.match(h, /^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);
+        assert.equal(eventHash(JSON.parse(JSON.stringify(event))), h);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
