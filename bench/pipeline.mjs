@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // In-process per-tx CPU of the block path without HTTP, signatures or threads:
-// `node bench/pipeline.mjs [intl|gm] [blocks]` (see bench/README.md).
+// `node bench/pipeline.mjs [intl|gm] [blocks] [--no-governance]` (see bench/README.md).
 // Per block of 5,000 evidence.submit txs: Executor.checkTx (signature skipped, as when the verifier
 // pool has checked it), executeBlock, the block encoding, and the durable lmdb commit. The first
 // two blocks warm up and are not counted. Figures are process CPU time (all threads) per tx.
+// The executor is wired as in the node: evidence + governance modules and the governance host
+// authorizer on an open chain (`--no-governance`: evidence only, no authorizer).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +13,15 @@ import { join } from 'node:path';
 import { encodeBlockWithTxBytes } from '@xinlian/codec';
 import { Executor } from '@xinlian/execution';
 import { createEvidenceModule } from '@xinlian/module-evidence';
+import { createGovernance } from '@xinlian/module-governance';
 import { buildTx, createSuite, evidenceArgs } from '@xinlian/sdk';
 import { LmdbChainStore } from '@xinlian/store';
+import { toHex } from '@xinlian/utils';
 
-const suiteId = process.argv[2] ?? 'intl';
-const blocks = Math.max(3, Number(process.argv[3] ?? 8));
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const withGovernance = !process.argv.includes('--no-governance');
+const suiteId = positional[0] ?? 'intl';
+const blocks = Math.max(3, Number(positional[1] ?? 8));
 const perBlock = 5000;
 const chainId = 'bench-pipeline';
 const suite = createSuite(suiteId);
@@ -28,9 +34,28 @@ const cpuMs = () => {
 const totals = { checkTx: 0, executeBlock: 0, encodeBlock: 0, commitBlock: 0 };
 try {
   const store = await LmdbChainStore.open({ path: dir });
+  const evidence = createEvidenceModule();
+  const governance = withGovernance
+    ? createGovernance({
+        suite,
+        genesis: {
+          permissioned: false,
+          organizations: [{ id: 'dev', name: 'Development organization' }],
+          members: [{ org: 'dev', role: 'admin', publicKey: toHex(keys[0].publicKey.bytes), name: 'v1' }],
+          validators: [{ name: 'v1', publicKey: toHex(keys[0].publicKey.bytes), power: 1 }],
+        },
+        modules: [evidence],
+      })
+    : undefined;
   const executor = new Executor(
     { chainId, params: { maxTxBytes: 65_536, maxTxLifetime: 1000, maxBlockTxs: 10_000 } },
-    { suite, modules: [createEvidenceModule()], state: store, txIndex: store },
+    {
+      suite,
+      modules: governance === undefined ? [evidence] : [evidence, governance.module],
+      state: store,
+      txIndex: store,
+      ...(governance === undefined ? {} : { authorizer: governance.authorizer }),
+    },
   );
   let prevAppHash = new Uint8Array(32);
   for (let height = 1; height <= blocks; height++) {
@@ -95,7 +120,7 @@ try {
   const us = (ms) => `${((ms * 1000) / n).toFixed(1)} µs`;
   const all = Object.values(totals).reduce((a, b) => a + b, 0);
   console.log(
-    `${suiteId}: ${n} txs, CPU per tx: ${Object.entries(totals)
+    `${suiteId}${withGovernance ? '' : ' (no governance)'}: ${n} txs, CPU per tx: ${Object.entries(totals)
       .map(([k, v]) => `${k} ${us(v)}`)
       .join(', ')}; total ${us(all)}`,
   );

@@ -3,11 +3,13 @@
  * the sender's membership and role are checked against the on-chain policy (permissioned chains),
  * and disabled modules and frozen accounts, modules and records refuse the call.
  */
-import type { AuthRequest, StateView, TxAuthorizer } from '@xinlian/execution';
+import { type AuthRequest, namespacePrefix, type StateView, type TxAuthorizer } from '@xinlian/execution';
+import { concatBytes } from '@xinlian/utils';
 import { govError } from './errors.js';
 import { GOVERNANCE_MODULE, K } from './keys.js';
 import {
   allowedRoles,
+  type ChainConfig,
   checkRole,
   config,
   identify,
@@ -22,8 +24,24 @@ import {
 
 export function createAuthorizer(seed: Seed): TxAuthorizer {
   const parse = memoParser();
+  // Full keys of the three values that decide whether anything is to check (built once).
+  const ns = namespacePrefix(GOVERNANCE_MODULE);
+  const initKey = concatBytes(ns, K.init());
+  const configKey = concatBytes(ns, K.config());
+  const restrictionsKey = concatBytes(ns, K.restrictions());
   return {
     authorize(req: AuthRequest, view: StateView): void {
+      // Fast path (every tx of an open chain without freezes or disabled modules): once block 1
+      // has written the seed, a chain that is not permissioned and has no restrictions admits
+      // every call. Reads exactly what the general path below reads first, without building
+      // the namespaced reader and its keys per call.
+      if (view.get(initKey) !== undefined) {
+        const cfg = view.get(configKey);
+        if (cfg === undefined || !(parse(cfg) as ChainConfig).permissioned) {
+          const count = view.get(restrictionsKey);
+          if (count === undefined || parse(count) === 0) return;
+        }
+      }
       const r = seeded(namespaced(view, parse), seed);
       if (config(r).permissioned) {
         // A holder of a certificate of a member organization registers it itself: the module
