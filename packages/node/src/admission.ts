@@ -1,5 +1,5 @@
 import { MerkleTree, parseCanonicalJson } from '@xinlian/codec';
-import type { CryptoSuite } from '@xinlian/crypto';
+import type { CryptoSuite, VerifyItem } from '@xinlian/crypto';
 import type { CheckedTx, TxIndexReader } from '@xinlian/execution';
 import { type Clock, equalBytes, fromHex, isXinlianError, toHex, XinlianError } from '@xinlian/utils';
 import { LEAF_BYTES } from './batch.js';
@@ -59,23 +59,110 @@ export class Admission {
   /**
    * Admits many txs, each independently (results in order: the entry or the XinlianError that
    * rejected it). Throws MEMPOOL_FULL for the whole call only when not even the smallest fits.
+   *
+   * Same checks and order as admit() per tx, but done in three passes over the batch: the
+   * synchronous checks, then one verifier-pool call for all signatures still to check, then the
+   * post-verification checks and mempool insertion in request order (so a tx that appears twice
+   * in one request is admitted once and both results name the same entry).
    */
   async admitMany(txs: readonly Uint8Array[]): Promise<(PendingTx | XinlianError)[]> {
     const smallest = txs.reduce((min, t) => Math.min(min, t.length), Number.POSITIVE_INFINITY);
+    const { mempool, verifier, metrics } = this.#m;
     try {
-      this.#m.mempool.ensureRoom(1, smallest, this.#inFlight);
+      mempool.ensureRoom(1, smallest, this.#inFlight);
     } catch (e) {
-      this.#m.metrics.txRejected.inc({ code: isXinlianError(e) ? e.code : 'INTERNAL' }, txs.length);
+      metrics.txRejected.inc({ code: isXinlianError(e) ? e.code : 'INTERNAL' }, txs.length);
       throw e;
     }
-    return Promise.all(
-      txs.map((bytes) =>
-        this.admit({ bytes }).catch((e: unknown) => {
-          if (isXinlianError(e)) return e;
-          throw e;
-        }),
-      ),
-    );
+    if (verifier === undefined) {
+      return Promise.all(
+        txs.map((bytes) =>
+          this.admit({ bytes }).catch((e: unknown) => {
+            if (isXinlianError(e)) return e;
+            throw e;
+          }),
+        ),
+      );
+    }
+    const out: (PendingTx | XinlianError | undefined)[] = new Array(txs.length);
+    const reject = (i: number, e: unknown): void => {
+      metrics.txRejected.inc({ code: isXinlianError(e) ? e.code : 'INTERNAL' });
+      if (!isXinlianError(e)) throw e;
+      out[i] = e;
+    };
+    // Pass 1: bounds, checkTx (signature deferred), resubmissions of pending txs.
+    const waiting: number[] = [];
+    const checkedOf: CheckedTx[] = [];
+    const items: VerifyItem[] = [];
+    let reservedBytes = 0;
+    let valid: boolean[] = [];
+    try {
+      for (let i = 0; i < txs.length; i++) {
+        const bytes = txs[i]!;
+        try {
+          mempool.ensureRoom(1, bytes.length, this.#inFlight);
+          const checked = this.#m.checkTx(bytes, true);
+          const pending = mempool.get(toHex(checked.txId));
+          if (pending !== undefined) {
+            out[i] = pending;
+            continue;
+          }
+          waiting.push(i);
+          checkedOf.push(checked);
+          items.push({
+            publicKey: checked.tx.body.signer,
+            message: checked.tx.bodyBytes,
+            signature: checked.tx.signature,
+          });
+          this.#inFlight.count += 1;
+          this.#inFlight.bytes += bytes.length;
+          reservedBytes += bytes.length;
+        } catch (e) {
+          reject(i, e);
+        }
+      }
+      // Pass 2: every signature in one call (the pool splits it over its threads).
+      if (items.length > 0) valid = await verifier.verifyMany(items);
+    } finally {
+      this.#inFlight.count -= items.length;
+      this.#inFlight.bytes -= reservedBytes;
+    }
+    // Pass 3: in request order, as admit() does after its signature check.
+    const now = this.#m.clock.now();
+    for (let k = 0; k < waiting.length; k++) {
+      const i = waiting[k]!;
+      const checked = checkedOf[k]!;
+      try {
+        out[i] = this.#insert(checked, valid[k] === true, now);
+      } catch (e) {
+        reject(i, e);
+      }
+    }
+    return out as (PendingTx | XinlianError)[];
+  }
+
+  /** After the signature check: refuses a bad signature or a committed tx, else adds (or finds) the entry. */
+  #insert(checked: CheckedTx, signatureOk: boolean, admittedAt: number): PendingTx {
+    if (!signatureOk)
+      throw new XinlianError('TX_BAD_SIGNATURE', 'signature does not verify with the signer key', {});
+    const txId = toHex(checked.txId);
+    // While verifying, the same tx may have been admitted or even committed.
+    if (this.#m.txIndex.getTxLocation(checked.txId) !== undefined) {
+      throw new XinlianError('TX_DUPLICATE', 'transaction already committed', { txId });
+    }
+    const { mempool } = this.#m;
+    const raced = mempool.get(txId);
+    if (raced !== undefined) return raced;
+    const entry: PendingTx = {
+      txId,
+      size: checked.bytes.length,
+      expiryHeight: checked.tx.body.expiryHeight,
+      checked,
+      admittedAt,
+    };
+    mempool.add(entry);
+    this.#m.onAdmitted?.(entry);
+    return entry;
   }
 
   async #admit(req: AdmissionRequest): Promise<PendingTx> {

@@ -47,6 +47,14 @@ export class VerifyBatcher {
     });
   }
 
+  /**
+   * Verifies many signatures in one pool call, bypassing the queue (a caller that already holds a
+   * batch, e.g. POST /v1/txs/batch): one transferred buffer per worker, no promise per item.
+   */
+  verifyMany(items: readonly VerifyItem[]): Promise<boolean[]> {
+    return this.#verifier.verifyBatch(items);
+  }
+
   #flush(): void {
     const batch = this.#queue;
     if (batch.length === 0) return;
