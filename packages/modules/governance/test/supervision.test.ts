@@ -97,6 +97,22 @@ describe('freezes', () => {
     chain.ok(license);
   });
 
+  it('an open chain refuses calls while a freeze is active and admits them again after it is lifted', () => {
+    // The authorizer's fast path (open chain, no restrictions) must give way to the full checks
+    // as soon as the restriction counter is non-zero, and come back when it returns to 0.
+    const chain = new GovChain(fx, fx.genesis({ permissioned: false }));
+    chain.empty();
+    const stranger = fx.suite.generateKey();
+    chain.ok(submit(stranger));
+    chain.ok(freeze({ kind: 'account', address: fx.address(stranger) }));
+    assert.throws(() => chain.check(submit(stranger)), code('SUPERVISION_FROZEN'));
+    chain.fails(submit(stranger), 'SUPERVISION_FROZEN');
+    chain.ok(submit(fx.suite.generateKey()));
+    chain.ok(unfreeze({ kind: 'account', address: fx.address(stranger) }));
+    assert.equal((chain.query('status') as { frozen: number }).frozen, 0);
+    chain.ok(submit(stranger));
+  });
+
   it('only regulators freeze (PERM_ROLE_NOT_ALLOWED), also on a non-permissioned chain', () => {
     const chain = new GovChain(fx, fx.genesis({ permissioned: false }));
     chain.empty();
