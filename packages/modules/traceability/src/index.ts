@@ -1,5 +1,27 @@
 // @xinlian/module-traceability: product traceability (产品溯源) on GS1 EPCIS 2.0 / CBV 2.0.
-// See README.md in this package and spec/traceability.md.
+// See README.md in this package and docs/traceability.md.
+export { CBV_KINDS, type CbvKind, type CbvTerms, cbvTerm, cbvTermsOf } from './cbv.js';
+export { badArgs, TRACE_ERROR_CODES, type TraceErrorCode, traceError } from './errors.js';
+export {
+  gs1CheckDigitOk,
+  type IdentifierRange,
+  type IdResult,
+  inRange,
+  type ParsedId,
+  parseDigitalLink,
+  parseEpcUri,
+  parseIdentifier,
+} from './identifiers.js';
+export {
+  createEpcisValidator,
+  EPCIS_EVENT_TYPES,
+  type EpcisIssue,
+  type EpcisValidator,
+  type LocatedEvent,
+  locateEvents,
+  pointerToken,
+} from './validate.js';
+
 export const TRACEABILITY_MODULE = 'traceability';
 export {
   canonicaliseValue,
