@@ -28,6 +28,7 @@ import type {
   ExecutionStateReader,
   Module,
   ModuleMethod,
+  StateView,
   TxAuthorizer,
   TxContext,
   TxIndexReader,
@@ -265,6 +266,10 @@ export class Executor {
       const method = this.#resolve(body);
       const args = tx instanceof Uint8Array ? this.#decodeArgs(method, body) : this.#verified.get(tx);
       const txOverlay = new TxOverlay(overlay);
+      const view: StateView = {
+        get: (key) => txOverlay.get(key),
+        scan: (prefix, opts) => txOverlay.scan(prefix, opts ?? {}),
+      };
       if (this.#authorizer !== undefined) {
         this.#authorizer.authorize(
           {
@@ -276,7 +281,7 @@ export class Executor {
             height: input.height,
             time: input.time,
           },
-          { get: (key) => txOverlay.get(key), scan: (prefix, opts) => txOverlay.scan(prefix, opts ?? {}) },
+          view,
         );
       }
       const ctx: TxContext = Object.freeze({
@@ -287,6 +292,7 @@ export class Executor {
         txIndex,
         sender: checked.sender,
         hash: this.#hash,
+        view,
       });
       const value = method.execute(
         ctx,

@@ -22,6 +22,13 @@ export interface TxContext {
   };
   /** The chain suite's hash (deterministic, allowed in execution). */
   hash(...parts: readonly Uint8Array[]): Uint8Array;
+  /**
+   * Read-only view of the whole state by full (namespaced) keys, as this tx sees it (committed
+   * state plus the writes of earlier txs of the block and of this tx): the same view the
+   * authorizer gets. For reading another module's records (e.g. the sender's organization in
+   * governance state); writes still go only to the module's own namespace.
+   */
+  readonly view: StateView;
 }
 
 /**

@@ -3,27 +3,6 @@
 export { CBV_KINDS, type CbvKind, type CbvTerms, cbvTerm, cbvTermsOf } from './cbv.js';
 export { badArgs, TRACE_ERROR_CODES, type TraceErrorCode, traceError } from './errors.js';
 export {
-  gs1CheckDigitOk,
-  type IdentifierRange,
-  type IdResult,
-  inRange,
-  type ParsedId,
-  parseDigitalLink,
-  parseEpcUri,
-  parseIdentifier,
-} from './identifiers.js';
-export {
-  createEpcisValidator,
-  EPCIS_EVENT_TYPES,
-  type EpcisIssue,
-  type EpcisValidator,
-  type LocatedEvent,
-  locateEvents,
-  pointerToken,
-} from './validate.js';
-
-export const TRACEABILITY_MODULE = 'traceability';
-export {
   canonicaliseValue,
   documentEventHashes,
   documentEventPreHashes,
@@ -55,3 +34,41 @@ export {
   type StoredEvent,
   traceLineage,
 } from './lineage/index.js';
+export {
+  gs1CheckDigitOk,
+  type IdentifierRange,
+  type IdResult,
+  inRange,
+  type ParsedId,
+  parseDigitalLink,
+  parseEpcUri,
+  parseIdentifier,
+} from './identifiers.js';
+export {
+  createTraceabilityModule,
+  type ErrorBehaviour,
+  MAX_EVENTS_PER_TX,
+  MAX_SCAN,
+  TRACEABILITY_CAPTURE_ROLES,
+  TRACEABILITY_MODULE,
+  TRACEABILITY_RANGE_ROLES,
+  type TraceabilityOptions,
+} from './module.js';
+export {
+  DEFAULT_PAGE,
+  decodeEventQuery,
+  type EventQuery,
+  identifiersOf,
+  MAX_PAGE,
+  matcher,
+} from './query.js';
+export type { CaptureResult, EventPage, EventRecord, RangeRecord } from './records.js';
+export {
+  createEpcisValidator,
+  EPCIS_EVENT_TYPES,
+  type EpcisIssue,
+  type EpcisValidator,
+  type LocatedEvent,
+  locateEvents,
+  pointerToken,
+} from './validate.js';
