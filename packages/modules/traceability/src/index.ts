@@ -68,6 +68,7 @@ export {
   EPCIS_EVENT_TYPES,
   type EpcisIssue,
   type EpcisValidator,
+  eventTexts,
   type LocatedEvent,
   locateEvents,
   pointerToken,

@@ -315,3 +315,21 @@ export function createEpcisValidator(): EpcisValidator {
     },
   };
 }
+
+/**
+ * The events of a document as self-contained JSON texts, ready for `traceability.capture`: each
+ * carries the document's `@context` entries followed by its own, so its prefixes (and its CBV 2.0
+ * hash) are those it has in the document.
+ */
+export function eventTexts(doc: unknown): string[] {
+  const docContext = isObj(doc) ? contextEntries(doc['@context']) : [];
+  return locateEvents(doc).map(({ event }) => {
+    const own = contextEntries(event['@context']);
+    const context = [
+      ...docContext,
+      ...own.filter((c) => !docContext.some((d) => JSON.stringify(d) === JSON.stringify(c))),
+    ];
+    const { '@context': _drop, ...rest } = event;
+    return JSON.stringify(context.length === 0 ? rest : { '@context': context, ...rest });
+  });
+}

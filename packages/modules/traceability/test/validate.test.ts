@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { isXinlianError } from '@xinlian/utils';
 import { Ajv } from 'ajv';
 import formatsPlugin from 'ajv-formats';
-import { createEpcisValidator, locateEvents } from '../src/index.js';
+import { createEpcisValidator, eventHash, eventTexts, locateEvents } from '../src/index.js';
 import { EPCIS_DIR, files, readJson } from './testdata.js';
 
 const validator = createEpcisValidator();
@@ -165,4 +165,23 @@ describe('invalid documents are refused naming the offending field', () => {
   test('a non-object is refused at the document pointer', () => {
     for (const v of [null, 1, 'x', []]) assert.equal(validator.validate(v)[0]!.pointer, '');
   });
+});
+
+describe('documents split into capture texts keep their CBV 2.0 hashes', () => {
+  const docs = files('event-hash', '.jsonld');
+  test('event-hash/: 8 documents (count check)', () => assert.equal(docs.length, 8));
+  for (const f of docs) {
+    test(`event-hash/${f.name}: eventHash(eventTexts(doc)[i]) = line i of .hashes`, () => {
+      const want = readFileSync(f.path.replace(/\.jsonld$/, '.hashes'), 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.length > 0);
+      const texts = eventTexts(readJson(f.path));
+      assert.equal(texts.length, want.length);
+      assert.deepEqual(
+        texts.map((t) => eventHash(JSON.parse(t))),
+        want,
+      );
+    });
+  }
 });
