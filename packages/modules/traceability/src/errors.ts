@@ -12,7 +12,8 @@ export const TRACE_ERROR_CODES = Object.freeze({
   TRACE_NOT_RANGE_OWNER: "only the range's owner organization may change it or its partners",
   TRACE_NOT_AUTHORIZED:
     "the event commissions an identifier in another organization's range, and the capturing organization is not its partner",
-  TRACE_NOT_FOUND: 'no such event or range',
+  TRACE_NOT_FOUND: 'no such event, range or named query',
+  TRACE_QUERY_EXISTS: 'a named query with this name already exists',
   TRACE_QUERY_TOO_LARGE:
     'the query would consider too many events (orderBy=eventTime reads at most 10,000); narrow it',
 } as const);

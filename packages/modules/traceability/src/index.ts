@@ -62,7 +62,7 @@ export {
   MAX_PAGE,
   matcher,
 } from './query.js';
-export type { CaptureResult, EventPage, EventRecord, RangeRecord } from './records.js';
+export type { CaptureResult, EventPage, EventRecord, NamedQuery, RangeRecord } from './records.js';
 export {
   createEpcisValidator,
   EPCIS_EVENT_TYPES,

@@ -6,6 +6,7 @@
  *   'i' ‖ utf8(identifier) ‖ 0x00 ‖ pos ‖ role → digest   (events naming an identifier, by role)
  *   'd' ‖ utf8(declared eventID)              → digest   (the eventID the capturer wrote, if any; first wins)
  *   'r' ‖ utf8(kind ‖ ':' ‖ prefix)           → canonical JSON RangeRecord
+ *   'q' ‖ utf8(name)                          → canonical JSON NamedQuery (EPCIS named queries, shared by all nodes)
  *
  * pos = u64be(height) ‖ u32be(txIndex) ‖ u16be(index of the event in the tx).
  */
@@ -16,6 +17,7 @@ export const ORDER = 0x6f; // 'o'
 export const IDENT = 0x69; // 'i'
 export const DECLARED = 0x64; // 'd'
 export const RANGE = 0x72; // 'r'
+export const QUERY = 0x71; // 'q'
 
 export const POS_LENGTH = 14;
 
@@ -58,6 +60,9 @@ export const declaredKey = (id: string) => concatBytes(tag(DECLARED), utf8(id));
 export const rangeKey = (kind: string, prefix: string) => concatBytes(tag(RANGE), utf8(`${kind}:${prefix}`));
 export const rangePrefix = (kind?: string) =>
   kind === undefined ? tag(RANGE) : concatBytes(tag(RANGE), utf8(`${kind}:`));
+
+export const queryKey = (name: string) => concatBytes(tag(QUERY), utf8(name));
+export const queryPrefix = () => tag(QUERY);
 
 /** The 32-byte digest of a CBV 2.0 event hash ID (`ni:///sha-256;<hex>?ver=CBV2.0`), or undefined. */
 export function digestOfEventId(eventId: string): Uint8Array | undefined {

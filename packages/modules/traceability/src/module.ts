@@ -29,6 +29,8 @@ import {
   orderPrefix,
   POS_LENGTH,
   pos,
+  queryKey,
+  queryPrefix,
   ROLE,
   type Role,
   rangeKey,
@@ -44,7 +46,7 @@ import {
   matcher,
   matches,
 } from './query.js';
-import type { CaptureResult, EventPage, EventRecord, RangeRecord } from './records.js';
+import type { CaptureResult, EventPage, EventRecord, NamedQuery, RangeRecord } from './records.js';
 import { createEpcisValidator, type EpcisValidator } from './validate.js';
 
 /** The module name and state namespace. */
@@ -439,6 +441,54 @@ export function createTraceabilityModule(
     },
   };
 
+  const defineQuery: ModuleMethod<{ name: string; query: Record<string, JsonValue> }> = {
+    roles: TRACEABILITY_CAPTURE_ROLES,
+    decodeArgs: (json) => {
+      if (!isObj(json)) throw badArgs('', 'args must be an object');
+      onlyKeys(json, ['name', 'query']);
+      const { name, query } = json;
+      if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(name)) {
+        throw badArgs('name', 'must be 1 to 64 letters, digits, _ . or -');
+      }
+      if (!isObj(query)) throw badArgs('query', 'must be an object of EPCIS query parameters');
+      for (const k of ['limit', 'cursor'])
+        if (k in query) throw badArgs(`query/${k}`, 'not part of a query definition');
+      try {
+        decodeEventQuery(query);
+      } catch (e) {
+        if (isXinlianError(e) && typeof e.details.field === 'string')
+          throw badArgs(`query/${e.details.field}`, e.message);
+        throw e;
+      }
+      return { name, query: query as Record<string, JsonValue> };
+    },
+    execute(ctx, state, args): JsonValue {
+      const org = orgOrThrow(ctx);
+      if (state.get(queryKey(args.name)) !== undefined) {
+        throw traceError('TRACE_QUERY_EXISTS', `a query named ${args.name} exists`, {
+          field: 'name',
+          name: args.name,
+        });
+      }
+      const record: NamedQuery = {
+        definedBy: ctx.sender.address,
+        height: ctx.height,
+        name: args.name,
+        org,
+        query: args.query,
+      };
+      state.set(queryKey(args.name), canonicalJson(record as unknown as JsonValue));
+      state.emit({
+        type: 'traceability.queryDefined',
+        attributes: [
+          { key: 'name', value: args.name },
+          { key: 'org', value: org },
+        ],
+      });
+      return record as unknown as JsonValue;
+    },
+  };
+
   const getRecord = (state: ModuleQueryState, digest: Uint8Array): EventRecord =>
     readJson<EventRecord>(state, eventKey(digest)) as EventRecord;
 
@@ -465,6 +515,19 @@ export function createTraceabilityModule(
     ),
     /** EPCIS SimpleEventQuery (see query.ts), a page at a time. */
     events: query(decodeEventQuery, (state, q) => runEvents(state, q, terms, getRecord)),
+    /** A named query's definition, or null. */
+    namedQuery: query(
+      (json) => {
+        if (!isObj(json) || typeof json.name !== 'string') throw badArgs('name', 'required');
+        return json.name;
+      },
+      (state, name) => readJson<NamedQuery>(state, queryKey(name)) ?? null,
+    ),
+    /** Every named query (up to 10,000), by name. */
+    namedQueries: query(
+      () => undefined,
+      (state) => state.scan(queryPrefix(), { limit: 10_000 }).map((kv) => parseCanonicalJson(kv.value)),
+    ),
     /** A range by kind and prefix; null if none. */
     range: query(
       (json) => {
@@ -494,7 +557,7 @@ export function createTraceabilityModule(
 
   return {
     name: TRACEABILITY_MODULE,
-    methods: { capture, registerRange, releaseRange } as Record<string, ModuleMethod<unknown>>,
+    methods: { capture, registerRange, releaseRange, defineQuery } as Record<string, ModuleMethod<unknown>>,
     queries: queries as Record<string, ModuleQuery<unknown, JsonValue>>,
     unversioned: unversionedPrefixes(),
   };

@@ -51,3 +51,13 @@ export interface EventPage {
   readonly records: readonly EventRecord[];
   readonly nextCursor?: string;
 }
+
+/** An EPCIS named query (POST /queries): its parameters, and who defined it. */
+export interface NamedQuery {
+  readonly name: string;
+  /** EPCIS query parameters (the `events` query's, without limit and cursor). */
+  readonly query: Readonly<Record<string, unknown>>;
+  readonly org: string;
+  readonly definedBy: string;
+  readonly height: number;
+}

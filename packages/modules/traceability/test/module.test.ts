@@ -436,3 +436,39 @@ describe('traceability.events query', () => {
     }
   });
 });
+
+describe('named queries', () => {
+  const chain = new TraceChain();
+  const retailer = chain.member('retailer');
+  test('defineQuery stores a validated definition; names are unique', () => {
+    const r = chain.ok({
+      key: retailer,
+      method: 'defineQuery',
+      args: { name: 'shipped', query: { eventType: ['ObjectEvent'], EQ_bizStep: ['shipping', 'receiving'] } },
+    }) as unknown as { name: string; org: string };
+    assert.equal(r.org, 'retailer');
+    assert.deepEqual((chain.query('namedQuery', { name: 'shipped' }) as { query: unknown }).query, {
+      eventType: ['ObjectEvent'],
+      EQ_bizStep: ['shipping', 'receiving'],
+    });
+    assert.equal((chain.query('namedQueries', {}) as unknown[]).length, 1);
+    assert.equal(chain.query('namedQuery', { name: 'nope' }), null);
+    assert.equal(
+      chain.fails({ key: retailer, method: 'defineQuery', args: { name: 'shipped', query: {} } }).code,
+      'TRACE_QUERY_EXISTS',
+    );
+    assert.throws(
+      () =>
+        chain.executor.checkTx(
+          chain.sign({
+            key: retailer,
+            method: 'defineQuery',
+            args: { name: 'x', query: { GE_eventTime: 'soon' } },
+          }),
+          { height: chain.height + 1 },
+        ),
+      (e: unknown) =>
+        isXinlianError(e) && e.code === 'TRACE_BAD_ARGS' && e.details.field === 'query/GE_eventTime',
+    );
+  });
+});
