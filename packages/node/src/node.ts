@@ -1,19 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { decodeBlock, validatorSetHash } from '@xinlian/codec';
+import { decodeBlock, type JsonValue, validatorSetHash } from '@xinlian/codec';
 import { genesisValidatorSet, SoloProposer } from '@xinlian/consensus';
 import { consoleAssetsDir } from '@xinlian/console';
 import { createSuite, decryptKeyFile, VerifierPool } from '@xinlian/crypto';
-import { Executor, genesisAppHash } from '@xinlian/execution';
+import { Executor, genesisAppHash, type StateView } from '@xinlian/execution';
 import { createEvidenceModule } from '@xinlian/module-evidence';
+import { createTraceabilityModule, type EventRecord } from '@xinlian/module-traceability';
+import type { TxCommitted } from '@xinlian/schemas';
 import { LmdbChainStore } from '@xinlian/store';
 import { equalBytes, fromHex, systemClock, toHex, utf8, XinlianError } from '@xinlian/utils';
 import type { Logger } from 'pino';
 import { Admission } from './admission.js';
 import { createBftChain } from './bft/wire.js';
 import type { LogLevel } from './config.js';
+import { EpcisService } from './epcis/service.js';
 import { governanceFor } from './governance.js';
 import { readHome } from './home.js';
+import { epcisRoutes } from './http/epcis-routes.js';
 import { apiRoutes } from './http/routes.js';
 import { API_LISTEN_BACKLOG, createApiServer } from './http/server.js';
 import { EventStream } from './http/sse.js';
@@ -123,12 +128,24 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     const blockStream = new EventStream({ maxQueue: SSE_MAX_QUEUE, heartbeatMs: SSE_HEARTBEAT_MS });
     cleanup.push(async () => blockStream.close());
     const evidence = createEvidenceModule();
-    const governance = governanceFor(genesis, suite, [evidence]);
+    // The capturing organization of a traceability event is its signer's (governance membership).
+    let identify: ((view: StateView, address: string) => { org: string }) | undefined;
+    const traceability = createTraceabilityModule({
+      orgOf: (view, address) => {
+        try {
+          return identify?.(view, address).org;
+        } catch {
+          return undefined;
+        }
+      },
+    });
+    const governance = governanceFor(genesis, suite, [evidence, traceability]);
+    identify = (view, address) => governance.identify(view, address);
     const executor = new Executor(
       { chainId: genesis.chainId, params: genesis.params },
       {
         suite,
-        modules: [evidence, governance.module],
+        modules: [evidence, governance.module, traceability],
         state: store,
         txIndex: store,
         authorizer: governance.authorizer,
@@ -240,12 +257,52 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       },
     );
 
+    const nodeService = service;
+    const epcis = new EpcisService(
+      {
+        chainId: genesis.chainId,
+        maxTxBytes: genesis.params.maxTxBytes,
+        maxTxLifetime: genesis.params.maxTxLifetime,
+      },
+      {
+        suite,
+        key,
+        head: () => (bft ?? producer).head.height,
+        submitAndWait: async (bytes) => {
+          const out = (await nodeService.submit({
+            bytes,
+            wait: true,
+            module: 'traceability',
+          })) as TxCommitted;
+          return { txId: out.txId, height: out.height, result: out.result };
+        },
+        query: (name, params) => executor.query('traceability', name, params as JsonValue),
+        receipt: (record: EventRecord) =>
+          nodeService.receiptOfTx(
+            record.txId,
+            'traceability',
+            {
+              algorithm: 'sha256',
+              value: record.eventId.slice('ni:///sha-256;'.length, -'?ver=CBV2.0'.length),
+            },
+            record as unknown as JsonValue,
+          ),
+        now: () => systemClock.now(),
+        newId: () => randomUUID(),
+      },
+    );
+
     const site = await loadStaticSite(opts.consoleDir ?? consoleAssetsDir());
     if (site === undefined)
       logger.warn({ dir: consoleAssetsDir() }, 'web console not built; serving the API only');
     const app = createApiServer(
       { version: NODE_VERSION, ...(config.api.cors === undefined ? {} : { corsOrigins: config.api.cors }) },
-      { routes: apiRoutes(service), logger: logger.child({ component: 'http' }), metrics, site },
+      {
+        routes: [...apiRoutes(service), ...epcisRoutes(epcis)],
+        logger: logger.child({ component: 'http' }),
+        metrics,
+        site,
+      },
     );
     const host = opts.apiHost ?? config.api.host;
     const port = opts.apiPort ?? config.api.port;

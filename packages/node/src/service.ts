@@ -9,6 +9,7 @@ import {
 import { addressOf, type CryptoSuite } from '@xinlian/crypto';
 import { type Executor, namespacePrefix } from '@xinlian/execution';
 import type { DigestAlgorithm, EvidenceRecord, RecordPage } from '@xinlian/module-evidence';
+import { eventHash } from '@xinlian/module-traceability';
 import type {
   AccountTx,
   AccountTxsResponse,
@@ -350,6 +351,35 @@ export class NodeService implements NodeApi {
     });
   }
 
+  /**
+   * The offline-verifiable receipt of a committed tx proving `digest` for `module` (e.g. a
+   * traceability event: sha256 of its CBV 2.0 hash), with the module's record.
+   */
+  receiptOfTx(
+    txIdHex: string,
+    module: string,
+    digest: { algorithm: DigestAlgorithm; value: string },
+    record: JsonValue,
+  ): Receipt {
+    const loc = this.#m.store.getTxLocation(fromHex(txIdHex));
+    const block = loc === undefined ? undefined : this.#m.store.getBlockBytes(loc.height);
+    const receipts = loc === undefined ? undefined : this.#m.store.getReceipts(loc.height);
+    if (loc === undefined || block === undefined || receipts === undefined) {
+      throw new XinlianError('STORE_CORRUPT', 'the block of a record is missing', { txId: txIdHex });
+    }
+    return buildReceipt({
+      suite: this.#m.suite,
+      genesis: this.#o.genesis,
+      genesisHash: this.#o.genesisHash,
+      block,
+      receipts,
+      txIndex: loc.index,
+      digest,
+      record,
+      module,
+    });
+  }
+
   /** The Merkle tree of a stored batch (the last few are cached: receipts of one batch come in bursts). */
   #batchTree(rootHex: string): MerkleTree {
     const cached = this.#trees.get(rootHex);
@@ -378,6 +408,7 @@ export class NodeService implements NodeApi {
   verifyReceipt(receipt: unknown, digestHex: string | undefined): VerificationReport {
     return verifyReceipt(receipt, {
       genesis: this.#o.genesis,
+      eventHash: (event) => eventHash(event),
       ...(digestHex === undefined ? {} : { file: { digest: fromHex(digestHex) } }),
     });
   }

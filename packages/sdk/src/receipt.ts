@@ -87,6 +87,11 @@ export interface VerifyReceiptOptions {
   readonly genesis: Genesis;
   /** The file the receipt is about, or its digest (same algorithm as the receipt's). */
   readonly file?: Uint8Array | { readonly digest: Uint8Array };
+  /**
+   * The CBV 2.0 event hash (`eventHash` of @xinlian/module-traceability): given, a traceability
+   * receipt's event is hashed again offline (otherwise the chain's certified result vouches for it).
+   */
+  readonly eventHash?: (event: unknown) => string;
 }
 
 const METHOD_KINDS: Readonly<Record<string, string>> = Object.freeze({
@@ -177,6 +182,8 @@ export function verifyReceipt(receipt: unknown, opts: VerifyReceiptOptions): Ver
   let blockId!: Uint8Array;
   let tx!: SignedTx;
   let args!: { readonly [k: string]: JsonValue };
+  /** The traceability event the receipt proves (its JSON text in the tx). */
+  let traceEvent: string | undefined;
 
   run('schema', () => {
     const error = Value.Errors(Receipt, receipt).First();
@@ -307,6 +314,29 @@ export function verifyReceipt(receipt: unknown, opts: VerifyReceiptOptions): Ver
       check(args.algorithm === algorithm, `tx anchors ${String(args.algorithm)} digests, not ${algorithm}`);
       return `${tx.body.method} anchors root ${r.anchor.batchRoot} of ${r.anchor.treeSize} ${algorithm} digests`;
     }
+    if (r.subject.module === 'traceability') {
+      // The tx carries event JSON texts; its certified result names the CBV 2.0 hash of each recorded one.
+      check(algorithm === 'sha256', 'a traceability receipt proves a sha256 event hash');
+      const id = `ni:///sha-256;${value}?ver=CBV2.0`;
+      const outcome = parseCanonicalJson(decodeTxReceipt(fromBase64(r.result.bytes)).result);
+      const captured = isObject(outcome) && Array.isArray(outcome.captured) ? outcome.captured : [];
+      const entry = captured.find((c) => isObject(c) && c.eventId === id);
+      check(isObject(entry) && typeof entry.index === 'number', `the tx did not record event ${id}`);
+      const events = args.events;
+      const text = Array.isArray(events) ? events[entry.index as number] : undefined;
+      check(typeof text === 'string', `the tx has no event ${String(entry.index)}`);
+      if (opts.eventHash !== undefined) {
+        let hashed: string;
+        try {
+          hashed = opts.eventHash(JSON.parse(text));
+        } catch {
+          hashed = 'unhashable';
+        }
+        check(hashed === id, `the event in the tx hashes to ${hashed}, not ${id}`);
+      }
+      traceEvent = text;
+      return `${tx.body.method} recorded event ${id}${opts.eventHash === undefined ? '' : ' (hash recomputed)'}`;
+    }
     const digests = args.digests;
     check(
       Array.isArray(digests) &&
@@ -332,6 +362,15 @@ export function verifyReceipt(receipt: unknown, opts: VerifyReceiptOptions): Ver
       record.submitter === undefined || record.submitter === submitter,
       'record submitter is not the tx signer',
     );
+    if (traceEvent !== undefined) {
+      check(record.event === traceEvent, 'record event differs from the event in the tx');
+      check(record.capturedBy === submitter, 'record capturedBy is not the tx signer');
+      check(record.blockTime === header.time, 'record blockTime is not the block time');
+      check(
+        record.eventId === `ni:///sha-256;${r.subject.digest.value}?ver=CBV2.0`,
+        'record eventId is not the subject',
+      );
+    }
     const kind = METHOD_KINDS[tx.body.method];
     check(
       record.kind === undefined || kind === undefined || record.kind === kind,

@@ -56,6 +56,15 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = Object.freeze({
   GOV_NOT_ORG_ADMIN: 403,
   GOV_PROTECTED: 403,
   SUPERVISION_FROZEN: 403,
+  TRACE_INVALID_EPCIS: 400,
+  TRACE_DUPLICATE_EVENT: 409,
+  TRACE_NO_ORGANIZATION: 403,
+  TRACE_RANGE_TAKEN: 409,
+  TRACE_NOT_RANGE_OWNER: 403,
+  TRACE_NOT_AUTHORIZED: 403,
+  TRACE_NOT_FOUND: 404,
+  TRACE_QUERY_EXISTS: 409,
+  TRACE_QUERY_TOO_LARGE: 413,
 });
 
 /** Prefix rules for whole namespaces, checked in order after the explicit entries. */
@@ -64,6 +73,7 @@ export const ERROR_STATUS_PREFIXES: readonly (readonly [prefix: string, status: 
   ['TX_', 400],
   ['EXEC_', 400],
   ['EVIDENCE_', 400],
+  ['TRACE_', 400],
   ['QUERY_', 400],
   ['PERM_', 403],
   ['GOV_', 409],

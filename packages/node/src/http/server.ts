@@ -109,6 +109,13 @@ export function createApiServer(opts: ApiServerOptions, modules: ApiServerModule
 
   if (opts.corsOrigins !== undefined && opts.corsOrigins.length > 0) addCors(app, opts.corsOrigins);
 
+  // EPCIS clients send JSON-LD (application/ld+json): parsed like JSON.
+  app.addContentTypeParser(
+    'application/ld+json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+
   app.setValidatorCompiler(({ schema, httpPart }) => validatorFor(schema as TSchema, httpPart ?? 'body'));
 
   app.setErrorHandler((err, request, reply) => {
