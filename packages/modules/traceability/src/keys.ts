@@ -3,7 +3,8 @@
  *
  *   'e' ‖ digest(32)                          → canonical JSON EventRecord (digest = the sha-256 of the CBV 2.0 event hash)
  *   'o' ‖ pos(14)                             → digest   (capture order = recordTime order)
- *   'i' ‖ utf8(identifier) ‖ 0x00 ‖ pos ‖ role → digest   (events naming an identifier, by role)
+ *   'i' ‖ utf8(identifier) ‖ 0x00 ‖ pos ‖ role → digest   (events naming an identifier, by role; under its
+ *                                               canonical Digital Link and, if different, as written)
  *   'd' ‖ utf8(declared eventID)              → digest   (the eventID the capturer wrote, if any; first wins)
  *   'r' ‖ utf8(kind ‖ ':' ‖ prefix)           → canonical JSON RangeRecord
  *   'q' ‖ utf8(name)                          → canonical JSON NamedQuery (EPCIS named queries, shared by all nodes)

@@ -38,6 +38,7 @@ import {
   unversionedPrefixes,
 } from './keys.js';
 import {
+  canonicalId,
   decodeEventQuery,
   type EventQuery,
   eventTimeOf,
@@ -256,7 +257,12 @@ export function createTraceabilityModule(
     state.set(orderKey(p), digest);
     const ids = identifiersOf(item.event);
     for (const role of Object.keys(ids) as Role[]) {
-      for (const id of new Set(ids[role])) state.set(identKey(id, p, ROLE[role]), digest);
+      for (const id of new Set(ids[role])) {
+        // Indexed by canonical form (exact matches in any syntax) and, if different, as written (EPC patterns).
+        const canonical = canonicalId(id);
+        state.set(identKey(canonical, p, ROLE[role]), digest);
+        if (canonical !== id) state.set(identKey(id, p, ROLE[role]), digest);
+      }
     }
     if (declared !== undefined && state.get(declaredKey(declared)) === undefined)
       state.set(declaredKey(declared), digest);
@@ -583,7 +589,7 @@ function indexedCandidates(
   const found = new Map<string, { pos: Uint8Array; digest: Uint8Array }>();
   for (const value of q[param]!) {
     const m = matcher(value);
-    const prefix = 'exact' in m ? identPrefix(m.exact) : identStemPrefix(m.stem);
+    const prefix = 'exact' in m ? identPrefix(canonicalId(m.exact)) : identStemPrefix(m.stem);
     for (const kv of state.scan(prefix, { limit: MAX_SCAN })) {
       const key = kv.key;
       const role = key[key.length - 1]!;

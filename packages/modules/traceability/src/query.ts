@@ -4,6 +4,7 @@
  */
 import { type CbvKind, type CbvTerms, cbvTerm } from './cbv.js';
 import { badArgs } from './errors.js';
+import { toCanonicalDigitalLink } from './hash/index.js';
 import type { EventRecord } from './records.js';
 
 const LIST_PARAMS = [
@@ -175,11 +176,27 @@ export function matcher(value: string): { exact: string } | { stem: string } {
     : { stem: `urn:epc:id:${m[1]}:${fixed.join('.')}.` };
 }
 
+/**
+ * The form an identifier is matched in: its canonical GS1 Digital Link when it carries a GS1 key
+ * (so an EPC URI, a Digital Link on any resolver domain and its canonical form all match each
+ * other), else the identifier as written.
+ */
+export function canonicalId(id: string): string {
+  if (id.startsWith('urn:epc:idpat:')) return id;
+  try {
+    return toCanonicalDigitalLink(id) ?? id;
+  } catch {
+    return id;
+  }
+}
+
 function anyMatch(values: readonly string[], wanted: readonly string[] | undefined): boolean {
   if (wanted === undefined) return true;
   return wanted.some((w) => {
     const m = matcher(w);
-    return 'exact' in m ? values.includes(m.exact) : values.some((v) => v.startsWith(m.stem));
+    if ('stem' in m) return values.some((v) => v.startsWith(m.stem));
+    const want = canonicalId(m.exact);
+    return values.some((v) => v === m.exact || canonicalId(v) === want);
   });
 }
 

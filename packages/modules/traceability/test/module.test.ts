@@ -355,6 +355,16 @@ describe('traceability.events query', () => {
     );
     assert.deepEqual(q({ MATCH_epc: ['urn:epc:idpat:sgtin:0614141.107346.*'] }), [0, 1], 'pattern');
     assert.deepEqual(q({ MATCH_parentID: ['urn:epc:id:sscc:0614141.1234567890'] }), [1]);
+    assert.deepEqual(
+      q({ MATCH_epc: ['https://id.gs1.org/01/10614141073464/21/1'] }),
+      [0, 1],
+      'the Digital Link of an EPC URI matches it',
+    );
+    assert.deepEqual(
+      q({ MATCH_anyEPC: ['https://example.com/00/106141412345678908'] }),
+      [1, 2],
+      'any resolver domain',
+    );
     assert.deepEqual(q({ MATCH_inputEPC: ['urn:epc:id:sgtin:0614141.107346.2'] }), [3]);
     assert.deepEqual(q({ MATCH_outputEPC: ['urn:epc:id:sgtin:0614141.107346.3'] }), [3]);
     assert.deepEqual(q({ MATCH_anyEPC: ['urn:epc:id:sscc:0614141.1234567890'] }), [1, 2]);
