@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createEpcisValidator, eventHash, eventTexts } from '@xinlian/module-traceability';
-import { type Genesis, verifyReceipt } from '@xinlian/sdk';
+import { type Genesis, verifyReceipt, XinlianClient } from '@xinlian/sdk';
 import { initHome, type RunningNode, startNode } from '../src/index.js';
 import { until } from './helpers.js';
 
@@ -261,5 +261,57 @@ describe('EPCIS REST binding at the node', { timeout: 120_000 }, () => {
       headers: { 'content-type': 'application/json' },
     });
     assert.equal((viaNode.body as { ok: boolean }).ok, true, JSON.stringify(viaNode.body));
+  });
+
+  it('the SDK drives the same API: capture, wait, query, receipt', async () => {
+    const client = new XinlianClient({ url: node.apiUrl });
+    const doc = {
+      '@context': [
+        'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld',
+        { acme: 'https://acme.example/' },
+      ],
+      type: 'EPCISDocument',
+      schemaVersion: '2.0',
+      creationDate: '2026-03-06T00:00:00Z',
+      epcisBody: {
+        eventList: [
+          {
+            type: 'ObjectEvent',
+            eventTime: '2026-03-06T09:00:00+08:00',
+            eventTimeZoneOffset: '+08:00',
+            action: 'OBSERVE',
+            bizStep: 'inspecting',
+            disposition: 'conformant',
+            epcList: ['urn:epc:id:sgtin:9520123.045678.L7'],
+            'acme:inspector': 'QA-7',
+          },
+        ],
+      },
+    };
+    const job = await client.traceability.waitForCapture((await client.traceability.capture(doc)).captureID);
+    assert.equal(job.success, true, JSON.stringify(job.errors));
+    assert.equal(job.eventIDs.length, 1);
+    const found = await client.traceability.events<QueryDoc>({
+      EQ_bizStep: ['inspecting'],
+      EQ_disposition: 'conformant',
+    });
+    assert.deepEqual(
+      eventsOf(found).map((e) => e.eventID),
+      job.eventIDs,
+    );
+    const byEpc = await client.traceability.epcEvents<QueryDoc>('https://id.gs1.org/01/09520123456788/21/L7');
+    assert.deepEqual(
+      eventsOf(byEpc).map((e) => e.eventID),
+      job.eventIDs,
+      'the Digital Link of the same item (GTIN 09520123456788, serial L7) finds the EPC URI event',
+    );
+    const other = await client.traceability.epcEvents<QueryDoc>('https://id.gs1.org/01/09520123456788/21/L8');
+    assert.equal(eventsOf(other).length, 0, 'another serial');
+    const receipt = await client.traceability.receipt(job.eventIDs[0]!);
+    assert.ok(verifyReceipt(receipt, { genesis, eventHash: (e) => eventHash(e) }).ok);
+    await assert.rejects(client.traceability.capture({ type: 'EPCISDocument' }), (e: unknown) => {
+      const x = e as { code?: string; details?: { field?: string } };
+      return x.code === 'TRACE_INVALID_EPCIS' && typeof x.details?.field === 'string';
+    });
   });
 });

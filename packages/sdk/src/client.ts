@@ -75,6 +75,8 @@ export class XinlianClient {
   readonly evidence: EvidenceApi;
   /** Governance and supervision reads (actions are governance txs sent with submitTx). */
   readonly governance: GovernanceApi;
+  /** The EPCIS 2.0 REST binding under /epcis (product traceability, docs/traceability.md). */
+  readonly traceability: TraceabilityApi;
   private readonly fetchFn: FetchFn;
   private readonly timeoutMs: number | undefined;
 
@@ -84,6 +86,7 @@ export class XinlianClient {
     this.timeoutMs = opts.timeoutMs;
     this.evidence = new EvidenceApi(this);
     this.governance = new GovernanceApi(this);
+    this.traceability = new TraceabilityApi(this);
   }
 
   /** GET /healthz */
@@ -218,8 +221,9 @@ export class XinlianClient {
     path: string,
     query?: Readonly<Record<string, string | number | undefined>>,
     body?: unknown,
+    headers?: Readonly<Record<string, string>>,
   ): Promise<T> {
-    const res = await this.send(method, path, query, body, undefined, true);
+    const res = await this.send(method, path, query, body, undefined, true, headers);
     let text: string;
     try {
       text = await res.text();
@@ -236,9 +240,13 @@ export class XinlianClient {
     body: unknown,
     signal: AbortSignal | undefined,
     timed: boolean,
+    headers?: Readonly<Record<string, string>>,
   ): Promise<Response> {
     const url = this.url + path + queryString(query);
-    const init: RequestInit = { method, headers: { accept: 'application/json, application/problem+json' } };
+    const init: RequestInit = {
+      method,
+      headers: { accept: 'application/json, application/ld+json, application/problem+json', ...headers },
+    };
     if (body !== undefined) {
       init.body = JSON.stringify(body);
       init.headers = { ...init.headers, 'content-type': 'application/json' };
@@ -357,6 +365,119 @@ export class GovernanceApi {
   async auditCsv(from: number, to: number): Promise<string> {
     const r = await this.client.query<{ csv: string }>('governance', 'audit', { from, to, format: 'csv' });
     return r.csv;
+  }
+}
+
+/** A capture job of the EPCIS REST binding (GET /epcis/capture/{id}). */
+export interface EpcisCaptureJob {
+  readonly captureID: string;
+  readonly createdAt: string;
+  readonly finishedAt?: string;
+  readonly running: boolean;
+  readonly success: boolean;
+  readonly captureErrorBehaviour: 'rollback' | 'proceed';
+  readonly errors: readonly { eventIndex?: number; code: string; message: string; field?: string }[];
+  /** CBV 2.0 hash IDs of the events recorded. */
+  readonly eventIDs: readonly string[];
+  readonly txIds: readonly string[];
+}
+
+/** EPCIS query parameters; list values are sent pipe-delimited. */
+export type EpcisQueryParams = Readonly<Record<string, string | number | readonly string[] | undefined>>;
+
+const epcisQuery = (params: EpcisQueryParams): Record<string, string | number | undefined> =>
+  Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [
+      k,
+      Array.isArray(v) ? v.join('|') : (v as string | number | undefined),
+    ]),
+  );
+
+/**
+ * The EPCIS 2.0 REST binding of a node (/epcis; docs/traceability.md). Capture is signed by the
+ * node (its organization captures); to capture as your own organization, sign a
+ * `traceability.capture` tx with `buildTx` and send it with `submitTx`.
+ */
+export class TraceabilityApi {
+  constructor(private readonly client: XinlianClient) {}
+
+  /** POST /epcis/capture: an EPCISDocument; resolves with the capture job (poll with captureJob / waitForCapture). */
+  capture(
+    document: unknown,
+    opts: { errorBehaviour?: 'rollback' | 'proceed' } = {},
+  ): Promise<EpcisCaptureJob> {
+    return this.client.request('POST', '/epcis/capture', undefined, document, {
+      'GS1-Capture-Error-Behaviour': opts.errorBehaviour ?? 'rollback',
+    });
+  }
+
+  /** GET /epcis/capture/{id} */
+  captureJob(id: string): Promise<EpcisCaptureJob> {
+    return this.client.request('GET', `/epcis/capture/${seg(id)}`);
+  }
+
+  /** GET /epcis/capture: this node's capture jobs, newest first. */
+  captureJobs(perPage = 30): Promise<EpcisCaptureJob[]> {
+    return this.client.request('GET', '/epcis/capture', { perPage });
+  }
+
+  /** Polls a capture job until it has finished (SDK_TIMEOUT after timeoutMs, default 60 s). */
+  async waitForCapture(
+    id: string,
+    opts: { intervalMs?: number; timeoutMs?: number } = {},
+  ): Promise<EpcisCaptureJob> {
+    const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+    for (;;) {
+      const job = await this.captureJob(id);
+      if (!job.running) return job;
+      if (Date.now() > deadline) {
+        throw new XinlianError('SDK_TIMEOUT', `capture job ${id} still running`, { captureID: id });
+      }
+      await new Promise((r) => setTimeout(r, opts.intervalMs ?? 200));
+    }
+  }
+
+  /** POST /epcis/events: one event, answered once committed. */
+  captureEvent(event: unknown): Promise<{ eventID: string; txId: string; height: number }> {
+    return this.client.request('POST', '/epcis/events', undefined, event);
+  }
+
+  /** GET /epcis/events: an EPCISQueryDocument (perPage/nextPageToken for pages). */
+  events<R = Record<string, unknown>>(params: EpcisQueryParams = {}): Promise<R> {
+    return this.client.request('GET', '/epcis/events', epcisQuery(params));
+  }
+
+  /** GET /epcis/epcs/{epc}/events */
+  epcEvents<R = Record<string, unknown>>(epc: string, params: EpcisQueryParams = {}): Promise<R> {
+    return this.client.request('GET', `/epcis/epcs/${seg(epc)}/events`, epcisQuery(params));
+  }
+
+  /** GET /epcis/events/{eventID}: the event (CBV 2.0 hash ID or declared eventID). */
+  event<R = Record<string, unknown>>(eventID: string): Promise<R> {
+    return this.client.request('GET', `/epcis/events/${seg(eventID)}`);
+  }
+
+  /** GET /epcis/events/{eventID}/record: capturing organization, signer, tx, height, recordTime. */
+  record<R = Record<string, unknown>>(eventID: string): Promise<R> {
+    return this.client.request('GET', `/epcis/events/${seg(eventID)}/record`);
+  }
+
+  /** GET /epcis/events/{eventID}/receipt: verify it offline with verifyReceipt (pass eventHash to re-hash). */
+  receipt(eventID: string): Promise<Receipt> {
+    return this.client.request('GET', `/epcis/events/${seg(eventID)}/receipt`);
+  }
+
+  /** POST /epcis/queries: a named query, recorded on chain. */
+  defineQuery(name: string, query: Readonly<Record<string, unknown>>): Promise<{ name: string }> {
+    return this.client.request('POST', '/epcis/queries', undefined, { name, query });
+  }
+
+  /** GET /epcis/queries/{name}/events */
+  queryEvents<R = Record<string, unknown>>(
+    name: string,
+    params: { perPage?: number; nextPageToken?: string } = {},
+  ): Promise<R> {
+    return this.client.request('GET', `/epcis/queries/${seg(name)}/events`, params);
   }
 }
 
