@@ -8,6 +8,7 @@ import { CODEC_ERROR_CODES } from '@xinlian/codec';
 import { EXEC_ERROR_CODES, QUERY_ERROR_CODES, TX_ERROR_CODES } from '@xinlian/execution';
 import { EVIDENCE_ERROR_CODES } from '@xinlian/module-evidence';
 import { GOV_ERROR_CODES, PERM_ERROR_CODES, SUPERVISION_ERROR_CODES } from '@xinlian/module-governance';
+import { TRACE_ERROR_CODES } from '@xinlian/module-traceability';
 import { initHome, NODE_ERROR_CODES, startNode, statusOf } from '@xinlian/node';
 import pino from 'pino';
 
@@ -85,6 +86,7 @@ function render(doc) {
     PERM_ERROR_CODES,
     GOV_ERROR_CODES,
     SUPERVISION_ERROR_CODES,
+    TRACE_ERROR_CODES,
     CODEC_ERROR_CODES,
   ];
   for (const table of tables) {

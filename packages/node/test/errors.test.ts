@@ -4,6 +4,7 @@ import { CODEC_ERROR_CODES, MERKLE_ERROR_CODES } from '@xinlian/codec';
 import { EXEC_ERROR_CODES, QUERY_ERROR_CODES, TX_ERROR_CODES } from '@xinlian/execution';
 import { EVIDENCE_ERROR_CODES } from '@xinlian/module-evidence';
 import { GOV_ERROR_CODES, PERM_ERROR_CODES, SUPERVISION_ERROR_CODES } from '@xinlian/module-governance';
+import { TRACE_ERROR_CODES } from '@xinlian/module-traceability';
 import { XinlianError } from '@xinlian/utils';
 import { ERROR_STATUS, NODE_ERROR_CODES, problemOf, retryAfterOf, statusOf } from '../src/index.js';
 
@@ -12,6 +13,7 @@ describe('error → HTTP status table', () => {
     execution: { ...TX_ERROR_CODES, ...EXEC_ERROR_CODES, ...QUERY_ERROR_CODES },
     evidence: EVIDENCE_ERROR_CODES,
     governance: { ...GOV_ERROR_CODES, ...PERM_ERROR_CODES, ...SUPERVISION_ERROR_CODES },
+    traceability: TRACE_ERROR_CODES,
     codec: { ...CODEC_ERROR_CODES, ...MERKLE_ERROR_CODES },
     node: NODE_ERROR_CODES,
   };

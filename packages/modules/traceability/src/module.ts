@@ -211,7 +211,20 @@ export function createTraceabilityModule(
           throw badArgs(`events/${i}`, 'must be one EPCIS event (an object)');
         }
         validator.check(event);
-        return { ok: true, text, event, eventId: eventHash(event) };
+        let eventId: string;
+        try {
+          eventId = eventHash(event);
+        } catch (e) {
+          // The hash's own errors (a value it cannot canonicalise) are an invalid event here.
+          throw new XinlianError(
+            'TRACE_INVALID_EPCIS',
+            `event cannot be hashed: ${e instanceof Error ? e.message : String(e)}`,
+            {
+              field: isXinlianError(e) && typeof e.details.field === 'string' ? `/${e.details.field}` : '',
+            },
+          );
+        }
+        return { ok: true, text, event, eventId };
       } catch (e) {
         return refused(e);
       }
