@@ -11,6 +11,7 @@ import { registerKeys } from './commands/keys.js';
 import { registerNet } from './commands/net.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
+import { registerTrace } from './commands/trace.js';
 import { EXIT_CODES, exitCodeFor } from './exit.js';
 import { type CliIO, Output, processIO } from './io.js';
 
@@ -62,6 +63,7 @@ Quick start: xinlian net up  (a local 4-organization network; or xinlian dev for
   registerBackup(program, ctx);
   registerCa(program, ctx);
   registerGov(program, ctx);
+  registerTrace(program, ctx);
   return program;
 }
 

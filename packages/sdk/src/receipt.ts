@@ -184,6 +184,8 @@ export function verifyReceipt(receipt: unknown, opts: VerifyReceiptOptions): Ver
   let args!: { readonly [k: string]: JsonValue };
   /** The traceability event the receipt proves (its JSON text in the tx). */
   let traceEvent: string | undefined;
+  /** The capturing organization the traceability tx's certified result names. */
+  let traceOrg: JsonValue | undefined;
 
   run('schema', () => {
     const error = Value.Errors(Receipt, receipt).First();
@@ -335,6 +337,7 @@ export function verifyReceipt(receipt: unknown, opts: VerifyReceiptOptions): Ver
         check(hashed === id, `the event in the tx hashes to ${hashed}, not ${id}`);
       }
       traceEvent = text;
+      traceOrg = isObject(outcome) ? outcome.org : undefined;
       return `${tx.body.method} recorded event ${id}${opts.eventHash === undefined ? '' : ' (hash recomputed)'}`;
     }
     const digests = args.digests;
@@ -365,6 +368,10 @@ export function verifyReceipt(receipt: unknown, opts: VerifyReceiptOptions): Ver
     if (traceEvent !== undefined) {
       check(record.event === traceEvent, 'record event differs from the event in the tx');
       check(record.capturedBy === submitter, 'record capturedBy is not the tx signer');
+      check(
+        typeof traceOrg === 'string' && record.org === traceOrg,
+        'record org is not the organization in the certified tx result',
+      );
       check(record.blockTime === header.time, 'record blockTime is not the block time');
       check(
         record.eventId === `ni:///sha-256;${r.subject.digest.value}?ver=CBV2.0`,

@@ -363,7 +363,7 @@ export function createTraceabilityModule(
         store(ctx, state, org, item, index, digest);
         captured.push({ index, eventId: item.eventId });
       });
-      return { captured, failed } as unknown as JsonValue;
+      return { captured, failed, org } as unknown as JsonValue;
     },
   };
 

@@ -37,6 +37,8 @@ export interface RangeRecord {
 
 /** Result of `capture`: the events recorded and (with errorBehaviour proceed) the ones refused. */
 export interface CaptureResult {
+  /** The capturing organization (in the certified result, so receipts prove it). */
+  readonly org: string;
   readonly captured: readonly { readonly index: number; readonly eventId: string }[];
   readonly failed: readonly {
     readonly index: number;

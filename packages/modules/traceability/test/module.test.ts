@@ -18,7 +18,7 @@ describe('traceability.capture', () => {
       method: 'capture',
       args: { events: [text] },
     }) as unknown as CaptureResult;
-    assert.deepEqual(result, { captured: [{ index: 0, eventId: idOf(text) }], failed: [] });
+    assert.deepEqual(result, { captured: [{ index: 0, eventId: idOf(text) }], failed: [], org: 'farm' });
     const record = chain.query('event', { eventId: idOf(text) }) as unknown as EventRecord;
     assert.equal(record.org, 'farm');
     assert.equal(record.capturedBy, addressOf(chain.suite, farm.publicKey.bytes));
