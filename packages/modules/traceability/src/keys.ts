@@ -6,6 +6,7 @@
  *   'i' ‖ utf8(identifier) ‖ 0x00 ‖ pos ‖ role → digest   (events naming an identifier, by role; under its
  *                                               canonical Digital Link and, if different, as written)
  *   'd' ‖ utf8(declared eventID)              → digest   (the eventID the capturer wrote, if any; first wins)
+ *   't' ‖ u64be(eventTime ms) ‖ pos            → digest   (event time, for GE_/LT_eventTime; times ≥ 1970 only)
  *   'r' ‖ utf8(kind ‖ ':' ‖ prefix)           → canonical JSON RangeRecord
  *   'q' ‖ utf8(name)                          → canonical JSON NamedQuery (EPCIS named queries, shared by all nodes)
  *
@@ -19,6 +20,7 @@ export const IDENT = 0x69; // 'i'
 export const DECLARED = 0x64; // 'd'
 export const RANGE = 0x72; // 'r'
 export const QUERY = 0x71; // 'q'
+export const ETIME = 0x74; // 't'
 
 export const POS_LENGTH = 14;
 
@@ -57,6 +59,18 @@ export const identPrefix = (id: string) => concatBytes(tag(IDENT), utf8(id), Uin
 export const identStemPrefix = (prefix: string) => concatBytes(tag(IDENT), utf8(prefix));
 export const identKey = (id: string, p: Uint8Array, role: number) =>
   concatBytes(identPrefix(id), p, Uint8Array.of(role));
+function u64(n: number): Uint8Array {
+  const out = new Uint8Array(8);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, Math.floor(n / 2 ** 32));
+  view.setUint32(4, n >>> 0);
+  return out;
+}
+export const eventTimePrefix = () => tag(ETIME);
+export const eventTimeKey = (ms: number, p: Uint8Array) => concatBytes(tag(ETIME), u64(ms), p);
+/** The first key at or after event time `ms` (clamped to [0, 2^53)). */
+export const eventTimeBound = (ms: number) =>
+  concatBytes(tag(ETIME), u64(Math.min(Math.max(0, Math.ceil(ms)), Number.MAX_SAFE_INTEGER)));
 export const declaredKey = (id: string) => concatBytes(tag(DECLARED), utf8(id));
 export const rangeKey = (kind: string, prefix: string) => concatBytes(tag(RANGE), utf8(`${kind}:${prefix}`));
 export const rangePrefix = (kind?: string) =>
@@ -72,4 +86,4 @@ export function digestOfEventId(eventId: string): Uint8Array | undefined {
 }
 
 /** Write-once index prefixes (no per-key history kept). */
-export const unversionedPrefixes = (): Uint8Array[] => [ORDER, IDENT, DECLARED].map(tag);
+export const unversionedPrefixes = (): Uint8Array[] => [ORDER, IDENT, DECLARED, ETIME].map(tag);

@@ -22,6 +22,9 @@ import {
   declaredKey,
   digestOfEventId,
   eventKey,
+  eventTimeBound,
+  eventTimeKey,
+  eventTimePrefix,
   identKey,
   identPrefix,
   identStemPrefix,
@@ -279,6 +282,8 @@ export function createTraceabilityModule(
     }
     if (declared !== undefined && state.get(declaredKey(declared)) === undefined)
       state.set(declaredKey(declared), digest);
+    const t = eventTimeOf(item.event);
+    if (Number.isSafeInteger(t) && t >= 0) state.set(eventTimeKey(t, p), digest);
     state.emit({
       type: 'traceability.captured',
       attributes: [
@@ -614,6 +619,28 @@ function indexedCandidates(
   return [...found.values()].sort((a, b) => compareBytes(a.pos, b.pos));
 }
 
+/**
+ * Candidates from the event-time index for a GE_/LT_eventTime window (sorted by position), or
+ * undefined when there is no lower bound, or the window holds more than MAX_SCAN events (then the
+ * capture-order scan pages through everything). Events before 1970 are not in the index, so a
+ * window starting before 1970 is not answered from it.
+ */
+function timeCandidates(
+  state: ModuleQueryState,
+  q: EventQuery,
+): { pos: Uint8Array; digest: Uint8Array }[] | undefined {
+  if (q.GE_eventTime === undefined || q.GE_eventTime < 0) return undefined;
+  const entries = state.scan(eventTimePrefix(), {
+    start: eventTimeBound(q.GE_eventTime),
+    ...(q.LT_eventTime === undefined ? {} : { end: eventTimeBound(q.LT_eventTime) }),
+    limit: MAX_SCAN + 1,
+  });
+  if (entries.length > MAX_SCAN) return undefined;
+  return entries
+    .map((kv) => ({ pos: kv.key.subarray(kv.key.length - POS_LENGTH), digest: kv.value }))
+    .sort((a, b) => compareBytes(a.pos, b.pos));
+}
+
 function runEvents(
   state: ModuleQueryState,
   q: EventQuery,
@@ -646,7 +673,7 @@ function runEvents(
     }
     candidates = [...seen.values()].sort((a, b) => compareBytes(a.pos, b.pos));
   } else {
-    candidates = indexedCandidates(state, q);
+    candidates = indexedCandidates(state, q) ?? timeCandidates(state, q);
   }
 
   if (q.orderBy === 'eventTime' || kind === 't') {
