@@ -131,7 +131,7 @@ async function main() {
       'MATCH_epc pattern, perPage=30': (i) =>
         `MATCH_epc=${encodeURIComponent(`urn:epc:idpat:sgtin:6901234.0${String(10000 + (i % 500)).slice(-5)}.*`)}&perPage=30`,
       'EQ_bizStep, perPage=30 (scan)': (i) => `EQ_bizStep=${STEPS[i % STEPS.length]}&perPage=30`,
-      'GE/LT_eventTime, eventType (scan)': (i) => {
+      'GE/LT_eventTime, eventType (time index)': (i) => {
         const from = new Date(Date.UTC(2026, 0, 1) + ((i * 997) % EVENTS) * 1000).toISOString();
         const to = new Date(Date.parse(from) + 60_000).toISOString();
         return `eventType=ObjectEvent&GE_eventTime=${from}&LT_eventTime=${to}&perPage=100`;

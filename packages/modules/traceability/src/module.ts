@@ -141,7 +141,22 @@ function readJson<T>(state: Pick<ModuleQueryState, 'get'>, key: Uint8Array): T |
 }
 
 /** The range an identifier falls into (longest GS1 prefix first, then URI prefixes), if any. */
-function rangeOf(state: Pick<ModuleState, 'get' | 'scan'>, id: string): RangeRecord | undefined {
+/** The registered URI ranges (read once per tx or query). */
+function uriRanges(state: Pick<ModuleState, 'scan'>): RangeRecord[] {
+  return state
+    .scan(rangePrefix('uri'), { limit: 10_000 })
+    .map((kv) => parseCanonicalJson(kv.value) as unknown as RangeRecord);
+}
+
+/**
+ * The range an identifier falls into (longest GS1 prefix first, then the longest URI prefix), if
+ * any. `uris` reads the URI ranges (memoize it across the identifiers of one tx).
+ */
+function rangeOf(
+  state: Pick<ModuleState, 'get'>,
+  id: string,
+  uris: () => readonly RangeRecord[],
+): RangeRecord | undefined {
   const parsed = parseIdentifier(id);
   const digits = parsed.ok ? parsed.id?.companyDigits : undefined;
   if (digits !== undefined) {
@@ -151,11 +166,23 @@ function rangeOf(state: Pick<ModuleState, 'get' | 'scan'>, id: string): RangeRec
     }
   }
   let best: RangeRecord | undefined;
-  for (const kv of state.scan(rangePrefix('uri'), { limit: 10_000 })) {
-    const r = parseCanonicalJson(kv.value) as unknown as RangeRecord;
+  for (const r of uris()) {
     if (id.startsWith(r.prefix) && (best === undefined || r.prefix.length > best.prefix.length)) best = r;
   }
   return best;
+}
+
+/** A memoized thunk. */
+function once<T>(fn: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = fn();
+      done = true;
+    }
+    return value;
+  };
 }
 
 /** A range of another organization overlapping `args` (one is a prefix of the other). */
@@ -306,6 +333,8 @@ export function createTraceabilityModule(
       }
       const captured: { index: number; eventId: string }[] = [];
       const failed: CaptureResult['failed'][number][] = [];
+      // Ranges do not change within a capture tx: read the URI ranges at most once.
+      const uris = once(() => uriRanges(state));
       const fail = (index: number, err: XinlianError) => {
         if (args.errorBehaviour === 'rollback') throw err;
         const field = typeof err.details.field === 'string' ? err.details.field : undefined;
@@ -347,7 +376,7 @@ export function createTraceabilityModule(
           return;
         }
         for (const id of commissioned(item.event)) {
-          const range = rangeOf(state, id);
+          const range = rangeOf(state, id, uris);
           if (range !== undefined && range.org !== org && !range.partners.includes(org)) {
             fail(
               index,
@@ -575,7 +604,7 @@ export function createTraceabilityModule(
         if (!isObj(json) || typeof json.identifier !== 'string') throw badArgs('identifier', 'required');
         return json.identifier;
       },
-      (state, id) => rangeOf(state as unknown as ModuleState, id) ?? null,
+      (state, id) => rangeOf(state, id, () => uriRanges(state)) ?? null,
     ),
   };
 
