@@ -35,6 +35,7 @@ export const ROLE = Object.freeze({
   childEpcClass: 7,
   inputEpcClass: 8,
   outputEpcClass: 9,
+  transformationID: 10,
 } as const);
 export type Role = keyof typeof ROLE;
 

@@ -581,6 +581,38 @@ export function createTraceabilityModule(
       () => undefined,
       (state) => state.scan(queryPrefix(), { limit: 10_000 }).map((kv) => parseCanonicalJson(kv.value)),
     ),
+    /**
+     * Events naming an identifier (canonical form) in any of the given roles, oldest first, at most
+     * `limit` (default and maximum 2000): the lookup GET /trace's lineage walk runs on.
+     */
+    eventsFor: query(
+      (json) => {
+        if (!isObj(json) || typeof json.id !== 'string' || json.id.length === 0)
+          throw badArgs('id', 'required');
+        const roles = json.roles ?? Object.keys(ROLE);
+        if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string' && Object.hasOwn(ROLE, r))) {
+          throw badArgs('roles', `must be a list of ${Object.keys(ROLE).join(', ')}`);
+        }
+        const limit = json.limit ?? 2000;
+        if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 2000) {
+          throw badArgs('limit', 'must be an integer from 1 to 2000');
+        }
+        return { id: json.id, roles: new Set<number>((roles as Role[]).map((r) => ROLE[r])), limit };
+      },
+      (state, p) => {
+        const seen = new Set<string>();
+        const out: EventRecord[] = [];
+        for (const kv of state.scan(identPrefix(canonicalId(p.id)), { limit: MAX_SCAN })) {
+          if (!p.roles.has(kv.key[kv.key.length - 1]!)) continue;
+          const hex = toHex(kv.value);
+          if (seen.has(hex)) continue;
+          seen.add(hex);
+          out.push(getRecord(state, kv.value));
+          if (out.length >= p.limit) break;
+        }
+        return out;
+      },
+    ),
     /** A range by kind and prefix; null if none. */
     range: query(
       (json) => {

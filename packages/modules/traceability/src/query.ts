@@ -147,6 +147,7 @@ export function identifiersOf(event: Record<string, unknown>): {
   childEpcClass: string[];
   inputEpcClass: string[];
   outputEpcClass: string[];
+  transformationID: string[];
 } {
   return {
     epc: arr(event.epcList),
@@ -158,6 +159,7 @@ export function identifiersOf(event: Record<string, unknown>): {
     childEpcClass: classes(event.childQuantityList),
     inputEpcClass: classes(event.inputQuantityList),
     outputEpcClass: classes(event.outputQuantityList),
+    transformationID: str(event.transformationID),
   };
 }
 

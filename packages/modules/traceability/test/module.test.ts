@@ -482,3 +482,35 @@ describe('named queries', () => {
     );
   });
 });
+
+describe('eventsFor (the lineage lookup)', () => {
+  const chain = new TraceChain();
+  const org = chain.member('processor');
+  const input = 'urn:epc:id:sgtin:0614141.107346.7';
+  const a = objectEvent({ epcList: [input], bizStep: 'receiving' });
+  const t1 = event('TransformationEvent', {
+    inputEPCList: [input],
+    transformationID: 'urn:uuid:7e1d',
+    eventTime: '2026-03-02T08:00:00Z',
+  });
+  const t2 = event('TransformationEvent', {
+    outputEPCList: ['urn:epc:id:sgtin:0614141.107346.8'],
+    transformationID: 'urn:uuid:7e1d',
+    eventTime: '2026-03-02T09:00:00Z',
+  });
+  chain.ok({ key: org, method: 'capture', args: { events: [a, t1, t2] } });
+  const ids = (params: Record<string, unknown>) =>
+    (chain.query('eventsFor', params as JsonValue) as unknown as EventRecord[]).map((r) => r.eventId);
+
+  test('by identifier (any syntax) and role, including transformationID', () => {
+    assert.deepEqual(ids({ id: input }), [idOf(a), idOf(t1)]);
+    assert.deepEqual(ids({ id: 'https://id.gs1.org/01/10614141073464/21/7', roles: ['input'] }), [idOf(t1)]);
+    assert.deepEqual(ids({ id: input, roles: ['epc'] }), [idOf(a)]);
+    assert.deepEqual(ids({ id: 'urn:uuid:7e1d', roles: ['transformationID'] }), [idOf(t1), idOf(t2)]);
+    assert.deepEqual(ids({ id: input, limit: 1 }), [idOf(a)]);
+    assert.throws(
+      () => chain.query('eventsFor', { id: input, roles: ['nope'] }),
+      (e: unknown) => isXinlianError(e),
+    );
+  });
+});
