@@ -18,7 +18,7 @@ import type { LogLevel } from './config.js';
 import { EpcisService } from './epcis/service.js';
 import { governanceFor } from './governance.js';
 import { readHome } from './home.js';
-import { epcisRoutes } from './http/epcis-routes.js';
+import { digitalLinkRoutes, epcisRoutes } from './http/epcis-routes.js';
 import { apiRoutes } from './http/routes.js';
 import { API_LISTEN_BACKLOG, createApiServer } from './http/server.js';
 import { EventStream } from './http/sse.js';
@@ -298,7 +298,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     const app = createApiServer(
       { version: NODE_VERSION, ...(config.api.cors === undefined ? {} : { corsOrigins: config.api.cors }) },
       {
-        routes: [...apiRoutes(service), ...epcisRoutes(epcis)],
+        routes: [...apiRoutes(service), ...epcisRoutes(epcis), ...digitalLinkRoutes(epcis)],
         logger: logger.child({ component: 'http' }),
         metrics,
         site,

@@ -280,4 +280,22 @@ describe('traceability scenario: five organizations, farm to retail', { timeout:
     assert.equal(captured.get(eventHash(inspection)), 'lab');
     assert.equal(inspection.certificationInfo, 'https://lab.example/certificates/GB2763-2026-0042');
   });
+
+  it('the QR code (GS1 Digital Link) opens the journey page, in Chinese and English', async () => {
+    const zh = await fetch(`${node.apiUrl}/01/06905678123454/21/1001`);
+    assert.equal(zh.status, 200);
+    assert.match(zh.headers.get('content-type') ?? '', /^text\/html/);
+    const page = await zh.text();
+    for (const s of ['产品溯源', '赋码/生产', '检验检测', '加工', '装箱', '发货', '收货', '零售售出']) {
+      assert.ok(page.includes(s), s);
+    }
+    for (const org of ORGS) assert.ok(page.includes(`: ${org}`), org);
+    assert.ok(page.indexOf('检验检测') < page.indexOf('零售售出'), 'in time order');
+    const en = await (await fetch(`${node.apiUrl}/01/06905678123454/21/1001?lang=en`)).text();
+    for (const s of ['Product journey', 'Inspected', 'Shipped', 'Sold']) assert.ok(en.includes(s), s);
+    const unknown = await (
+      await fetch(`${node.apiUrl}/01/06905678123454/21/9999`, { headers: { 'accept-language': 'en-GB' } })
+    ).text();
+    assert.ok(unknown.includes('Nothing is recorded'));
+  });
 });

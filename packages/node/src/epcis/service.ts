@@ -224,6 +224,36 @@ export class EpcisService {
     return this.#m.query('namedQueries', {}) as unknown[];
   }
 
+  /**
+   * The records a consumer page shows for an item: its own events, the events of the containers it
+   * was packed in, and the events of what it was made from (one transformation step up).
+   * (GET /trace's full lineage graph supersedes this once the lineage walk is wired.)
+   */
+  journey(id: string): EventRecord[] {
+    const eventsFor = (x: string) => this.#m.query('eventsFor', { id: x }) as EventRecord[];
+    const out = new Map<string, EventRecord>();
+    const add = (rs: readonly EventRecord[]) => {
+      for (const r of rs) out.set(r.eventId, r);
+    };
+    const own = eventsFor(id);
+    add(own);
+    for (const r of own) {
+      const e = JSON.parse(r.event) as Record<string, unknown>;
+      if (e.type === 'AggregationEvent' && typeof e.parentID === 'string' && e.parentID !== id)
+        add(eventsFor(e.parentID));
+      if (e.type === 'TransformationEvent') {
+        const inputs = [
+          ...(Array.isArray(e.inputEPCList) ? e.inputEPCList : []),
+          ...(Array.isArray(e.inputQuantityList)
+            ? e.inputQuantityList.map((q) => (q as { epcClass?: unknown }).epcClass)
+            : []),
+        ].filter((x): x is string => typeof x === 'string');
+        for (const input of inputs.slice(0, 50)) add(eventsFor(input));
+      }
+    }
+    return [...out.values()];
+  }
+
   /** An EPCISQueryDocument of records (each event with its recordTime, and eventID if it had none). */
   queryDocument(records: readonly EventRecord[], queryName: string): Record<string, unknown> {
     return {

@@ -8,6 +8,7 @@ import type { EventPage } from '@xinlian/module-traceability';
 import { Problem, Receipt } from '@xinlian/schemas';
 import { XinlianError } from '@xinlian/utils';
 import type { FastifyReply } from 'fastify';
+import { journeyPage, type Lang } from '../epcis/journey.js';
 import { type CaptureErrorBehaviour, EPCIS_HEADERS, type EpcisService, eventOf } from '../epcis/service.js';
 import { type ResponseSpec, type RouteSpec, route } from './route.js';
 
@@ -83,6 +84,66 @@ function sendPage(
     reply.header('link', `<${url.split('?')[0]}?${qs.toString()}>; rel="next"`);
   }
   return epcis.queryDocument(page.records, queryName);
+}
+
+/** The page language: ?lang=en|zh, else Accept-Language (Chinese unless English comes first). */
+function langOf(query: { lang?: string }, accept: string | undefined): Lang {
+  if (query.lang === 'en' || query.lang === 'zh') return query.lang;
+  const first = (accept ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'zh';
+}
+
+/**
+ * GS1 Digital Link resolver paths (what a product's QR code carries, on this node's host): the
+ * consumer page of the item (`/01/{gtin}/21/{serial}`), lot (`/01/{gtin}/10/{lot}`) or product.
+ */
+export function digitalLinkRoutes(epcis: EpcisService): RouteSpec[] {
+  const page = (id: string, lang: Lang, url: string, reply: FastifyReply) => {
+    reply.type('text/html; charset=utf-8');
+    return journeyPage(id, epcis.journey(id), lang, url.split('?')[0]!);
+  };
+  const Lang = Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])) });
+  const html = { 200: { description: 'HTML page (zh or en)', contentType: 'text/html' } };
+  return [
+    route({
+      method: 'GET',
+      url: '/01/:gtin/21/:serial',
+      tag: 'epcis',
+      summary: 'GS1 Digital Link of an item: its journey in plain language (consumer page)',
+      params: Type.Object({
+        gtin: Type.String({ pattern: '^\\d{8,14}$' }),
+        serial: Type.String({ minLength: 1, maxLength: 20 }),
+      }),
+      query: Lang,
+      responses: html,
+      handle: ({ params, query, request, reply }) =>
+        page(
+          `https://id.gs1.org/01/${params.gtin.padStart(14, '0')}/21/${encodeURIComponent(params.serial)}`,
+          langOf(query, request.headers['accept-language']),
+          request.url,
+          reply,
+        ),
+    }),
+    route({
+      method: 'GET',
+      url: '/01/:gtin/10/:lot',
+      tag: 'epcis',
+      summary: 'GS1 Digital Link of a lot: its journey in plain language (consumer page)',
+      params: Type.Object({
+        gtin: Type.String({ pattern: '^\\d{8,14}$' }),
+        lot: Type.String({ minLength: 1, maxLength: 20 }),
+      }),
+      query: Lang,
+      responses: html,
+      handle: ({ params, query, request, reply }) =>
+        page(
+          `https://id.gs1.org/01/${params.gtin.padStart(14, '0')}/10/${encodeURIComponent(params.lot)}`,
+          langOf(query, request.headers['accept-language']),
+          request.url,
+          reply,
+        ),
+    }),
+  ];
 }
 
 /** Every route of the EPCIS REST binding. */
