@@ -298,4 +298,41 @@ describe('traceability scenario: five organizations, farm to retail', { timeout:
     ).text();
     assert.ok(unknown.includes('Nothing is recorded'));
   });
+
+  it('GET /epcis/trace/{epc}: the lineage graph from the retail item back to the farm lot, every proof verifying', async () => {
+    const res = await fetch(
+      `${node.apiUrl}/epcis/trace/${encodeURIComponent('https://id.gs1.org/01/06905678123454/21/1001')}?proofs=inline`,
+    );
+    assert.equal(res.status, 200);
+    const graph = (await res.json()) as {
+      root: string;
+      nodes: { id: string; relations: string[] }[];
+      edges: { relation: string; from: string; to: string }[];
+      events: { eventID: string; org: string; receipt: unknown; event: Record<string, unknown> }[];
+      truncated: boolean;
+    };
+    assert.equal(graph.root, 'https://id.gs1.org/01/06905678123454/21/1001');
+    assert.equal(graph.truncated, false);
+    assert.equal(graph.events.length, 8, graph.events.map((e) => e.event.bizStep).join(','));
+    const lotNode = graph.nodes.find((n) => n.id.includes('/10/W2026-0421'));
+    assert.ok(lotNode?.relations.includes('ancestor'), JSON.stringify(graph.nodes));
+    assert.ok(
+      graph.nodes.find((n) => n.id.startsWith('https://id.gs1.org/00/'))?.relations.includes('container'),
+    );
+    assert.ok(graph.edges.some((e) => e.relation === 'transformation' && e.to === graph.root));
+    for (const e of graph.events) {
+      assert.equal(e.org, captured.get(e.eventID));
+      const report = verifyReceipt(e.receipt, { genesis, eventHash: (x) => eventHash(x) });
+      assert.ok(
+        report.ok,
+        `${String(e.event.bizStep)}: ${JSON.stringify(report.steps.filter((st) => !st.ok))}`,
+      );
+    }
+    const up = (await (
+      await fetch(`${node.apiUrl}/epcis/trace/${encodeURIComponent(ITEMS[0]!)}?direction=downstream`)
+    ).json()) as {
+      events: unknown[];
+    };
+    assert.ok(up.events.length < graph.events.length, 'downstream only leaves out the farm and the lab');
+  });
 });

@@ -15,9 +15,12 @@ import {
   type EventPage,
   type EventRecord,
   eventTexts,
+  type IdentifierRole,
+  type LineageGraph,
   locateEvents,
   MAX_EVENTS_PER_TX,
   TRACEABILITY_MODULE,
+  traceLineage,
 } from '@xinlian/module-traceability';
 import type { Receipt } from '@xinlian/schemas';
 import { buildTx } from '@xinlian/sdk';
@@ -47,6 +50,27 @@ export interface CaptureJob {
   /** Xinlian: the transactions that carried the events. */
   txIds: string[];
 }
+
+/** An event in a lineage graph: its hash ID, the event, and its on-chain record. */
+export interface TracedEvent {
+  readonly id: string;
+  readonly event: Record<string, unknown>;
+  readonly record: EventRecord;
+}
+
+/** Lineage's identifier roles → the module's index roles. */
+const LINEAGE_ROLES: Readonly<Record<IdentifierRole, string>> = {
+  epc: 'epc',
+  parent: 'parent',
+  child: 'child',
+  input: 'input',
+  output: 'output',
+  quantity: 'epcClass',
+  childQuantity: 'childEpcClass',
+  inputQuantity: 'inputEpcClass',
+  outputQuantity: 'outputEpcClass',
+  transformationID: 'transformationID',
+};
 
 /** What the EPCIS service needs of the node. */
 export interface EpcisServiceModules {
@@ -225,33 +249,29 @@ export class EpcisService {
   }
 
   /**
-   * The records a consumer page shows for an item: its own events, the events of the containers it
-   * was packed in, and the events of what it was made from (one transformation step up).
-   * (GET /trace's full lineage graph supersedes this once the lineage walk is wired.)
+   * The lineage graph of an identifier (GET /epcis/trace/{epc}): the module's lineage walk over the
+   * on-chain identifier index; every event comes with its on-chain record (org, tx, height).
    */
-  journey(id: string): EventRecord[] {
-    const eventsFor = (x: string) => this.#m.query('eventsFor', { id: x }) as EventRecord[];
-    const out = new Map<string, EventRecord>();
-    const add = (rs: readonly EventRecord[]) => {
-      for (const r of rs) out.set(r.eventId, r);
+  async trace(
+    id: string,
+    opts: { direction?: 'both' | 'upstream' | 'downstream'; maxEvents?: number } = {},
+  ): Promise<LineageGraph<TracedEvent>> {
+    const lookup = {
+      eventsFor: (x: string, roles: readonly IdentifierRole[]): TracedEvent[] => {
+        const mine = [...new Set(roles.map((r) => LINEAGE_ROLES[r]))];
+        const records = this.#m.query('eventsFor', { id: x, roles: mine }) as EventRecord[];
+        return records.map((record) => ({ id: record.eventId, event: JSON.parse(record.event), record }));
+      },
     };
-    const own = eventsFor(id);
-    add(own);
-    for (const r of own) {
-      const e = JSON.parse(r.event) as Record<string, unknown>;
-      if (e.type === 'AggregationEvent' && typeof e.parentID === 'string' && e.parentID !== id)
-        add(eventsFor(e.parentID));
-      if (e.type === 'TransformationEvent') {
-        const inputs = [
-          ...(Array.isArray(e.inputEPCList) ? e.inputEPCList : []),
-          ...(Array.isArray(e.inputQuantityList)
-            ? e.inputQuantityList.map((q) => (q as { epcClass?: unknown }).epcClass)
-            : []),
-        ].filter((x): x is string => typeof x === 'string');
-        for (const input of inputs.slice(0, 50)) add(eventsFor(input));
-      }
-    }
-    return [...out.values()];
+    return traceLineage(id, lookup, {
+      ...(opts.direction === undefined ? {} : { direction: opts.direction }),
+      maxEvents: opts.maxEvents ?? 2000,
+    });
+  }
+
+  /** The records a consumer page shows for an item: every event of its lineage graph. */
+  async journey(id: string): Promise<EventRecord[]> {
+    return (await this.trace(id)).events.map((e) => e.record);
   }
 
   /** An EPCISQueryDocument of records (each event with its recordTime, and eventID if it had none). */

@@ -98,9 +98,10 @@ function langOf(query: { lang?: string }, accept: string | undefined): Lang {
  * consumer page of the item (`/01/{gtin}/21/{serial}`), lot (`/01/{gtin}/10/{lot}`) or product.
  */
 export function digitalLinkRoutes(epcis: EpcisService): RouteSpec[] {
-  const page = (id: string, lang: Lang, url: string, reply: FastifyReply) => {
+  const page = async (id: string, lang: Lang, url: string, reply: FastifyReply) => {
+    const records = await epcis.journey(id);
     reply.type('text/html; charset=utf-8');
-    return journeyPage(id, epcis.journey(id), lang, url.split('?')[0]!);
+    return journeyPage(id, records, lang, url.split('?')[0]!);
   };
   const Lang = Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])) });
   const html = { 200: { description: 'HTML page (zh or en)', contentType: 'text/html' } };
@@ -301,6 +302,47 @@ export function epcisRoutes(epcis: EpcisService): RouteSpec[] {
           epcis.events({ ...eventParams(query), MATCH_anyEPC: [params.epc] }),
           'SimpleEventQuery',
         ),
+    }),
+    route({
+      method: 'GET',
+      url: `${P}/trace/:epc`,
+      tag: 'epcis',
+      summary:
+        'Lineage of an item (EPC URI, class or Digital Link): upstream and downstream across aggregation and transformation, each event with its on-chain record and receipt',
+      params: Type.Object({ epc: Type.String({ minLength: 1, maxLength: 2048 }) }),
+      query: Type.Object({
+        direction: Type.Optional(
+          Type.Union([Type.Literal('both'), Type.Literal('upstream'), Type.Literal('downstream')]),
+        ),
+        maxEvents: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000 })),
+        proofs: Type.Optional(Type.Union([Type.Literal('links'), Type.Literal('inline')])),
+      }),
+      responses: {
+        200: { description: 'LineageGraph: root, nodes, edges, events (each with record and receipt)' },
+      },
+      handle: async ({ params, query, reply }) => {
+        const graph = await epcis.trace(params.epc, {
+          ...(query.direction === undefined ? {} : { direction: query.direction }),
+          ...(query.maxEvents === undefined ? {} : { maxEvents: query.maxEvents }),
+        });
+        epcisHeaders(reply);
+        return {
+          ...graph,
+          events: graph.events.map((e) => ({
+            eventID: e.id,
+            event: eventOf(e.record),
+            org: e.record.org,
+            capturedBy: e.record.capturedBy,
+            txId: e.record.txId,
+            height: e.record.height,
+            recordTime: e.record.recordTime,
+            receipt:
+              query.proofs === 'inline'
+                ? epcis.receipt(e.id)
+                : `${P}/events/${encodeURIComponent(e.id)}/receipt`,
+          })),
+        };
+      },
     }),
     route({
       method: 'POST',
