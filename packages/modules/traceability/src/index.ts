@@ -18,6 +18,16 @@ export {
   toCanonicalDigitalLink,
 } from './hash/index.js';
 export {
+  gs1CheckDigitOk,
+  type IdentifierRange,
+  type IdResult,
+  inRange,
+  type ParsedId,
+  parseDigitalLink,
+  parseEpcUri,
+  parseIdentifier,
+} from './identifiers.js';
+export {
   canonicalIdentifier,
   createMemoryLineageLookup,
   type EpcisEventLike,
@@ -34,16 +44,6 @@ export {
   type StoredEvent,
   traceLineage,
 } from './lineage/index.js';
-export {
-  gs1CheckDigitOk,
-  type IdentifierRange,
-  type IdResult,
-  inRange,
-  type ParsedId,
-  parseDigitalLink,
-  parseEpcUri,
-  parseIdentifier,
-} from './identifiers.js';
 export {
   createTraceabilityModule,
   type ErrorBehaviour,
