@@ -58,7 +58,7 @@ export function hashPreHash(preHash: string, algorithm: EventHashAlgorithm = 'sh
   const name = NODE_NAME[algorithm];
   if (name === undefined) {
     throw new XinlianError(
-      'traceability.hash.algorithm',
+      'TRACE_HASH_ALGORITHM',
       `unsupported event hash algorithm ${String(algorithm)}`,
       {
         algorithm: String(algorithm),
@@ -73,7 +73,7 @@ export function hashPreHash(preHash: string, algorithm: EventHashAlgorithm = 'sh
 export function documentEvents(doc: unknown): unknown[] {
   const body = (doc as { epcisBody?: Record<string, unknown> } | null)?.epcisBody;
   if (body === undefined || body === null || typeof body !== 'object') {
-    throw new XinlianError('traceability.hash.invalid_document', 'EPCIS document has no epcisBody', {
+    throw new XinlianError('TRACE_HASH_INVALID_DOCUMENT', 'EPCIS document has no epcisBody', {
       field: 'epcisBody',
     });
   }

@@ -345,7 +345,7 @@ class PreHasher {
   event(event: JsonObject): string {
     const type = event.type;
     if (typeof type !== 'string' || type === '') {
-      throw new XinlianError('traceability.hash.invalid_event', 'event has no type', { field: 'type' });
+      throw new XinlianError('TRACE_HASH_INVALID_EVENT', 'event has no type', { field: 'type' });
     }
     let out = `eventType=${type}`;
     for (const spec of EVENT_ORDER) out += this.pieces(spec, event[spec.name]).join('');
@@ -367,7 +367,7 @@ function isObject(x: Json | undefined): x is JsonObject {
 /** The pre-hash string of one event given the prefixes in scope. */
 export function preHashOf(event: unknown, scope: PrefixScope): string {
   if (!isObject(event as Json)) {
-    throw new XinlianError('traceability.hash.invalid_event', 'an EPCIS event must be a JSON object', {
+    throw new XinlianError('TRACE_HASH_INVALID_EVENT', 'an EPCIS event must be a JSON object', {
       field: '(root)',
     });
   }

@@ -269,7 +269,7 @@ export async function traceLineage<E extends StoredEvent>(
   opts: LineageOptions = {},
 ): Promise<LineageGraph<E>> {
   if (typeof epc !== 'string' || epc.trim() === '') {
-    throw new XinlianError('traceability.trace.invalid_epc', 'the identifier to trace is empty', {
+    throw new XinlianError('TRACE_INVALID_EPC', 'the identifier to trace is empty', {
       field: 'epc',
     });
   }

@@ -204,8 +204,8 @@ describe('event hash semantics', () => {
   });
 
   test('not an event', () => {
-    assert.throws(() => eventHash([1]), code('traceability.hash.invalid_event'));
-    assert.throws(() => eventHash({ action: 'ADD' }), code('traceability.hash.invalid_event'));
-    assert.throws(() => eventHash(null), code('traceability.hash.invalid_event'));
+    assert.throws(() => eventHash([1]), code('TRACE_HASH_INVALID_EVENT'));
+    assert.throws(() => eventHash({ action: 'ADD' }), code('TRACE_HASH_INVALID_EVENT'));
+    assert.throws(() => eventHash(null), code('TRACE_HASH_INVALID_EVENT'));
   });
 });

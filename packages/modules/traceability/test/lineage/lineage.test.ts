@@ -166,7 +166,7 @@ describe('lineage: farm → processor → lab → logistics → retailer', () =>
   test('empty identifier is refused', async () => {
     await assert.rejects(
       traceLineage(' ', lookup),
-      (e: unknown) => isXinlianError(e) && e.code === 'traceability.trace.invalid_epc',
+      (e: unknown) => isXinlianError(e) && e.code === 'TRACE_INVALID_EPC',
     );
   });
 });
