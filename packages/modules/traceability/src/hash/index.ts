@@ -57,13 +57,9 @@ export function eventHash(event: unknown, opts: EventHashOptions = {}): string {
 export function hashPreHash(preHash: string, algorithm: EventHashAlgorithm = 'sha-256'): string {
   const name = NODE_NAME[algorithm];
   if (name === undefined) {
-    throw new XinlianError(
-      'TRACE_HASH_ALGORITHM',
-      `unsupported event hash algorithm ${String(algorithm)}`,
-      {
-        algorithm: String(algorithm),
-      },
-    );
+    throw new XinlianError('TRACE_HASH_ALGORITHM', `unsupported event hash algorithm ${String(algorithm)}`, {
+      algorithm: String(algorithm),
+    });
   }
   const hex = createHash(name).update(preHash, 'utf8').digest('hex');
   return `ni:///${algorithm};${hex}?ver=CBV2.0`;
