@@ -28,6 +28,7 @@ import type {
   ExecutionStateReader,
   Module,
   ModuleMethod,
+  ParamsSource,
   StateView,
   TxAuthorizer,
   TxContext,
@@ -48,6 +49,8 @@ export interface ExecutorModules {
   readonly txIndex: TxIndexReader;
   /** Host-level admission (membership, permissions, freezes); absent: every valid tx may run. */
   readonly authorizer?: TxAuthorizer;
+  /** On-chain overrides of `ExecutorOptions.params` (governance); absent: the options' params always. */
+  readonly params?: ParamsSource;
 }
 
 export interface CheckTxOptions {
@@ -83,6 +86,8 @@ class ReadGuard {
 /** Per-block execution state. */
 interface BlockRun {
   readonly input: BlockInput;
+  /** The chain params of this block (committed before it). */
+  readonly params: ExecutionParams;
   readonly guard: ReadGuard;
   readonly overlay: BlockOverlay;
   /** Hex txIds already seen in this block. */
@@ -113,6 +118,9 @@ export class Executor {
   readonly #state: ExecutionStateReader;
   readonly #txIndex: TxIndexReader;
   readonly #authorizer: TxAuthorizer | undefined;
+  readonly #paramsSource: ParamsSource | undefined;
+  /** The last decoded params and the stored bytes they came from (re-decoded only when those change). */
+  #paramsCache: { readonly raw: Uint8Array | undefined; readonly params: ExecutionParams } | undefined;
   /** Modules with a beginBlock hook. */
   readonly #beginBlock: readonly Module[];
   /**
@@ -148,6 +156,7 @@ export class Executor {
     this.#state = modules.state;
     this.#txIndex = modules.txIndex;
     this.#authorizer = modules.authorizer;
+    this.#paramsSource = modules.params;
     this.#beginBlock = modules.modules.filter((m) => m.beginBlock !== undefined);
     this.#hash = modules.suite.hash;
   }
@@ -163,8 +172,9 @@ export class Executor {
     ctx: { readonly height: number; readonly time?: number },
     opts?: CheckTxOptions,
   ): CheckedTx {
-    const checked = this.#admit(bytes, opts?.skipSignature === true);
-    this.#checkExpiry(checked.tx.body, ctx.height);
+    const params = this.params();
+    const checked = this.#admit(bytes, opts?.skipSignature === true, params.maxTxBytes);
+    this.#checkExpiry(checked.tx.body, ctx.height, params.maxTxLifetime);
     if (this.#txIndex.getTxLocation(checked.txId) !== undefined) throw duplicate(checked.txId);
     const method = this.#resolve(checked.tx.body);
     const args = this.#decodeArgs(method, checked.tx.body);
@@ -192,10 +202,12 @@ export class Executor {
    * state fails.
    */
   executeBlock(input: BlockInput): BlockExecution {
-    this.#checkBlockInput(input);
+    const params = this.params();
+    this.#checkBlockInput(input, params);
     const guard = new ReadGuard();
     const run: BlockRun = {
       input,
+      params,
       guard,
       overlay: new BlockOverlay(guardedReader(this.#state, guard)),
       seen: new Set<string>(),
@@ -242,6 +254,29 @@ export class Executor {
     };
   }
 
+  /**
+   * The chain params in force for the next block and for checkTx: the constructor's params with
+   * the overrides committed in state (ExecutorModules.params). A block executes with the params
+   * committed before it, so a change made by block H applies from block H+1 on.
+   */
+  params(): ExecutionParams {
+    const source = this.#paramsSource;
+    if (source === undefined) return this.#opts.params;
+    const raw = this.#state.get(source.key);
+    const cached = this.#paramsCache;
+    if (cached !== undefined && sameBytes(cached.raw, raw)) return cached.params;
+    let params = this.#opts.params;
+    if (raw !== undefined) {
+      try {
+        params = Object.freeze({ ...this.#opts.params, ...definedOnly(source.decode(raw)) });
+      } catch {
+        // A malformed record cannot be written by governance (its schema is checked); ignore it.
+      }
+    }
+    this.#paramsCache = { raw: raw === undefined ? undefined : raw.slice(), params };
+    return params;
+  }
+
   /** Runs a module query on the latest committed state (QUERY_UNKNOWN, QUERY_BAD_PARAMS). */
   query(moduleName: string, queryName: string, params: JsonValue): JsonValue {
     return queryModule(this.#moduleList, moduleName, queryName, params, this.#state);
@@ -254,14 +289,16 @@ export class Executor {
     txId: Uint8Array,
     txIndex: number,
   ): { receipt: TxReceipt; bytes: Uint8Array } {
-    const { input, overlay, seen, guard } = run;
+    const { input, overlay, seen, guard, params } = run;
     try {
       const id = toHex(txId);
       if (seen.has(id)) throw duplicate(txId, true);
       seen.add(id);
-      const checked = tx instanceof Uint8Array ? this.#admit(tx, false) : tx;
+      const checked = tx instanceof Uint8Array ? this.#admit(tx, false, params.maxTxBytes) : tx;
+      // A tx checked earlier was checked against the params of that time: size again (they may have changed).
+      if (!(tx instanceof Uint8Array)) checkSize(checked.bytes.length, params.maxTxBytes);
       const body = checked.tx.body;
-      this.#checkExpiry(body, input.height);
+      this.#checkExpiry(body, input.height, params.maxTxLifetime);
       if (guard.run(() => this.#txIndex.getTxLocation(txId)) !== undefined) throw duplicate(txId);
       const method = this.#resolve(body);
       const args = tx instanceof Uint8Array ? this.#decodeArgs(method, body) : this.#verified.get(tx);
@@ -317,14 +354,8 @@ export class Executor {
   }
 
   /** Stateless checks: size, canonical decoding, chain ID, signer key, signature. */
-  #admit(bytes: Uint8Array, skipSignature: boolean): CheckedTx {
-    const { maxTxBytes } = this.#opts.params;
-    if (bytes.length > maxTxBytes) {
-      throw new XinlianError('TX_TOO_LARGE', `transaction is ${bytes.length} bytes, limit ${maxTxBytes}`, {
-        size: bytes.length,
-        limit: maxTxBytes,
-      });
-    }
+  #admit(bytes: Uint8Array, skipSignature: boolean, maxTxBytes: number): CheckedTx {
+    checkSize(bytes.length, maxTxBytes);
     let tx: SignedTx;
     try {
       tx = decodeSignedTx(bytes);
@@ -389,14 +420,14 @@ export class Executor {
     return address;
   }
 
-  #checkExpiry(body: TxBody, height: number): void {
+  #checkExpiry(body: TxBody, height: number, maxTxLifetime: number): void {
     if (body.expiryHeight < height) {
       throw new XinlianError('TX_EXPIRED', `transaction expired at height ${body.expiryHeight}`, {
         expiryHeight: body.expiryHeight,
         height,
       });
     }
-    const max = height + this.#opts.params.maxTxLifetime;
+    const max = height + maxTxLifetime;
     if (body.expiryHeight > max) {
       throw new XinlianError(
         'TX_EXPIRY_TOO_FAR',
@@ -436,7 +467,7 @@ export class Executor {
     }
   }
 
-  #checkBlockInput(input: BlockInput): void {
+  #checkBlockInput(input: BlockInput, params: ExecutionParams): void {
     const bad = (message: string, details: Record<string, unknown>) =>
       new XinlianError('EXEC_BAD_BLOCK', message, details);
     if (!Number.isSafeInteger(input.height) || input.height < 1) {
@@ -448,16 +479,52 @@ export class Executor {
     if (input.prevAppHash.length !== 32) {
       throw bad('prevAppHash must be 32 bytes', { length: input.prevAppHash.length });
     }
-    if (input.txs.length > this.#opts.params.maxBlockTxs) {
-      throw bad(`block has ${input.txs.length} txs, limit ${this.#opts.params.maxBlockTxs}`, {
+    if (input.txs.length > params.maxBlockTxs) {
+      throw bad(`block has ${input.txs.length} txs, limit ${params.maxBlockTxs}`, {
         txCount: input.txs.length,
-        limit: this.#opts.params.maxBlockTxs,
+        limit: params.maxBlockTxs,
       });
+    }
+    if (params.maxBlockBytes !== undefined) {
+      let bytes = 0;
+      for (const t of input.txs) bytes += t.bytes.length;
+      if (bytes > params.maxBlockBytes) {
+        throw bad(`block txs are ${bytes} bytes, limit ${params.maxBlockBytes}`, {
+          bytes,
+          limit: params.maxBlockBytes,
+        });
+      }
     }
   }
 }
 
 const ADDRESS_CACHE_SIZE = 10_000;
+
+function checkSize(size: number, maxTxBytes: number): void {
+  if (size > maxTxBytes) {
+    throw new XinlianError('TX_TOO_LARGE', `transaction is ${size} bytes, limit ${maxTxBytes}`, {
+      size,
+      limit: maxTxBytes,
+    });
+  }
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
+}
+
+const PARAM_NAMES = ['maxTxBytes', 'maxTxLifetime', 'maxBlockTxs', 'maxBlockBytes'] as const;
+
+/** The execution params among `p` that are positive safe integers (others are ignored). */
+function definedOnly(p: Partial<ExecutionParams>): Partial<ExecutionParams> {
+  const out: Record<string, number> = {};
+  for (const k of PARAM_NAMES) {
+    const v: unknown = p[k];
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) out[k] = v;
+  }
+  return out;
+}
 
 function duplicate(txId: Uint8Array, inBlock = false): XinlianError {
   const message = inBlock

@@ -196,6 +196,21 @@ export interface ExecutionParams {
   readonly maxTxBytes: number;
   readonly maxTxLifetime: number;
   readonly maxBlockTxs: number;
+  /** Sum of the encoded txs of a block (absent: not checked by execution). */
+  readonly maxBlockBytes?: number;
+}
+
+/**
+ * Where the current chain parameters live in committed state (e.g. governance's `params` record):
+ * one full state key whose value `decode` turns into overrides of the constructor's params.
+ * Deterministic: the params of block H are those committed after block H−1 (a change written in
+ * block H applies from H+1 on), and checkTx uses the latest committed ones.
+ */
+export interface ParamsSource {
+  /** Full (namespaced) state key of the overrides. */
+  readonly key: Uint8Array;
+  /** Decodes the stored value; must be pure. Throws on a malformed value (the overrides are then ignored). */
+  decode(value: Uint8Array): Partial<ExecutionParams>;
 }
 
 /** A transaction that passed `Executor.checkTx` (immutable). */

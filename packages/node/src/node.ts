@@ -30,6 +30,7 @@ import { BlockProducer, type HeadState, type PendingTx } from './producer.js';
 import { NodeService, type TxOutcome } from './service.js';
 import type { Timers } from './timers.js';
 import { TreeBuilder } from './tree-builder.js';
+import { ChainRules } from './upgrades.js';
 import { VerifyBatcher } from './verify-batcher.js';
 import { NODE_VERSION } from './version.js';
 import { senderIndexEntries } from './views.js';
@@ -47,6 +48,11 @@ export interface StartNodeOptions {
   readonly logger?: Logger;
   /** Directory of the built web console served at `/` (default: @xinlian/console's dist/web). */
   readonly consoleDir?: string;
+  /**
+   * Upgrade names this software supports (default SUPPORTED_UPGRADES): a release that implements
+   * upgrade `name` lists it; a node without it halts before the upgrade's height.
+   */
+  readonly supportedUpgrades?: readonly string[];
 }
 
 export interface RunningNode {
@@ -149,8 +155,21 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
         state: store,
         txIndex: store,
         authorizer: governance.authorizer,
+        params: governance.paramsSource,
       },
     );
+    const rules = new ChainRules(
+      {
+        genesisParams: genesis.params,
+        ...(opts.supportedUpgrades === undefined ? {} : { supportedUpgrades: opts.supportedUpgrades }),
+      },
+      { governance, state: store, logger: logger.child({ component: 'upgrade' }) },
+    );
+    // After each commit: halt before a height that needs an upgrade this software lacks.
+    let halt: (() => void) | undefined;
+    const afterCommit = (height: number) => {
+      if (rules.check(height) !== undefined) halt?.();
+    };
     // The solo proposer signs alone: only for a chain without p2p (one validator holding a quorum).
     const proposer =
       config.p2p === undefined
@@ -197,7 +216,11 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
               logger,
               nodeMetrics: metrics,
               admitGossip: (bytes) => (admission as Admission).admit({ bytes }),
-              onCommit: (c) => service?.onCommit(c),
+              onCommit: (c) => {
+                service?.onCommit(c);
+                afterCommit(c.block.header.height);
+              },
+              limits: () => rules.params(),
             },
             head,
           );
@@ -220,8 +243,12 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
         certify: (header) => (proposer as SoloProposer).commit(header),
         logger: logger.child({ component: 'producer' }),
         metrics,
-        onCommit: (c) => service?.onCommit(c),
+        onCommit: (c) => {
+          service?.onCommit(c);
+          afterCommit(c.block.header.height);
+        },
         onDrop: (txs, err) => service?.onDrop(txs, err),
+        limits: () => rules.params(),
       },
       head,
     );
@@ -232,12 +259,14 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       mempool,
       txIndex: store,
       metrics,
-      checkTx: (bytes, skipSignature) =>
-        executor.checkTx(
+      checkTx: (bytes, skipSignature) => {
+        rules.assertRunning();
+        return executor.checkTx(
           bytes,
           { height: (bft ?? producer).head.height + 1, time: (bft ?? producer).head.time },
           { skipSignature },
-        ),
+        );
+      },
       verifier,
       treeBuilder,
     });
@@ -253,6 +282,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
         waiters,
         metrics,
         blockStream,
+        rules,
         ...(bft === undefined ? {} : { consensus: () => bft.status() }),
       },
     );
@@ -319,7 +349,15 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     const address = app.server.address();
     const apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${typeof address === 'object' && address !== null ? address.port : port}`;
     let p2pPort: number | undefined;
-    if (bft === undefined) producer.start();
+    // The block source's stop once halted (or never started: halted at start).
+    let halted: Promise<void> | undefined;
+    halt = () => {
+      halted ??= bft === undefined ? producer.stop() : bft.stop();
+    };
+    if (rules.check(head.height) !== undefined) {
+      // Halted for an upgrade at restart: serve reads and status only.
+      halted = Promise.resolve();
+    } else if (bft === undefined) producer.start();
     else p2pPort = (await bft.start()).p2pPort;
     logger.info(
       {
@@ -340,7 +378,8 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       );
       blockStream.close();
       await app.close();
-      if (bft === undefined) await producer.stop();
+      if (halted !== undefined) await halted;
+      else if (bft === undefined) await producer.stop();
       else await bft.stop();
       await closeAll();
       logger.info({ height: (bft ?? producer).head.height }, 'node stopped');

@@ -78,6 +78,18 @@ export interface ProducerModules {
   readonly onCommit: (committed: CommittedBlock) => void;
   /** Called for txs dropped from the mempool without being committed. */
   readonly onDrop: (txs: readonly PendingTx[], err: XinlianError) => void;
+  /**
+   * The current block limits and interval (chain params changed by governance); read before each
+   * block. Absent: the options' values.
+   */
+  readonly limits?: () => BlockLimits;
+}
+
+/** Block limits and interval of the next block (from the chain params). */
+export interface BlockLimits {
+  readonly blockIntervalMs: number;
+  readonly maxBlockTxs: number;
+  readonly maxBlockBytes: number;
 }
 
 /**
@@ -108,7 +120,11 @@ export class BlockProducer {
 
   start(): void {
     this.#stopped = false;
-    this.#schedule(this.#opts.blockIntervalMs);
+    this.#schedule(this.#limits().blockIntervalMs);
+  }
+
+  #limits(): BlockLimits {
+    return this.#m.limits?.() ?? this.#opts;
   }
 
   /** Stops the loop and waits for a block being produced. */
@@ -134,7 +150,7 @@ export class BlockProducer {
       this.#m.logger.error({ err: e, height: this.#head.height + 1 }, 'block production failed; retrying');
     }
     if (!this.#stopped) {
-      this.#schedule(Math.max(0, this.#opts.blockIntervalMs - (this.#m.clock.now() - started)));
+      this.#schedule(Math.max(0, this.#limits().blockIntervalMs - (this.#m.clock.now() - started)));
     }
   }
 
@@ -180,7 +196,8 @@ export class BlockProducer {
       this.#drop(expired, new XinlianError('TX_EXPIRED', 'transaction expired before inclusion', { height }));
     // Admission re-checks the tx index after its async signature check, so this only guards
     // the tx index against a tx committed twice.
-    const picked = mempool.peek(this.#opts.maxBlockTxs, this.#opts.maxBlockBytes);
+    const limits = this.#limits();
+    const picked = mempool.peek(limits.maxBlockTxs, limits.maxBlockBytes);
     const committed = picked.filter((t) => store.getTxLocation(t.checked.txId) !== undefined);
     if (committed.length > 0) {
       mempool.remove(committed.map((t) => t.txId));

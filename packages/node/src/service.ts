@@ -32,6 +32,7 @@ import { type BatchLocation, batchLeaves, findBatch } from './batch.js';
 import type { NodeApi, SubmitRequest } from './http/routes.js';
 import type { EventStream } from './http/sse.js';
 import type { Mempool } from './mempool.js';
+import type { ChainRules } from './upgrades.js';
 import type { NodeMetrics } from './metrics.js';
 import type { BlockProducer, CommittedBlock, PendingTx } from './producer.js';
 import { blockView, resultView, txView } from './views.js';
@@ -63,6 +64,8 @@ export interface NodeServiceModules {
   readonly waiters: CommitWaiters<TxOutcome>;
   readonly metrics: NodeMetrics;
   readonly blockStream: EventStream;
+  /** Current chain params and scheduled upgrades (status); absent: the genesis params, no upgrades. */
+  readonly rules?: Pick<ChainRules, 'params' | 'upgrades' | 'halted'>;
 }
 
 /** Leaves of the batch trees kept for receipts (a tree holds ~64 bytes per leaf). */
@@ -104,6 +107,18 @@ export class NodeService implements NodeApi {
       mempool: { size: this.#m.mempool.size, capacity: this.#m.mempool.capacity },
       ...(this.#m.consensus === undefined ? {} : { consensus: this.#m.consensus() }),
       governance: this.#governanceStatus(),
+      params: this.#m.rules?.params() ?? genesis.params,
+      upgrade: this.#upgradeStatus(head.height),
+    };
+  }
+
+  /** Upgrades scheduled at a later height than the head, and the halt this node is in. */
+  #upgradeStatus(height: number): NonNullable<StatusResponse['upgrade']> {
+    const rules = this.#m.rules;
+    const halted = rules?.halted;
+    return {
+      pending: (rules?.upgrades() ?? []).filter((u) => u.height > height),
+      halted: halted === undefined ? null : { ...halted },
     };
   }
 

@@ -3,6 +3,7 @@
  * extensions each kind of certificate carries.
  */
 import type { SuiteId } from '@xinlian/crypto';
+import { ORG_ID_PATTERN } from '@xinlian/utils';
 import { pkiError } from './errors.js';
 
 /** Member roles. A member certificate carries exactly one, in the subject's OU. */
@@ -61,8 +62,11 @@ export function extKeyUsageOf(role: Role): readonly string[] {
   return NODE_ROLES.includes(role) ? [OID.serverAuth, OID.clientAuth] : [OID.clientAuth];
 }
 
-/** Organization identifiers: 1–64 characters of A–Z a–z 0–9 . _ - starting with a letter or digit. */
-export const ORG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/**
+ * Organization identifiers: the chain-wide rule of @xinlian/utils (1–63 characters of a–z 0–9 `-`,
+ * starting with a letter or digit), so every CA the PKI makes or accepts can be added on chain.
+ */
+export const ORG_PATTERN = ORG_ID_PATTERN;
 /** Longest member/CA common name in characters (RFC 5280 ub-common-name). */
 export const MAX_NAME_LENGTH = 64;
 

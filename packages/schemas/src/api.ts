@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { Base64, Hash, Height, Hex, SuiteId } from './common.js';
+import { ChainParams } from './genesis.js';
 
 /**
  * Request and response schemas of the HTTP API v1 (spec/api-v1.md). The node validates every
@@ -328,6 +329,41 @@ export const StatusResponse = Type.Object(
           filing: Nullable(
             Type.Object(
               { operator: Type.String(), serviceName: Type.String(), filingNumber: Type.String() },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** The chain params in force for the next block: genesis params with governance changes. */
+    params: Type.Optional(ChainParams),
+    /** Upgrades scheduled by governance (spec/governance.md §9) and this node's halt for one. */
+    upgrade: Type.Optional(
+      Type.Object(
+        {
+          pending: Type.Array(
+            Type.Object(
+              {
+                name: Type.String(),
+                height: Height,
+                info: Type.Optional(Type.String()),
+                scheduledAt: Height,
+                /** false: this node halts after committing height − 1. */
+                supported: Type.Boolean(),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          halted: Nullable(
+            Type.Object(
+              {
+                name: Type.String(),
+                height: Height,
+                info: Type.Optional(Type.String()),
+                haltedAfter: Height,
+                reason: Type.String(),
+              },
               { additionalProperties: false },
             ),
           ),

@@ -1,8 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { ORG_ID_PATTERN_SOURCE } from '@xinlian/utils';
 import { Height, Hex, SuiteId } from './common.js';
 
 /** Identifier of an organization (a consortium member), e.g. `org1`. */
-export const OrgId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
+export const OrgId = Type.String({ pattern: ORG_ID_PATTERN_SOURCE });
 
 /** A consortium member organization. */
 export const GenesisOrganization = Type.Object(

@@ -14,3 +14,4 @@ export {
 } from './bytes.js';
 export { type Clock, systemClock } from './clock.js';
 export { type ErrorDetails, isXinlianError, toXinlianError, XinlianError } from './errors.js';
+export { isOrgId, ORG_ID_PATTERN, ORG_ID_PATTERN_SOURCE } from './ids.js';

@@ -7,16 +7,18 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { type JsonValue, parseCanonicalJson } from '@xinlian/codec';
 import { addressOf, type CryptoSuite } from '@xinlian/crypto';
-import type {
-  BlockContext,
-  Module,
-  ModuleMethod,
-  ModuleQuery,
-  ModuleQueryState,
-  ModuleState,
-  StateView,
-  TxAuthorizer,
-  TxContext,
+import {
+  type BlockContext,
+  type Module,
+  type ModuleMethod,
+  type ModuleQuery,
+  type ModuleQueryState,
+  type ModuleState,
+  namespacePrefix,
+  type ParamsSource,
+  type StateView,
+  type TxAuthorizer,
+  type TxContext,
 } from '@xinlian/execution';
 import {
   type ParsedCertificate,
@@ -24,7 +26,7 @@ import {
   verifyCaCertificate,
   verifyMemberCertificate,
 } from '@xinlian/pki';
-import { equalBytes, fromHex, fromUtf8, isXinlianError, toHex, XinlianError } from '@xinlian/utils';
+import { concatBytes, equalBytes, fromHex, fromUtf8, isXinlianError, toHex, XinlianError } from '@xinlian/utils';
 import { createAuthorizer } from './authorizer.js';
 import { badArgs, govError } from './errors.js';
 import { GOVERNANCE_MODULE, K, targetId } from './keys.js';
@@ -41,6 +43,7 @@ import {
   type FreezeRecord,
   FrozenParams,
   GovernanceGenesis,
+  type ParamsPatch,
   type HistoryEntry,
   type MemberRecord,
   MembersParams,
@@ -55,6 +58,7 @@ import {
   RegisterMemberArgs,
   RemoveMemberArgs,
   RevokeCertificateArgs,
+  type UpgradeRecord,
   type ValidatorEntry,
   ValidatorSetsParams,
   VoteArgs,
@@ -124,7 +128,19 @@ export interface Governance {
    * throws PERM_*. The seam for admitting network peers (spec/governance.md §9).
    */
   identify(view: StateView, address: string, time?: number): MemberRecord;
+  /**
+   * Where the chain params changed by `setParams` live (`ExecutorModules.params`): the executor
+   * merges them over the genesis params; a change executed in block H applies from H+1 on.
+   */
+  readonly paramsSource: ParamsSource;
+  /** The `setParams` overrides on a full-key state view (e.g. the store); `{}` when none. */
+  params(view: StateView): ParamsPatchRecord;
+  /** The scheduled upgrades on a full-key state view, by height then name. */
+  upgrades(view: StateView): UpgradeRecord[];
 }
+
+/** The chain params set by governance (a subset of the genesis ChainParams). */
+export type ParamsPatchRecord = Partial<Record<keyof ParamsPatch, number>>;
 
 /** Records administrative actions in the audit log (and as events of the tx). */
 class AuditLog {
@@ -768,6 +784,16 @@ export function createGovernance(opts: GovernanceOptions): Governance {
     authorizer: createAuthorizer(seed),
     seed,
     identify: (view, address, time) => identify(seeded(namespaced(view), seed), address, time),
+    paramsSource: {
+      key: concatBytes(namespacePrefix(GOVERNANCE_MODULE), K.params()),
+      decode: (bytes) => parseCanonicalJson(bytes) as unknown as ParamsPatchRecord,
+    },
+    params: (view) => readJson<ParamsPatchRecord>(seeded(namespaced(view), seed), K.params()) ?? {},
+    upgrades: (view) =>
+      seeded(namespaced(view), seed)
+        .scan(K.upgradePrefix())
+        .map((kv) => parseCanonicalJson(kv.value) as unknown as UpgradeRecord)
+        .sort((a, b) => a.height - b.height || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
   };
 }
 

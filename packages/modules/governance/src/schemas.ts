@@ -3,6 +3,7 @@
  * the genesis section, per spec/governance.md. Shared with the node, SDK and CLI.
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { ORG_ID_PATTERN_SOURCE } from '@xinlian/utils';
 
 const strict = { additionalProperties: false } as const;
 const SafeInt = (minimum: number) => Type.Integer({ minimum, maximum: Number.MAX_SAFE_INTEGER });
@@ -10,7 +11,7 @@ const Opt = <T extends TSchema>(schema: T) => Type.Optional(schema);
 const Text = (maxLength: number, minLength = 1) => Type.String({ minLength, maxLength });
 
 /** Organization ID (same pattern as the genesis `organizations[].id`). */
-export const OrgId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
+export const OrgId = Type.String({ pattern: ORG_ID_PATTERN_SOURCE });
 export const ModuleName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,31}$' });
 export const MethodName = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' });
 export const Address = Type.String({ pattern: '^[0-9a-f]{40}$' });
@@ -114,6 +115,17 @@ export const Action = Type.Union([
   Type.Object({ type: Type.Literal('setFiling'), filing: Filing }, strict),
 ]);
 export type Action = Static<typeof Action>;
+
+/** `upgrade/<name>`: an upgrade scheduled by governance (spec/governance.md §9). */
+export interface UpgradeRecord {
+  readonly type: 'scheduleUpgrade';
+  readonly name: string;
+  /** Nodes whose software does not support `name` halt before executing this height. */
+  readonly height: number;
+  readonly info?: string;
+  /** The height whose beginBlock executed the proposal. */
+  readonly scheduledAt: number;
+}
 export type ActionType = Action['type'];
 
 export const FreezeTarget = Type.Union([

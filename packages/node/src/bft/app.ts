@@ -58,6 +58,8 @@ export interface BftAppModules {
   readonly head: () => HeadState;
   /** Observes the time of each block execution (seconds). */
   readonly onExecuted?: (seconds: number) => void;
+  /** The current block limits (chain params changed by governance); absent: the options' values. */
+  readonly limits?: () => { readonly maxBlockTxs: number; readonly maxBlockBytes: number };
 }
 
 /** A block that validated, with everything needed to commit it. */
@@ -103,7 +105,8 @@ export class BftApp implements ConsensusApp {
     const { mempool, clock, logger } = this.#m;
     const parent = this.#m.head();
     this.#atHeight(height);
-    const picked = mempool.peek(this.#o.maxBlockTxs, this.#o.maxBlockBytes);
+    const limits = this.#m.limits?.() ?? this.#o;
+    const picked = mempool.peek(limits.maxBlockTxs, limits.maxBlockBytes);
     const txs: PendingTx[] = [];
     const stale: string[] = [];
     for (const t of picked) {
@@ -238,7 +241,8 @@ export class BftApp implements ConsensusApp {
       return undefined;
     };
     if (parent.height !== height - 1) return fail('not_next_height', { head: parent.height });
-    if (blockBytes.length > this.#o.maxBlockBytes + 64 * 1024) return fail('too_large');
+    const limits = this.#m.limits?.() ?? this.#o;
+    if (blockBytes.length > limits.maxBlockBytes + 64 * 1024) return fail('too_large');
     const block = this.#decoded(blockBytes).block;
     if (block === undefined) return fail('undecodable');
     const h = block.header;
@@ -251,7 +255,7 @@ export class BftApp implements ConsensusApp {
       return fail('wrong_next_validator_set');
     if (!this.#validatorKeys.has(toHex(h.proposer))) return fail('proposer_not_validator');
     if (h.txCount !== block.txs.length) return fail('wrong_tx_count');
-    if (block.txs.length > this.#o.maxBlockTxs) return fail('too_many_txs');
+    if (block.txs.length > limits.maxBlockTxs) return fail('too_many_txs');
 
     const seen = new Set<string>();
     const checked: CheckedTx[] = [];

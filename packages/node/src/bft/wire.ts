@@ -67,6 +67,8 @@ export interface BftChainModules {
   readonly nodeMetrics: NodeMetrics;
   readonly admitGossip: (bytes: Uint8Array) => Promise<unknown>;
   readonly onCommit: (c: CommittedBlock) => void;
+  /** The current block limits from the chain params (governance); absent: the genesis params. */
+  readonly limits?: () => { readonly maxBlockTxs: number; readonly maxBlockBytes: number };
 }
 
 /** Builds the BFT components of a node; `driver.start()` starts the network and consensus. */
@@ -167,6 +169,7 @@ export function createBftChain(opts: BftChainOptions, m: BftChainModules, head: 
       logger,
       head: () => driver?.head ?? head,
       onExecuted: (seconds) => m.nodeMetrics.blockExecution.observe(seconds),
+      ...(m.limits === undefined ? {} : { limits: m.limits }),
     },
   );
   const core = new TendermintCore(

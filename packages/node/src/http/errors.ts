@@ -22,6 +22,8 @@ export const NODE_ERROR_CODES = Object.freeze({
   NODE_GENESIS_MISMATCH: 'the data directory was created for another genesis',
   NODE_LISTEN_FAILED: 'the API address cannot be bound (e.g. the port is taken)',
   NODE_WORKER_FAILED: 'a worker thread of the node failed (e.g. the batch tree worker); retry',
+  NODE_UPGRADE_REQUIRED:
+    'the node halted for a scheduled upgrade its software does not support (details.upgrade, height)',
 } as const);
 
 /**
@@ -39,6 +41,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = Object.freeze({
   MEMPOOL_FULL: 503,
   NODE_STOPPING: 503,
   NODE_WORKER_FAILED: 503,
+  NODE_UPGRADE_REQUIRED: 503,
   CRYPTO_POOL_CLOSED: 503,
   TX_TOO_LARGE: 413,
   TX_DUPLICATE: 409,
