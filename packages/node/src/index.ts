@@ -35,3 +35,4 @@ export { NodeMetrics } from './metrics.js';
 export { type RunningNode, type StartNodeOptions, startNode } from './node.js';
 export type { CommittedBlock, HeadState, PendingTx } from './producer.js';
 export { NODE_VERSION } from './version.js';
+export { ChainRules, SUPPORTED_UPGRADES, type UpgradeHalt, type UpgradeInfo, UPGRADE_WARN_BLOCKS } from './upgrades.js';

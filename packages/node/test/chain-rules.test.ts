@@ -1,0 +1,123 @@
+/**
+ * Chain params and upgrades from governance at a real node: a `setParams` proposal changes the
+ * limits the node enforces from the next block on (status shows them); a scheduled upgrade this
+ * software does not support halts the node after height − 1 (status, 503 NODE_UPGRADE_REQUIRED,
+ * also after a restart), and software that supports it goes on past the height.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { JsonValue } from '@xinlian/codec';
+import { decryptKeyFile, type PrivateKey } from '@xinlian/crypto';
+import { toBase64, toHex } from '@xinlian/utils';
+import { initHome, type RunningNode, startNode } from '../src/index.js';
+import { http, makeTx, until } from './helpers.js';
+
+describe('chain params and upgrades from governance', { timeout: 90_000 }, () => {
+  let dir: string;
+  let node: RunningNode;
+  let admin: PrivateKey;
+  let chainId: string;
+  let nonce = 0;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'xinlian-rules-'));
+    const info = await initHome({ home: dir, suite: 'intl', passphrase: 'pw', apiPort: 0, blockIntervalMs: 20 });
+    chainId = info.genesis.chainId;
+    admin = decryptKeyFile(await readFile(info.keyFile, 'utf8'), 'pw');
+    node = await startNode({ home: dir, passphrase: 'pw', logLevel: 'silent' });
+  });
+  after(async () => {
+    await node?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const send = async (module: string, method: string, args: JsonValue) => {
+    const tx = makeTx(admin, chainId, { module, method, args }, node.height() + 500, ++nonce);
+    return http(`${node.apiUrl}/v1/txs?wait=commit`, { body: { tx: toBase64(tx.bytes) } });
+  };
+  /** An evidence tx; `big` adds 8 tags of 64 characters (the tx is then over 600 bytes). */
+  const evidence = (big = false) => {
+    const value = toHex(new Uint8Array(32).map((_, i) => (nonce * 7 + i) % 256));
+    return send('evidence', 'submit', {
+      digests: [{ algorithm: 'sha256', value }],
+      ...(big ? { tags: Array.from({ length: 8 }, (_, i) => String(i).repeat(64)) } : {}),
+    });
+  };
+  /** Proposes an action and votes yes (the dev chain has one organization): it executes next block. */
+  const pass = async (action: JsonValue) => {
+    const p = await send('governance', 'propose', { action, title: 't', deadlineHeight: node.height() + 50 });
+    assert.equal(p.status, 200, JSON.stringify(p.body));
+    const result = p.body.result as { status: string; result: { proposal: number } };
+    assert.equal(result.status, 'ok', JSON.stringify(result));
+    const id = result.result.proposal;
+    const v = await send('governance', 'vote', { proposal: id, choice: 'yes' });
+    assert.equal(v.status, 200, JSON.stringify(v.body));
+    assert.equal((v.body.result as { status: string }).status, 'ok', JSON.stringify(v.body));
+    return id;
+  };
+  const status = async () => (await http(`${node.apiUrl}/v1/status`)).body;
+
+  it('setParams: maxTxBytes applies from the block after the one executing it', async () => {
+    const before = await status();
+    assert.equal((before.params as { maxTxBytes: number }).maxTxBytes, 256 * 1024);
+    const big = await evidence(true); // ~900 bytes
+    assert.equal(big.status, 200, JSON.stringify(big.body));
+    await pass({ type: 'setParams', params: { maxTxBytes: 600, maxTxLifetime: 800 } });
+    await evidence(); // a block that executes the passed proposal
+    const s = await status();
+    assert.equal((s.params as { maxTxBytes: number }).maxTxBytes, 600);
+    assert.equal((s.params as { maxTxLifetime: number }).maxTxLifetime, 800);
+    const refused = await evidence(true);
+    assert.equal(refused.status, 413);
+    assert.equal(refused.body.code, 'TX_TOO_LARGE');
+    assert.deepEqual(refused.body.details, { size: (refused.body.details as { size: number }).size, limit: 600 });
+    assert.equal((await evidence()).status, 200);
+  });
+
+  it('scheduleUpgrade: an unsupported upgrade halts the node after height − 1, with status and 503', async () => {
+    const upgradeHeight = node.height() + 6;
+    await pass({ type: 'scheduleUpgrade', name: 'v9-test', height: upgradeHeight, info: 'see release notes' });
+    const pending = await until('the upgrade in status', async () => {
+      const u = (await status()).upgrade as { pending: { name: string; supported: boolean }[] };
+      return u.pending.length > 0 ? u.pending : undefined;
+    });
+    assert.deepEqual(
+      pending.map((u) => [u.name, u.supported]),
+      [['v9-test', false]],
+    );
+    // Txs make blocks until the node halts.
+    let last: Awaited<ReturnType<typeof evidence>> | undefined;
+    for (let i = 0; i < 10; i++) {
+      last = await evidence();
+      if (last.status !== 200) break;
+    }
+    assert.equal(last?.status, 503, JSON.stringify(last?.body));
+    assert.equal(last?.body.code, 'NODE_UPGRADE_REQUIRED');
+    assert.equal(node.height(), upgradeHeight - 1);
+    const s = await status();
+    const halted = (s.upgrade as { halted: Record<string, unknown> }).halted;
+    assert.equal(halted.name, 'v9-test');
+    assert.equal(halted.height, upgradeHeight);
+    assert.equal(halted.haltedAfter, upgradeHeight - 1);
+    assert.match(String(halted.reason), /UPGRADE "v9-test" NEEDED at height/);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(node.height(), upgradeHeight - 1, 'no block at the upgrade height');
+
+    // The same software restarted stays halted; reads still work.
+    await node.stop();
+    node = await startNode({ home: dir, passphrase: 'pw', logLevel: 'silent' });
+    assert.equal(((await status()).upgrade as { halted: { name: string } }).halted.name, 'v9-test');
+    assert.equal((await evidence()).status, 503);
+
+    // Software that supports it goes on at the upgrade height.
+    await node.stop();
+    node = await startNode({ home: dir, passphrase: 'pw', logLevel: 'silent', supportedUpgrades: ['v9-test'] });
+    const s2 = await status();
+    assert.equal((s2.upgrade as { halted: unknown }).halted, null);
+    const ok = await evidence();
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.ok(node.height() >= upgradeHeight);
+  });
+});
