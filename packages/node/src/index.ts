@@ -34,5 +34,11 @@ export { Mempool, type MempoolOptions, type MempoolTx } from './mempool.js';
 export { NodeMetrics } from './metrics.js';
 export { type RunningNode, type StartNodeOptions, startNode } from './node.js';
 export type { CommittedBlock, HeadState, PendingTx } from './producer.js';
+export {
+  ChainRules,
+  SUPPORTED_UPGRADES,
+  UPGRADE_WARN_BLOCKS,
+  type UpgradeHalt,
+  type UpgradeInfo,
+} from './upgrades.js';
 export { NODE_VERSION } from './version.js';
-export { ChainRules, SUPPORTED_UPGRADES, type UpgradeHalt, type UpgradeInfo, UPGRADE_WARN_BLOCKS } from './upgrades.js';

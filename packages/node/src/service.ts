@@ -32,9 +32,9 @@ import { type BatchLocation, batchLeaves, findBatch } from './batch.js';
 import type { NodeApi, SubmitRequest } from './http/routes.js';
 import type { EventStream } from './http/sse.js';
 import type { Mempool } from './mempool.js';
-import type { ChainRules } from './upgrades.js';
 import type { NodeMetrics } from './metrics.js';
 import type { BlockProducer, CommittedBlock, PendingTx } from './producer.js';
+import type { ChainRules } from './upgrades.js';
 import { blockView, resultView, txView } from './views.js';
 import type { CommitWaiters } from './waiters.js';
 

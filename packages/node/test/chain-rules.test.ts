@@ -23,7 +23,13 @@ describe('chain params and upgrades from governance', { timeout: 90_000 }, () =>
   let nonce = 0;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'xinlian-rules-'));
-    const info = await initHome({ home: dir, suite: 'intl', passphrase: 'pw', apiPort: 0, blockIntervalMs: 20 });
+    const info = await initHome({
+      home: dir,
+      suite: 'intl',
+      passphrase: 'pw',
+      apiPort: 0,
+      blockIntervalMs: 20,
+    });
     chainId = info.genesis.chainId;
     admin = decryptKeyFile(await readFile(info.keyFile, 'utf8'), 'pw');
     node = await startNode({ home: dir, passphrase: 'pw', logLevel: 'silent' });
@@ -72,13 +78,21 @@ describe('chain params and upgrades from governance', { timeout: 90_000 }, () =>
     const refused = await evidence(true);
     assert.equal(refused.status, 413);
     assert.equal(refused.body.code, 'TX_TOO_LARGE');
-    assert.deepEqual(refused.body.details, { size: (refused.body.details as { size: number }).size, limit: 600 });
+    assert.deepEqual(refused.body.details, {
+      size: (refused.body.details as { size: number }).size,
+      limit: 600,
+    });
     assert.equal((await evidence()).status, 200);
   });
 
   it('scheduleUpgrade: an unsupported upgrade halts the node after height − 1, with status and 503', async () => {
     const upgradeHeight = node.height() + 6;
-    await pass({ type: 'scheduleUpgrade', name: 'v9-test', height: upgradeHeight, info: 'see release notes' });
+    await pass({
+      type: 'scheduleUpgrade',
+      name: 'v9-test',
+      height: upgradeHeight,
+      info: 'see release notes',
+    });
     const pending = await until('the upgrade in status', async () => {
       const u = (await status()).upgrade as { pending: { name: string; supported: boolean }[] };
       return u.pending.length > 0 ? u.pending : undefined;
@@ -113,7 +127,12 @@ describe('chain params and upgrades from governance', { timeout: 90_000 }, () =>
 
     // Software that supports it goes on at the upgrade height.
     await node.stop();
-    node = await startNode({ home: dir, passphrase: 'pw', logLevel: 'silent', supportedUpgrades: ['v9-test'] });
+    node = await startNode({
+      home: dir,
+      passphrase: 'pw',
+      logLevel: 'silent',
+      supportedUpgrades: ['v9-test'],
+    });
     const s2 = await status();
     assert.equal((s2.upgrade as { halted: unknown }).halted, null);
     const ok = await evidence();

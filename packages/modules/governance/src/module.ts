@@ -26,7 +26,15 @@ import {
   verifyCaCertificate,
   verifyMemberCertificate,
 } from '@xinlian/pki';
-import { concatBytes, equalBytes, fromHex, fromUtf8, isXinlianError, toHex, XinlianError } from '@xinlian/utils';
+import {
+  concatBytes,
+  equalBytes,
+  fromHex,
+  fromUtf8,
+  isXinlianError,
+  toHex,
+  XinlianError,
+} from '@xinlian/utils';
 import { createAuthorizer } from './authorizer.js';
 import { badArgs, govError } from './errors.js';
 import { GOVERNANCE_MODULE, K, targetId } from './keys.js';
@@ -43,12 +51,12 @@ import {
   type FreezeRecord,
   FrozenParams,
   GovernanceGenesis,
-  type ParamsPatch,
   type HistoryEntry,
   type MemberRecord,
   MembersParams,
   type OrganizationRecord,
   OrgParams,
+  type ParamsPatch,
   PermissionParams,
   ProposalParams,
   type ProposalRecord,
