@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createSuite, type SuiteId } from '@xinlian/crypto';
 import { parseCertificate, verifyCrl } from '@xinlian/pki';
+import { toHex } from '@xinlian/utils';
 
 const BIN = fileURLToPath(new URL('../src/bin.js', import.meta.url));
 const TIMEOUT_MS = 60_000;
@@ -135,6 +136,88 @@ for (const id of ['gm', 'intl'] as SuiteId[]) {
       assert.equal((await cli(['keys', 'new', '--suite', id, '--out', keyFile])).code, 0);
       const kf = await caIssue(dir, 'regulator', 'bob', '--key', keyFile);
       assert.equal(kf.code, 0, kf.stdout + kf.stderr);
+    });
+
+    test('issue --csr: an openssl PKCS#10 request (self-signature verified), role/name from its subject', async () => {
+      // Its own CA (the other tests count this CA's certificates).
+      const dir = join(tmp, `ca-${id}-csr`);
+      const init = await cli(['ca', 'init', '--org', 'acme', '--suite', id, '--dir', dir, '--json']);
+      assert.equal(init.code, 0, init.stdout + init.stderr);
+      const keyPem = join(tmp, `${id}-csr-key.pem`);
+      openssl([
+        'genpkey',
+        ...(id === 'gm' ? ['-algorithm', 'SM2'] : ['-algorithm', 'ed25519']),
+        '-out',
+        keyPem,
+      ]);
+      // gm: SM2 with SM3 and the GB/T default ID (OpenSSL 3 otherwise signs with an empty ID).
+      const sig = id === 'gm' ? ['-sm3', '-sigopt', 'distid:1234567812345678'] : [];
+      const csr = join(tmp, `${id}-carol.csr`);
+      openssl(['req', '-new', '-key', keyPem, ...sig, '-subj', '/O=acme/OU=auditor/CN=carol', '-out', csr]);
+      const out = join(tmp, `${id}-carol.pem`);
+      const r = await cli(['ca', 'issue', '--dir', dir, '--csr', csr, '--out', out, '--json']);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const doc = json(r) as { certificate: { role: string; name: string; publicKey: string } };
+      assert.equal(doc.certificate.role, 'auditor');
+      assert.equal(doc.certificate.name, 'carol');
+      // The certified key is the CSR's key.
+      const pub = openssl(['pkey', '-in', keyPem, '-pubout', '-outform', 'DER']);
+      const cert = parseCertificate(await readFile(out, 'utf8'), suite);
+      assert.equal(toHex(cert.publicKey.bytes), doc.certificate.publicKey);
+      const spki = execFileSync('openssl', ['pkey', '-in', keyPem, '-pubout', '-outform', 'DER']);
+      assert.ok(spki.length > 0 && pub.length > 0);
+      assert.ok(Buffer.from(spki).includes(Buffer.from(cert.publicKey.bytes)), 'CSR key certified');
+      assert.match(
+        openssl(['verify', ...vfy, '-purpose', 'sslclient', '-CAfile', join(dir, 'ca.pem'), out]),
+        /OK/,
+      );
+      // DER input, options override the subject.
+      const der = join(tmp, `${id}-carol.der`);
+      openssl(['req', '-in', csr, '-outform', 'DER', '-out', der]);
+      const r2 = await cli([
+        'ca',
+        'issue',
+        '--dir',
+        dir,
+        '--csr',
+        der,
+        '--role',
+        'client',
+        '--name',
+        'carol-2',
+        '--json',
+      ]);
+      assert.equal(r2.code, 0, r2.stdout + r2.stderr);
+      assert.equal((json(r2) as { certificate: { role: string } }).certificate.role, 'client');
+
+      // A tampered request: the self-signature no longer verifies.
+      const bytes = await readFile(der);
+      const at = bytes.indexOf(Buffer.from('carol'));
+      bytes[at] = 'k'.charCodeAt(0);
+      const bad = join(tmp, `${id}-tampered.der`);
+      await writeFile(bad, bytes);
+      const r3 = await cli(['ca', 'issue', '--dir', dir, '--csr', bad, '--json']);
+      assert.equal(r3.code, 1);
+      assert.equal(errorCode(r3), 'PKI_BAD_SIGNATURE');
+      // Another organization's request is refused.
+      const other = join(tmp, `${id}-other.csr`);
+      openssl(['req', '-new', '-key', keyPem, ...sig, '-subj', '/O=other/OU=client/CN=x', '-out', other]);
+      const r4 = await cli(['ca', 'issue', '--dir', dir, '--csr', other, '--json']);
+      assert.equal(errorCode(r4), 'CLI_CSR_ORG_MISMATCH');
+      // Without a role in the subject or --role: usage error.
+      const norole = join(tmp, `${id}-norole.csr`);
+      openssl(['req', '-new', '-key', keyPem, ...sig, '-subj', '/CN=y', '-out', norole]);
+      const r5 = await cli(['ca', 'issue', '--dir', dir, '--csr', norole, '--json']);
+      assert.equal(r5.code, 2);
+      assert.equal(errorCode(r5), 'CLI_USAGE');
+      if (id === 'gm') {
+        // OpenSSL's default SM2 signature (empty ID) is not the GB/T default ID: refused, with the hint.
+        const noid = join(tmp, 'gm-noid.csr');
+        openssl(['req', '-new', '-key', keyPem, '-sm3', '-subj', '/O=acme/OU=client/CN=z', '-out', noid]);
+        const r6 = await cli(['ca', 'issue', '--dir', dir, '--csr', noid, '--json']);
+        assert.equal(errorCode(r6), 'PKI_BAD_SIGNATURE');
+        assert.match((json(r6).error as { message: string }).message, /distid:1234567812345678/);
+      }
     });
 
     test('list, verify, revoke (CRL re-signed), verify again', async () => {

@@ -103,7 +103,7 @@ export function keyIdentifier(suite: CryptoSuite, publicKey: PublicKey): Uint8Ar
   return suite.hash(publicKey.bytes).slice(0, 20);
 }
 
-function spkiOf(publicKey: PublicKey): SubjectPublicKeyInfo {
+export function spkiOf(publicKey: PublicKey): SubjectPublicKeyInfo {
   const algorithm =
     publicKey.suite === 'gm'
       ? new AlgorithmIdentifier({ algorithm: OID.ecPublicKey, parameters: bufferOf(SM2_CURVE_PARAM) })
@@ -324,7 +324,7 @@ const profile = (reason: string, details: Record<string, unknown> = {}): never =
 };
 
 /** The suite of a signature algorithm identifier, or undefined for any other algorithm. */
-function suiteOfSignature(alg: AlgorithmIdentifier): SuiteId | undefined {
+export function suiteOfSignature(alg: AlgorithmIdentifier): SuiteId | undefined {
   if (alg.parameters !== undefined) return undefined;
   if (alg.algorithm === OID.sm2WithSm3) return 'gm';
   if (alg.algorithm === OID.ed25519) return 'intl';
@@ -332,7 +332,7 @@ function suiteOfSignature(alg: AlgorithmIdentifier): SuiteId | undefined {
 }
 
 /** Reads the subject public key; throws PKI_WRONG_SUITE / PKI_PROFILE. */
-function readPublicKey(spki: SubjectPublicKeyInfo, suite: CryptoSuite): PublicKey {
+export function readPublicKey(spki: SubjectPublicKeyInfo, suite: CryptoSuite): PublicKey {
   const alg = spki.algorithm;
   const params =
     alg.parameters === undefined || alg.parameters === null ? undefined : bytesOf(alg.parameters);

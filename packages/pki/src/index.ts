@@ -25,6 +25,7 @@ export {
   randomSerial,
 } from './certificate.js';
 export { type CrlEntry, type CrlOptions, createCrl, type VerifiedCrl, verifyCrl } from './crl.js';
+export { createCsr, type ParsedCsr, parseCsr } from './csr.js';
 export { type PkiErrorCode, pkiError } from './errors.js';
 export {
   CA_OU,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
+  type CryptoSuite,
   createSuite,
   encryptKeyFile,
   importPublicKeyPem,
@@ -14,10 +15,13 @@ import {
   createRevocationSet,
   fingerprint,
   isRevocationReason,
+  isRole,
   issueCertificate,
   nameText,
   normalizeSerial,
   type ParsedCertificate,
+  type ParsedCsr,
+  parseCsr,
   REVOCATION_REASONS,
   type RevocationReason,
   ROLES,
@@ -82,6 +86,34 @@ async function readMemberKey(file: string, suite: SuiteId): Promise<PublicKey> {
     return info.publicKey;
   }
   return importPublicKeyPem(text, suite);
+}
+
+/**
+ * A PKCS#10 CSR from a file (PEM or DER) whose self-signature verifies with the CA's suite; its
+ * subject O, when present, must be the CA's organization (CLI_CSR_ORG_MISMATCH).
+ */
+async function readCsr(file: string, suite: CryptoSuite, org: string): Promise<ParsedCsr> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new XinlianError(
+      'CLI_FILE_NOT_FOUND',
+      `cannot read the certificate request ${file}`,
+      { path: file },
+      { cause: e },
+    );
+  }
+  const text = Buffer.from(bytes).toString('latin1');
+  const csr = parseCsr(text.includes('-----BEGIN') ? text : bytes, suite);
+  if (csr.subject.org !== undefined && csr.subject.org !== org) {
+    throw new XinlianError(
+      'CLI_CSR_ORG_MISMATCH',
+      `the certificate request is for organization ${csr.subject.org}; this CA is ${org}`,
+      { path: file, org, csrOrg: csr.subject.org },
+    );
+  }
+  return csr;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -189,9 +221,15 @@ export function registerCa(program: Command, ctx: CommandContext): void {
 
   ca.command('issue')
     .description("issue a member certificate signed by the organization's CA")
-    .addOption(new Option('--role <role>', 'member role').choices(ROLES).makeOptionMandatory())
-    .requiredOption('--name <name>', 'member name (CN), unique within the organization is advisable')
+    .addOption(
+      new Option('--role <role>', 'member role (with --csr: default the CSR subject OU)').choices(ROLES),
+    )
+    .option('--name <name>', 'member name (CN; with --csr: default the CSR subject CN)')
     .option('--key <file>', "the member's public key: SPKI PEM, or an xinlian-key/1 key file")
+    .option(
+      '--csr <file>',
+      'a PKCS#10 certificate request (PEM or DER, e.g. from openssl req): its self-signature is verified and its key certified',
+    )
     .option('--generate', 'generate a new key pair for the member (written encrypted to --key-out)')
     .option('--key-out <file>', 'where --generate writes the key (default: <dir>/keys/<serial>.key)')
     .option('--key-passphrase-file <file>', 'passphrase for the generated key (default: the CA passphrase)')
@@ -201,9 +239,10 @@ export function registerCa(program: Command, ctx: CommandContext): void {
     .addOption(passOption())
     .action(
       async (opts: {
-        role: Role;
-        name: string;
+        role?: Role;
+        name?: string;
         key?: string;
+        csr?: string;
         generate?: true;
         keyOut?: string;
         keyPassphraseFile?: string;
@@ -212,14 +251,36 @@ export function registerCa(program: Command, ctx: CommandContext): void {
         dir?: string;
         passphraseFile?: string;
       }) => {
-        if ((opts.key === undefined) === (opts.generate === undefined)) {
-          throw new XinlianError('CLI_USAGE', 'pass exactly one of --key FILE or --generate', {});
+        const sources = [opts.key, opts.generate, opts.csr].filter((x) => x !== undefined).length;
+        if (sources !== 1) {
+          throw new XinlianError('CLI_USAGE', 'pass exactly one of --key FILE, --csr FILE or --generate', {});
+        }
+        if (opts.csr === undefined && (opts.role === undefined || opts.name === undefined)) {
+          throw new XinlianError('CLI_USAGE', 'pass --role and --name', {});
         }
         const ca = await openCaDir(caDir(opts.dir, ctx));
         const { suite } = ca;
         const member = opts.generate === true ? suite.generateKey() : undefined;
+        const csr =
+          opts.csr === undefined
+            ? undefined
+            : await readCsr(resolve(io.cwd, opts.csr), suite, ca.certificate.org);
+        const role =
+          opts.role ?? (csr !== undefined && isRole(csr.subject.unit) ? csr.subject.unit : undefined);
+        const name = opts.name ?? csr?.subject.name;
+        if (role === undefined || name === undefined) {
+          throw new XinlianError(
+            'CLI_USAGE',
+            csr === undefined
+              ? 'pass --role and --name'
+              : 'pass --role and --name (the CSR subject has no role OU or no CN to default them from)',
+            {},
+          );
+        }
         const publicKey =
-          member?.publicKey ?? (await readMemberKey(resolve(io.cwd, opts.key as string), suite.id));
+          member?.publicKey ??
+          csr?.publicKey ??
+          (await readMemberKey(resolve(io.cwd, opts.key as string), suite.id));
         const caKey = await loadCaKey(ca, { passphraseFile: opts.passphraseFile }, io);
         const now = new Date();
         const notAfter = new Date(
@@ -228,8 +289,8 @@ export function registerCa(program: Command, ctx: CommandContext): void {
         const cert = issueCertificate({
           suite,
           ca: { certificate: ca.certificate, key: caKey },
-          role: opts.role,
-          name: opts.name,
+          role,
+          name,
           publicKey,
           notBefore: now,
           notAfter,
@@ -249,7 +310,7 @@ export function registerCa(program: Command, ctx: CommandContext): void {
         await writeAtomic(join(ca.dir, p.certFile(cert.serial)), pem);
         const entry: IndexEntry = {
           serial: cert.serial,
-          role: opts.role,
+          role,
           name: cert.name,
           notBefore: cert.notBefore.toISOString(),
           notAfter: cert.notAfter.toISOString(),
@@ -266,6 +327,7 @@ export function registerCa(program: Command, ctx: CommandContext): void {
           file: certFile,
           ...(outFile === undefined ? {} : { out: outFile }),
           ...(keyFile === undefined ? {} : { keyFile }),
+          ...(csr === undefined ? {} : { csr: { subject: csr.subject } }),
         });
         out.line(`issued ${nameText(cert.subject)}`);
         out.line(`  serial      ${cert.serial}`);
