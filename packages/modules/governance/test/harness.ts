@@ -14,7 +14,7 @@ import {
   type TxReceipt,
 } from '@xinlian/codec';
 import { addressOf, type CryptoSuite, createSuite, type PrivateKey } from '@xinlian/crypto';
-import { type CheckedTx, Executor, genesisAppHash, MemoryState } from '@xinlian/execution';
+import { type CheckedTx, Executor, genesisAppHash, MemoryState, type Module } from '@xinlian/execution';
 import { createEvidenceModule } from '@xinlian/module-evidence';
 import {
   createCaCertificate,
@@ -165,6 +165,8 @@ let nonce = 1;
 export class GovChain {
   readonly state = new MemoryState();
   readonly governance;
+  /** The installed modules, in executor order. */
+  readonly modules: readonly Module[];
   readonly executor: Executor;
   appHash: Uint8Array;
   height = 0;
@@ -176,11 +178,12 @@ export class GovChain {
   ) {
     const evidence = createEvidenceModule();
     this.governance = createGovernance({ suite: fx.suite, genesis, modules: [evidence] });
+    this.modules = [evidence, this.governance.module];
     this.executor = new Executor(
       { chainId: CHAIN_ID, params: { maxTxBytes: 64 * 1024, maxTxLifetime: 100, maxBlockTxs: 100 } },
       {
         suite: fx.suite,
-        modules: [evidence, this.governance.module],
+        modules: this.modules,
         state: this.state,
         txIndex: this.state,
         ...(opts.authorizer === false ? {} : { authorizer: this.governance.authorizer }),

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JsonValue } from '@xinlian/codec';
 import type { PrivateKey } from '@xinlian/crypto';
+import type { ModuleMethod } from '@xinlian/execution';
 import { EVIDENCE_DEFAULT_ROLES } from '@xinlian/module-evidence';
 import type { Role } from '@xinlian/pki';
 import { GOVERNANCE_DEFAULT_ROLES } from '../src/index.js';
@@ -115,31 +116,45 @@ const OPERATIONS: Record<string, (chain: GovChain, role: Role) => { module?: str
   }),
 };
 
-const DEFAULTS: Record<string, readonly string[]> = {
-  ...Object.fromEntries(Object.entries(GOVERNANCE_DEFAULT_ROLES).map(([m, r]) => [`governance.${m}`, r])),
-  ...Object.fromEntries(
-    ['submit', 'registerCopyright', 'grantLicense', 'reportInfringement', 'anchorBatch'].map((m) => [
-      `evidence.${m}`,
-      EVIDENCE_DEFAULT_ROLES,
-    ]),
-  ),
-};
+/**
+ * The matrix is generated from the installed modules' method declarations (`ModuleMethod.roles`):
+ * every method of every module is a row, so a new method cannot be left out — the first test fails
+ * until OPERATIONS has a fixture for it; absent `roles` means any member may call it.
+ */
+const DECLARED: readonly { op: string; roles: readonly string[] | undefined }[] = new GovChain(
+  fx,
+).modules.flatMap((m) =>
+  Object.entries(m.methods).map(([name, def]: [string, ModuleMethod<unknown>]) => ({
+    op: `${m.name}.${name}`,
+    roles: def.roles,
+  })),
+);
+const allowedRoles = (roles: readonly string[] | undefined) => roles ?? ROLES;
 
 describe('permission matrix (role × privileged operation)', () => {
-  it('covers every method of every installed module', () => {
-    const chain = new GovChain(fx);
-    const perms = chain.query('permissions') as Record<string, { roles: string[] }>;
-    assert.deepEqual(Object.keys(OPERATIONS).sort(), Object.keys(perms).sort());
-    for (const [op, roles] of Object.entries(DEFAULTS)) assert.deepEqual(perms[op]!.roles, [...roles], op);
+  it('has a fixture for every declared method of every installed module, and the policy shows the declarations', () => {
+    assert.deepEqual(Object.keys(OPERATIONS).sort(), DECLARED.map((d) => d.op).sort());
+    assert.ok(DECLARED.length >= 14, 'evidence and governance methods are installed');
+    const perms = new GovChain(fx).query('permissions') as Record<string, { roles: string[] }>;
+    assert.deepEqual(Object.keys(perms).sort(), DECLARED.map((d) => d.op).sort());
+    for (const { op, roles } of DECLARED) assert.deepEqual(perms[op]!.roles, [...allowedRoles(roles)], op);
+    // The declarations are the exported default tables.
+    for (const [m, roles] of Object.entries(GOVERNANCE_DEFAULT_ROLES)) {
+      assert.deepEqual(DECLARED.find((d) => d.op === `governance.${m}`)?.roles, roles);
+    }
+    for (const d of DECLARED.filter((x) => x.op.startsWith('evidence.')))
+      assert.deepEqual(d.roles, EVIDENCE_DEFAULT_ROLES);
   });
 
-  for (const op of Object.keys(OPERATIONS)) {
+  for (const { op, roles } of DECLARED) {
     for (const role of ROLES) {
-      const allowed = DEFAULTS[op]!.includes(role);
+      const allowed = allowedRoles(roles).includes(role);
       it(`${op} by ${role}: ${allowed ? 'allowed' : 'refused'}`, () => {
         const chain = new GovChain(fx);
         chain.empty();
-        const { module, args } = OPERATIONS[op]!(chain, role);
+        const fixture = OPERATIONS[op];
+        assert.ok(fixture !== undefined, `no fixture for ${op}`);
+        const { module, args } = fixture(chain, role);
         const call = { key: fx.keys[role], method: op.split('.')[1]!, args, ...(module ? { module } : {}) };
         if (allowed) {
           chain.ok(call);
@@ -149,6 +164,23 @@ describe('permission matrix (role × privileged operation)', () => {
         }
       });
     }
+    it(`${op} by a non-member: refused`, () => {
+      const chain = new GovChain(fx);
+      chain.empty();
+      const { module, args } = OPERATIONS[op]!(chain, 'admin');
+      const call = {
+        key: fx.suite.generateKey(),
+        method: op.split('.')[1]!,
+        args,
+        ...(module ? { module } : {}),
+      };
+      // registerMember passes admission for unregistered keys (self-registration with their own
+      // certificate); the method refuses anyone else's certificate in the block.
+      if (op !== 'governance.registerMember') {
+        assert.throws(() => chain.check(call), code('PERM_UNKNOWN_SENDER'));
+      }
+      chain.fails(call, 'PERM_UNKNOWN_SENDER');
+    });
   }
 });
 
