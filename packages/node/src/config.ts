@@ -74,6 +74,13 @@ export const NodeConfigSchema = Type.Object(
         ),
         /** How long `?wait=commit` waits before answering 504 API_TIMEOUT (the tx may still commit). Default 30000. */
         commitWaitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
+        /**
+         * Who may read (docs/governance.md §7): "public" (default) anyone who reaches the API;
+         * "members" only requests signed by a registered member (regulator/auditor for supervisory data).
+         */
+        readAccess: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('members')])),
+        /** Replay window of signed read requests, seconds (default 30). */
+        readAuthWindowSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
       },
       { additionalProperties: false },
     ),

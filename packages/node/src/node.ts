@@ -19,6 +19,7 @@ import { EpcisService } from './epcis/service.js';
 import { governanceFor } from './governance.js';
 import { readHome } from './home.js';
 import { digitalLinkRoutes, epcisRoutes } from './http/epcis-routes.js';
+import { ReadAuth } from './http/read-auth.js';
 import { apiRoutes } from './http/routes.js';
 import { API_LISTEN_BACKLOG, createApiServer } from './http/server.js';
 import { EventStream } from './http/sse.js';
@@ -332,6 +333,23 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
         logger: logger.child({ component: 'http' }),
         metrics,
         site,
+        readAuth:
+          config.api.readAccess === 'members'
+            ? new ReadAuth(
+                {
+                  chainId: genesis.chainId,
+                  ...(config.api.readAuthWindowSeconds === undefined
+                    ? {}
+                    : { windowMs: config.api.readAuthWindowSeconds * 1000 }),
+                },
+                {
+                  suite,
+                  clock: systemClock,
+                  identify: (address, time) => governance.identify(store, address, time),
+                  frozen: (target) => executor.query('governance', 'frozen', { target }) !== null,
+                },
+              )
+            : undefined,
       },
     );
     const host = opts.apiHost ?? config.api.host;

@@ -49,6 +49,11 @@ export interface ClientOptions {
   readonly fetch?: FetchFn;
   /** Abort requests after this many ms (SDK_TIMEOUT); default: no limit. */
   readonly timeoutMs?: number;
+  /**
+   * Extra headers of each request, from its method and path with query (e.g. `readAuthorizer()`
+   * of the SDK: signed reads for nodes with `api.readAccess: "members"`).
+   */
+  readonly authorize?: (method: string, pathAndQuery: string) => Record<string, string>;
 }
 
 export interface WaitNone {
@@ -79,8 +84,10 @@ export class XinlianClient {
   readonly traceability: TraceabilityApi;
   private readonly fetchFn: FetchFn;
   private readonly timeoutMs: number | undefined;
+  private readonly authorize: ClientOptions['authorize'];
 
   constructor(opts: ClientOptions) {
+    this.authorize = opts.authorize;
     this.url = opts.url.replace(/\/+$/, '');
     this.fetchFn = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.timeoutMs = opts.timeoutMs;
@@ -242,10 +249,17 @@ export class XinlianClient {
     timed: boolean,
     headers?: Readonly<Record<string, string>>,
   ): Promise<Response> {
-    const url = this.url + path + queryString(query);
+    const pathAndQuery = path + queryString(query);
+    const url = this.url + pathAndQuery;
     const init: RequestInit = {
       method,
-      headers: { accept: 'application/json, application/ld+json, application/problem+json', ...headers },
+      headers: {
+        accept: 'application/json, application/ld+json, application/problem+json',
+        ...(this.authorize === undefined
+          ? {}
+          : this.authorize(method, new URL(url).pathname + new URL(url).search)),
+        ...headers,
+      },
     };
     if (body !== undefined) {
       init.body = JSON.stringify(body);

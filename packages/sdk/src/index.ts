@@ -27,6 +27,7 @@ export {
 } from './client.js';
 export * from './evidence.js';
 export * from './keys.js';
+export { type ReadAuthorizerInput, readAuthorization, readAuthorizer } from './read-auth.js';
 export {
   type BatchOfReceipts,
   type BuildReceiptInput,

@@ -7,6 +7,10 @@ export const NODE_ERROR_CODES = Object.freeze({
   API_BATCH_MISMATCH:
     'the batch leaves do not match the anchorBatch tx (count or Merkle root), or the tx is not one',
   API_WRONG_MODULE: 'the endpoint accepts transactions of another module only',
+  API_UNAUTHENTICATED:
+    'this node serves reads to signed member requests only (api.readAccess "members"): missing, malformed, stale, replayed or bad signature',
+  API_FORBIDDEN:
+    'the reader is a member but its role may not read this (supervisory data: regulator and auditor)',
   API_NOT_FOUND: 'no such route, transaction, block, record or digest',
   API_PAYLOAD_TOO_LARGE: 'the request body exceeds the limit (1 MiB; 64 MiB for batches)',
   API_UNSUPPORTED_MEDIA_TYPE: 'the request body is not application/json',
@@ -34,6 +38,8 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = Object.freeze({
   API_BAD_REQUEST: 400,
   API_BATCH_MISMATCH: 400,
   API_NOT_FOUND: 404,
+  API_UNAUTHENTICATED: 401,
+  API_FORBIDDEN: 403,
   API_PAYLOAD_TOO_LARGE: 413,
   API_UNSUPPORTED_MEDIA_TYPE: 415,
   API_TIMEOUT: 504,

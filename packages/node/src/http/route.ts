@@ -37,6 +37,12 @@ export interface RouteSpec<
   readonly body?: B;
   /** Body size limit in bytes (default: the server's, 1 MiB). */
   readonly bodyLimit?: number;
+  /**
+   * Who may call it when the node's `api.readAccess` is `members` (http/read-auth.ts): `read`
+   * (default) needs a signed member request; `public` and `submit` (txs, authorized by their own
+   * signature) are open.
+   */
+  readonly access?: 'read' | 'public' | 'submit';
   readonly responses: Readonly<Record<number, ResponseSpec>>;
   handle(input: RouteInput<P, Q, B>): unknown;
 }

@@ -135,6 +135,7 @@ export function apiRoutes(api: NodeApi): RouteSpec[] {
     route({
       method: 'GET',
       url: '/healthz',
+      access: 'public',
       tag: 'node',
       summary: 'Liveness probe',
       responses: { 200: json('alive', HealthResponse) },
@@ -143,6 +144,7 @@ export function apiRoutes(api: NodeApi): RouteSpec[] {
     route({
       method: 'GET',
       url: '/metrics',
+      access: 'public',
       tag: 'node',
       summary: 'Prometheus metrics',
       responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } },
@@ -155,6 +157,7 @@ export function apiRoutes(api: NodeApi): RouteSpec[] {
     route({
       method: 'GET',
       url: '/v1/status',
+      access: 'public',
       tag: 'node',
       summary: 'Chain and node status',
       responses: { 200: json('status', StatusResponse) },
@@ -163,6 +166,7 @@ export function apiRoutes(api: NodeApi): RouteSpec[] {
     route({
       method: 'GET',
       url: '/v1/genesis',
+      access: 'public',
       tag: 'node',
       summary: 'The genesis document',
       responses: { 200: json('genesis', Genesis) },
@@ -171,6 +175,7 @@ export function apiRoutes(api: NodeApi): RouteSpec[] {
     route({
       method: 'POST',
       url: '/v1/txs',
+      access: 'submit',
       tag: 'txs',
       summary: 'Submit a signed transaction',
       query: WaitQuery,
@@ -182,6 +187,7 @@ export function apiRoutes(api: NodeApi): RouteSpec[] {
     route({
       method: 'POST',
       url: '/v1/txs/batch',
+      access: 'submit',
       tag: 'txs',
       summary: 'Submit many signed transactions, each admitted independently (results in order)',
       body: SubmitTxsRequest,
@@ -281,6 +287,7 @@ export function apiRoutes(api: NodeApi): RouteSpec[] {
     route({
       method: 'POST',
       url: '/v1/evidence',
+      access: 'submit',
       tag: 'evidence',
       summary: 'Submit an evidence transaction',
       query: WaitQuery,
@@ -292,6 +299,7 @@ export function apiRoutes(api: NodeApi): RouteSpec[] {
     route({
       method: 'POST',
       url: '/v1/evidence/batch',
+      access: 'submit',
       tag: 'evidence',
       summary: 'Anchor a batch of digests (evidence.anchorBatch with its leaves)',
       query: WaitQuery,

@@ -2,10 +2,16 @@ import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import { isXinlianError, XinlianError } from '@xinlian/utils';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { NodeMetrics } from '../metrics.js';
 import { problemOf, retryAfterOf } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { READ_AUTH_SCHEME, type ReadAuth } from './read-auth.js';
 import type { RouteSpec } from './route.js';
 import { DEFAULT_BODY_LIMIT } from './routes.js';
 import { registerStaticSite, type StaticSite } from './static.js';
@@ -41,7 +47,7 @@ function addCors(app: FastifyInstance, origins: readonly string[]): void {
     res.setHeader('access-control-expose-headers', 'retry-after, content-type');
     if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
       res.setHeader('access-control-allow-methods', 'GET, POST');
-      res.setHeader('access-control-allow-headers', 'content-type, accept, last-event-id');
+      res.setHeader('access-control-allow-headers', 'content-type, accept, last-event-id, authorization');
       res.setHeader('access-control-max-age', '600');
       await reply.code(204).send();
     }
@@ -54,6 +60,8 @@ export interface ApiServerModules {
   readonly metrics: NodeMetrics;
   /** The built web console, served at `/` (undefined: API only). */
   readonly site?: StaticSite | undefined;
+  /** The `members` read gate (api.readAccess); undefined: public reads. */
+  readonly readAuth?: ReadAuth | undefined;
 }
 
 /** Turns anything thrown in a request into a XinlianError with an API code. */
@@ -98,7 +106,7 @@ function validatorFor(schema: TSchema, part: string): (data: unknown) => { value
 
 /** Builds the fastify app serving the given routes plus GET /v1/openapi.json. Call `listen` on it. */
 export function createApiServer(opts: ApiServerOptions, modules: ApiServerModules): FastifyInstance {
-  const { routes, metrics } = modules;
+  const { routes, metrics, readAuth } = modules;
   const app = Fastify({
     loggerInstance: modules.logger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -125,6 +133,7 @@ export function createApiServer(opts: ApiServerOptions, modules: ApiServerModule
       request.log.error({ err, code: xe.code, url: request.url }, 'request failed');
     }
     if (body.status === 429 || body.status === 503) reply.header('retry-after', String(retryAfterOf(xe)));
+    if (body.status === 401) reply.header('www-authenticate', `${READ_AUTH_SCHEME} realm="xinlian-read"`);
     reply.code(body.status).type('application/problem+json').send(body);
   });
 
@@ -152,6 +161,19 @@ export function createApiServer(opts: ApiServerOptions, modules: ApiServerModule
       url: r.url,
       schema,
       ...(r.bodyLimit === undefined ? {} : { bodyLimit: r.bodyLimit }),
+      ...(readAuth === undefined || (r.access ?? 'read') !== 'read'
+        ? {}
+        : {
+            preHandler: async (request: FastifyRequest) => {
+              readAuth.authorize({
+                method: request.method,
+                url: request.url,
+                route: r.url,
+                params: (request.params ?? {}) as Record<string, unknown>,
+                authorization: request.headers.authorization,
+              });
+            },
+          }),
       handler: async (request, reply) =>
         r.handle({
           params: request.params,
