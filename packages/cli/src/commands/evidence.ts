@@ -122,7 +122,7 @@ async function submit(files: string[], opts: SubmitOptions, ctx: CommandContext)
   const algorithm = HASH_OF_SUITE[status.suite];
   const hashed = await hashFiles(paths, algorithm, ctx);
   if (outDir !== undefined) await mkdir(outDir, { recursive: true });
-  const expiryHeight = status.height + genesis.params.maxTxLifetime;
+  const expiryHeight = status.height + (status.params?.maxTxLifetime ?? genesis.params.maxTxLifetime);
   const txBase = { chainId: status.chainId, key, expiryHeight };
 
   if (opts.batch === true) {

@@ -45,7 +45,8 @@ async function send(
     module: 'governance',
     method,
     args,
-    expiryHeight: status.height + genesis.params.maxTxLifetime,
+    // The chain's current limit (governance may have lowered the genesis one).
+    expiryHeight: status.height + (status.params?.maxTxLifetime ?? genesis.params.maxTxLifetime),
   });
   const committed = await client.submitTx(tx, { wait: 'commit' });
   if (committed.result.status !== 'ok') {
@@ -57,9 +58,36 @@ async function send(
   return { txId: committed.txId, height: committed.height, result: committed.result.result };
 }
 
-async function query(ctx: CommandContext, node: string | undefined, name: string, params: JsonValue) {
-  const { XinlianClient } = await loadSdk();
-  return new XinlianClient({ url: nodeUrl(node, ctx.io) }).query('governance', name, params);
+/** Options of read commands: the node, and the member key that signs reads on `api.readAccess: "members"` nodes. */
+export interface ReadOptions {
+  node?: string;
+  readKey?: string;
+  passphraseFile?: string;
+}
+
+export function readOptions(cmd: Command): Command {
+  return cmd
+    .option('--node <url>', 'node API URL (default: $XINLIAN_NODE or http://127.0.0.1:8080)')
+    .option(
+      '--read-key <file>',
+      'sign reads with this member key file (nodes with api.readAccess "members"; default $XINLIAN_READ_KEY)',
+    )
+    .option('--passphrase-file <file>', 'read the --read-key passphrase from this file');
+}
+
+/** An SDK client for reads; signs them with --read-key / $XINLIAN_READ_KEY when given. */
+export async function readClient(ctx: CommandContext, o: ReadOptions) {
+  const { XinlianClient, readAuthorizer } = await loadSdk();
+  const url = nodeUrl(o.node, ctx.io);
+  const keyFile = o.readKey ?? ctx.io.env.XINLIAN_READ_KEY;
+  if (keyFile === undefined) return new XinlianClient({ url });
+  const { key } = await loadKey(resolve(ctx.io.cwd, keyFile), { passphraseFile: o.passphraseFile }, ctx.io);
+  const { chainId } = await new XinlianClient({ url }).status();
+  return new XinlianClient({ url, authorize: readAuthorizer({ key, chainId }) });
+}
+
+async function query(ctx: CommandContext, o: ReadOptions, name: string, params: JsonValue) {
+  return (await readClient(ctx, o)).query('governance', name, params);
 }
 
 /** `--action '{"type":…}'` or `--action @file.json`. */
@@ -170,10 +198,7 @@ export function registerGov(program: Command, ctx: CommandContext): void {
     );
   });
 
-  gov
-    .command('list')
-    .description('list proposals, newest first')
-    .option('--node <url>', 'node API URL')
+  readOptions(gov.command('list').description('list proposals, newest first'))
     .addOption(
       new Option('--status <status>', 'only this status').choices([
         'open',
@@ -185,11 +210,11 @@ export function registerGov(program: Command, ctx: CommandContext): void {
       ]),
     )
     .option('--limit <n>', 'at most this many (default 100)', parsePositiveInt)
-    .action(async (o: { node?: string; status?: string; limit?: number }) => {
+    .action(async (o: ReadOptions & { status?: string; limit?: number }) => {
       const params: { [k: string]: JsonValue } = {};
       if (o.status !== undefined) params.status = o.status;
       if (o.limit !== undefined) params.limit = o.limit;
-      const list = (await query(ctx, o.node, 'proposals', params)) as ProposalView[];
+      const list = (await query(ctx, o, 'proposals', params)) as ProposalView[];
       out.result({ ok: true, proposals: list });
       if (list.length === 0) out.line('no proposals');
       for (const p of list) {
@@ -199,30 +224,30 @@ export function registerGov(program: Command, ctx: CommandContext): void {
       }
     });
 
-  gov
-    .command('show')
-    .description('show a proposal with its votes and full history')
-    .argument('<proposal>', 'proposal ID', parsePositiveInt)
-    .option('--node <url>', 'node API URL')
-    .action(async (id: number, o: { node?: string }) => {
-      const p = (await query(ctx, o.node, 'proposal', { id })) as ProposalView;
-      out.result({ ok: true, proposal: p });
-      out.line(`proposal ${p.id}: ${p.title}`);
-      out.line(`status    ${p.status}${p.executeAt === null ? '' : ` (executes at ${p.executeAt})`}`);
-      out.line(`action    ${JSON.stringify(p.action)}`);
-      out.line(`deadline  ${p.deadlineHeight}`);
-      if (p.tally)
-        out.line(
-          `tally     yes ${p.tally.yes}  no ${p.tally.no}  abstain ${p.tally.abstain}  pending ${p.tally.pending}`,
-        );
-      out.line('history');
-      for (const h of p.history) {
-        const who = h.org === undefined ? '' : ` ${h.org}`;
-        out.line(
-          `  ${String(h.height).padStart(8)}  ${h.event}${who}${h.choice ? ` ${h.choice}` : ''}${h.code ? ` ${h.code}` : ''}`,
-        );
-      }
-    });
+  readOptions(
+    gov
+      .command('show')
+      .description('show a proposal with its votes and full history')
+      .argument('<proposal>', 'proposal ID', parsePositiveInt),
+  ).action(async (id: number, o: ReadOptions) => {
+    const p = (await query(ctx, o, 'proposal', { id })) as ProposalView;
+    out.result({ ok: true, proposal: p });
+    out.line(`proposal ${p.id}: ${p.title}`);
+    out.line(`status    ${p.status}${p.executeAt === null ? '' : ` (executes at ${p.executeAt})`}`);
+    out.line(`action    ${JSON.stringify(p.action)}`);
+    out.line(`deadline  ${p.deadlineHeight}`);
+    if (p.tally)
+      out.line(
+        `tally     yes ${p.tally.yes}  no ${p.tally.no}  abstain ${p.tally.abstain}  pending ${p.tally.pending}`,
+      );
+    out.line('history');
+    for (const h of p.history) {
+      const who = h.org === undefined ? '' : ` ${h.org}`;
+      out.line(
+        `  ${String(h.height).padStart(8)}  ${h.event}${who}${h.choice ? ` ${h.choice}` : ''}${h.code ? ` ${h.code}` : ''}`,
+      );
+    }
+  });
 
   txOptions(
     gov
@@ -283,24 +308,24 @@ export function registerGov(program: Command, ctx: CommandContext): void {
     out.line(`revoked ${o.org}/${serial} at height ${r.height}`);
   });
 
-  gov
-    .command('members')
-    .description('list members (optionally of one organization) and organizations')
-    .option('--org <org>', 'only this organization')
-    .option('--node <url>', 'node API URL')
-    .action(async (o: { org?: string; node?: string }) => {
-      const members = (await query(ctx, o.node, 'members', o.org === undefined ? {} : { org: o.org })) as {
-        address: string;
-        org: string;
-        role: string;
-        name: string;
-        serial: string | null;
-      }[];
-      out.result({ ok: true, members });
-      for (const m of members) {
-        out.line(`${m.address}  ${m.org.padEnd(12)}  ${m.role.padEnd(9)}  ${m.serial ?? '(key)'}  ${m.name}`);
-      }
-    });
+  readOptions(
+    gov
+      .command('members')
+      .description('list members (optionally of one organization) and organizations')
+      .option('--org <org>', 'only this organization'),
+  ).action(async (o: ReadOptions & { org?: string }) => {
+    const members = (await query(ctx, o, 'members', o.org === undefined ? {} : { org: o.org })) as {
+      address: string;
+      org: string;
+      role: string;
+      name: string;
+      serial: string | null;
+    }[];
+    out.result({ ok: true, members });
+    for (const m of members) {
+      out.line(`${m.address}  ${m.org.padEnd(12)}  ${m.role.padEnd(9)}  ${m.serial ?? '(key)'}  ${m.name}`);
+    }
+  });
 
   const reg = program.command('regulator').description('supervision: freeze, unfreeze, audit report');
   const freezeCmd = (name: 'freeze' | 'unfreeze') =>
@@ -324,32 +349,32 @@ export function registerGov(program: Command, ctx: CommandContext): void {
   freezeCmd('freeze');
   freezeCmd('unfreeze');
 
-  reg
-    .command('audit')
-    .description('export the audit log of administrative actions over a time range (JSON or CSV)')
-    .requiredOption('--from <time>', 'start (ms since epoch or ISO 8601)', parseTime)
-    .requiredOption('--to <time>', 'end, inclusive (ms since epoch or ISO 8601)', parseTime)
-    .addOption(new Option('--format <format>', 'csv or json (default json)').choices(['csv', 'json']))
-    .option('--out <file>', 'write the report to this file')
-    .option('--node <url>', 'node API URL')
-    .action(async (o: { from: number; to: number; format?: 'csv' | 'json'; out?: string; node?: string }) => {
-      const format = o.format ?? 'json';
-      const r = (await query(ctx, o.node, 'audit', { from: o.from, to: o.to, format })) as {
-        entries?: unknown[];
-        csv?: string;
-      };
-      const text = format === 'csv' ? r.csv! : `${JSON.stringify(r.entries, null, 2)}\n`;
-      const count = format === 'csv' ? r.csv!.trimEnd().split('\r\n').length - 1 : r.entries!.length;
-      if (o.out !== undefined) await writeFile(resolve(ctx.io.cwd, o.out), text);
-      out.result({
-        ok: true,
-        from: o.from,
-        to: o.to,
-        format,
-        count,
-        ...(o.out ? { file: o.out } : format === 'csv' ? { csv: r.csv } : { entries: r.entries }),
-      });
-      if (o.out !== undefined) out.line(`${count} audit entries written to ${o.out}`);
-      else if (!out.json) ctx.io.stdout.write(text);
+  readOptions(
+    reg
+      .command('audit')
+      .description('export the audit log of administrative actions over a time range (JSON or CSV)')
+      .requiredOption('--from <time>', 'start (ms since epoch or ISO 8601)', parseTime)
+      .requiredOption('--to <time>', 'end, inclusive (ms since epoch or ISO 8601)', parseTime)
+      .addOption(new Option('--format <format>', 'csv or json (default json)').choices(['csv', 'json']))
+      .option('--out <file>', 'write the report to this file'),
+  ).action(async (o: ReadOptions & { from: number; to: number; format?: 'csv' | 'json'; out?: string }) => {
+    const format = o.format ?? 'json';
+    const r = (await query(ctx, o, 'audit', { from: o.from, to: o.to, format })) as {
+      entries?: unknown[];
+      csv?: string;
+    };
+    const text = format === 'csv' ? r.csv! : `${JSON.stringify(r.entries, null, 2)}\n`;
+    const count = format === 'csv' ? r.csv!.trimEnd().split('\r\n').length - 1 : r.entries!.length;
+    if (o.out !== undefined) await writeFile(resolve(ctx.io.cwd, o.out), text);
+    out.result({
+      ok: true,
+      from: o.from,
+      to: o.to,
+      format,
+      count,
+      ...(o.out ? { file: o.out } : format === 'csv' ? { csv: r.csv } : { entries: r.entries }),
     });
+    if (o.out !== undefined) out.line(`${count} audit entries written to ${o.out}`);
+    else if (!out.json) ctx.io.stdout.write(text);
+  });
 }

@@ -37,6 +37,20 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
             : `filing      ${f.filingNumber}  ${f.serviceName}  (operator ${f.operator})`,
         );
       }
+      if (s.params !== undefined) {
+        const p = s.params;
+        out.line(
+          `params      maxTxBytes ${p.maxTxBytes}  maxTxLifetime ${p.maxTxLifetime}  maxBlockTxs ${p.maxBlockTxs}  maxBlockBytes ${p.maxBlockBytes}  blockIntervalMs ${p.blockIntervalMs}`,
+        );
+      }
+      if (s.upgrade !== undefined) {
+        for (const u of s.upgrade.pending) {
+          out.line(
+            `upgrade     ${u.name} at height ${u.height}${u.supported ? ' (supported)' : ' (NOT supported: this node halts before it)'}${u.info ? `  ${u.info}` : ''}`,
+          );
+        }
+        if (s.upgrade.halted !== null) out.line(`HALTED      ${s.upgrade.halted.reason}`);
+      }
       const c = s.consensus;
       if (c === undefined) {
         for (const v of s.validators) out.line(`  ${v.name}  power ${v.power}  address ${v.address}`);
