@@ -85,6 +85,30 @@ describe('chain params and upgrades from governance', { timeout: 90_000 }, () =>
     assert.equal((await evidence()).status, 200);
   });
 
+  it('setModule: a disabled module refuses txs at the node (403 PERM_MODULE_DISABLED) until enabled again', async () => {
+    await pass({ type: 'setModule', module: 'evidence', enabled: false });
+    // The next block executes it; governance txs keep working.
+    const block = await send('governance', 'propose', {
+      action: { type: 'setVotingPolicy', policy: { kind: 'MAJORITY' } },
+      title: 'a block',
+      deadlineHeight: node.height() + 50,
+    });
+    assert.equal(block.status, 200);
+    const refused = await until('evidence disabled', async () => {
+      const r = await evidence();
+      return r.status === 403 ? r : undefined;
+    });
+    assert.equal(refused.body.code, 'PERM_MODULE_DISABLED');
+    const g = (await http(`${node.apiUrl}/v1/governance`)).body as { disabledModules: string[] };
+    assert.deepEqual(g.disabledModules, ['evidence']);
+    await pass({ type: 'setModule', module: 'evidence', enabled: true });
+    const ok = await until('evidence enabled again', async () => {
+      const r = await evidence();
+      return r.status === 200 ? r : undefined;
+    });
+    assert.equal(ok.status, 200);
+  });
+
   it('scheduleUpgrade: an unsupported upgrade halts the node after height − 1, with status and 503', async () => {
     const upgradeHeight = node.height() + 6;
     await pass({
