@@ -102,6 +102,11 @@ describe('chain params and upgrades from governance', { timeout: 90_000 }, () =>
     const g = (await http(`${node.apiUrl}/v1/governance`)).body as { disabledModules: string[] };
     assert.deepEqual(g.disabledModules, ['evidence']);
     await pass({ type: 'setModule', module: 'evidence', enabled: true });
+    await send('governance', 'propose', {
+      action: { type: 'setVotingPolicy', policy: { kind: 'MAJORITY' } },
+      title: 'another block',
+      deadlineHeight: node.height() + 50,
+    });
     const ok = await until('evidence enabled again', async () => {
       const r = await evidence();
       return r.status === 200 ? r : undefined;
