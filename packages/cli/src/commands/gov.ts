@@ -349,6 +349,45 @@ export function registerGov(program: Command, ctx: CommandContext): void {
   freezeCmd('freeze');
   freezeCmd('unfreeze');
 
+  txOptions(
+    reg
+      .command('file-report')
+      .description(
+        "record on chain that an audit report over [from, to] was made: its digest (the chain suite's hash: SM3 on gm, SHA-256 on intl) and a reference",
+      )
+      .requiredOption('--from <time>', 'start of the period (ms since epoch or ISO 8601)', parseTime)
+      .requiredOption('--to <time>', 'end of the period, inclusive', parseTime)
+      .option('--file <file>', 'the report file (its digest is computed here)')
+      .option('--digest <hex>', 'the report digest (32 bytes hex), instead of --file')
+      .requiredOption('--reference <ref>', 'the report reference (stored on chain)'),
+  ).action(
+    async (
+      o: TxOptions & { from: number; to: number; file?: string; digest?: string; reference: string },
+    ) => {
+      if ((o.file === undefined) === (o.digest === undefined)) {
+        throw new XinlianError('CLI_USAGE', 'pass exactly one of --file FILE or --digest HEX', {});
+      }
+      let digest = o.digest?.toLowerCase();
+      if (o.file !== undefined) {
+        const { XinlianClient } = await loadSdk();
+        const { suite } = await new XinlianClient({ url: nodeUrl(o.node, ctx.io) }).status();
+        const { createSuite } = await import('@xinlian/crypto');
+        const bytes = await readFile(resolve(ctx.io.cwd, o.file));
+        digest = Buffer.from(createSuite(suite).hash(bytes)).toString('hex');
+      }
+      const r = await send(ctx, o, 'fileAuditReport', {
+        from: o.from,
+        to: o.to,
+        digest: digest as string,
+        reference: o.reference,
+      });
+      out.result({ ok: true, ...r, digest, reference: o.reference });
+      out.line(
+        `audit report ${o.reference} (digest ${digest}) recorded at height ${r.height} (tx ${r.txId})`,
+      );
+    },
+  );
+
   readOptions(
     reg
       .command('audit')
