@@ -168,7 +168,8 @@ export class WorkerSigner implements EvidenceSigner {
     const signed = await this.#worker.request({
       kind: 'sign',
       chainId: status.chainId,
-      expiryHeight: status.height + genesis.params.maxTxLifetime,
+      // The lifetime in force now (governance may have changed it since genesis).
+      expiryHeight: status.height + (status.params?.maxTxLifetime ?? genesis.params.maxTxLifetime),
       algorithm,
       files,
       batch: opts.batch,
