@@ -101,8 +101,11 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
   const key = decryptKeyFile(await readKeyFile(info.keyFile), opts.passphrase);
   const validatorSet = genesisValidatorSet(genesis);
   const role = config.role ?? 'validator';
+  // A BFT node's key may be a validator of a later set (scheduled by governance): checked by the
+  // BFT wiring against committed state. A solo chain has only the genesis set.
   if (
     role === 'validator' &&
+    config.p2p === undefined &&
     !validatorSet.validators.some((v) => equalBytes(v.publicKey, key.publicKey.bytes))
   ) {
     throw new XinlianError('NODE_NOT_VALIDATOR', 'the key file does not hold a genesis validator key', {
@@ -192,7 +195,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     let service: NodeService | undefined;
     let admission: Admission | undefined;
     // With p2p configured the chain is decided by Tendermint BFT among the genesis validators.
-    const bft =
+    const bftChain =
       config.p2p === undefined
         ? undefined
         : createBftChain(
@@ -222,9 +225,14 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
                 afterCommit(c.block.header.height);
               },
               limits: () => rules.params(),
+              governanceQuery: (name, params) => executor.query('governance', name, params as JsonValue),
+              identify: (address, time) => {
+                governance.identify(store, address, time);
+              },
             },
             head,
           );
+    const bft = bftChain?.driver;
     const producer = new BlockProducer(
       {
         chainId: genesis.chainId,
@@ -285,6 +293,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
         blockStream,
         rules,
         ...(bft === undefined ? {} : { consensus: () => bft.status() }),
+        ...(bftChain === undefined ? {} : { validatorSets: bftChain.sets }),
       },
     );
 

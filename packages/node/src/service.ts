@@ -6,6 +6,7 @@ import {
   MerkleTree,
   type TxReceipt,
 } from '@xinlian/codec';
+import type { ValidatorSetLink } from '@xinlian/consensus';
 import { addressOf, type CryptoSuite } from '@xinlian/crypto';
 import { type Executor, namespacePrefix } from '@xinlian/execution';
 import type { DigestAlgorithm, EvidenceRecord, RecordPage } from '@xinlian/module-evidence';
@@ -33,6 +34,7 @@ import type { NodeApi, SubmitRequest } from './http/routes.js';
 import type { EventStream } from './http/sse.js';
 import type { Mempool } from './mempool.js';
 import type { NodeMetrics } from './metrics.js';
+import type { HeightValidatorSet } from './bft/valsets.js';
 import type { BlockProducer, CommittedBlock, PendingTx } from './producer.js';
 import type { ChainRules } from './upgrades.js';
 import { blockView, resultView, txView } from './views.js';
@@ -61,6 +63,11 @@ export interface NodeServiceModules {
   readonly producer: Pick<BlockProducer, 'head'>;
   /** The consensus view of a BFT node, shown in the status. */
   readonly consensus?: () => ConsensusStatus;
+  /** The validator sets from committed governance state (BFT nodes; spec/consensus.md §11). */
+  readonly validatorSets?: {
+    at(height: number): HeightValidatorSet;
+    links(): ValidatorSetLink[];
+  };
   readonly waiters: CommitWaiters<TxOutcome>;
   readonly metrics: NodeMetrics;
   readonly blockStream: EventStream;
@@ -100,10 +107,7 @@ export class NodeService implements NodeApi {
       blockId: head.height === 0 ? null : toHex(head.blockId),
       appHash: toHex(head.appHash),
       time: head.time,
-      validators: genesis.validators.map((v) => ({
-        ...v,
-        address: addressOf(this.#m.suite, fromHex(v.publicKey)),
-      })),
+      ...this.#validators(head.height),
       mempool: { size: this.#m.mempool.size, capacity: this.#m.mempool.capacity },
       ...(this.#m.consensus === undefined ? {} : { consensus: this.#m.consensus() }),
       governance: this.#governanceStatus(),
@@ -119,6 +123,40 @@ export class NodeService implements NodeApi {
     return {
       pending: (rules?.upgrades() ?? []).filter((u) => u.height > height),
       halted: halted === undefined ? null : { ...halted },
+    };
+  }
+
+  /** The validators deciding the next height (the genesis set without BFT). */
+  #validators(height: number): Pick<StatusResponse, 'validators' | 'validatorSet'> {
+    const sets = this.#m.validatorSets;
+    if (sets === undefined) {
+      return {
+        validators: this.#o.genesis.validators.map((v) => ({
+          ...v,
+          address: addressOf(this.#m.suite, fromHex(v.publicKey)),
+        })),
+      };
+    }
+    const current = sets.at(height + 1);
+    const next = sets.at(height + 2);
+    return {
+      validators: current.set.validators.map((v, i) => {
+        const org = current.organizations[i];
+        return {
+          name: v.name,
+          ...(org === null || org === undefined ? {} : { organization: org }),
+          publicKey: toHex(v.publicKey),
+          power: v.power,
+          address: addressOf(this.#m.suite, v.publicKey),
+        };
+      }),
+      validatorSet: {
+        since: current.since,
+        hash: current.hashHex,
+        ...(next.hashHex === current.hashHex
+          ? {}
+          : { next: { since: next.since, hash: next.hashHex, validators: next.set.validators.map((v) => v.name) } }),
+      },
     };
   }
 
@@ -360,6 +398,8 @@ export class NodeService implements NodeApi {
       txIndex: loc.index,
       digest: { algorithm: algorithm as DigestAlgorithm, value: digestHex },
       record: record as JsonValue,
+      // Validator-set changes from genesis up to the block (buildReceipt keeps those ≤ its height).
+      ...(this.#m.validatorSets === undefined ? {} : { validatorSetChain: this.#m.validatorSets.links() }),
       ...(direct || batch === null
         ? {}
         : { batch: { index: batch.leafIndex, tree: this.#batchTree(batch.root) } }),

@@ -317,6 +317,26 @@ export const StatusResponse = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * The validator set of the next height (`validators`) as scheduled by governance
+     * (spec/consensus.md §11): the height it decides since and its hash, and the set taking effect
+     * at the height after, when governance changed it (absent on a chain without BFT).
+     */
+    validatorSet: Type.Optional(
+      Type.Object(
+        {
+          since: Count,
+          hash: Hash,
+          next: Type.Optional(
+            Type.Object(
+              { since: Count, hash: Hash, validators: Type.Array(Type.String()) },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     mempool: Type.Object({ size: Count, capacity: Count }, { additionalProperties: false }),
     /** This node's consensus view (absent on a single-validator chain run by the solo producer). */
     consensus: Type.Optional(ConsensusStatus),

@@ -27,6 +27,7 @@ import {
   type PendingTx,
   txSenders,
 } from '../producer.js';
+import type { HeightValidatorSet } from './valsets.js';
 
 export interface BftAppOptions {
   readonly chainId: string;
@@ -52,7 +53,13 @@ export interface BftAppModules {
       opts?: { skipSignature?: boolean; skipAuthorizer?: boolean },
     ): CheckedTx;
   };
+  /** The fixed set of a chain without validator-set changes (used when `validatorSets` is absent). */
   readonly validatorSet: ValidatorSet;
+  /**
+   * The set deciding a height, from committed governance state (spec/consensus.md §11): the header
+   * of H commits to the sets of H and H+1, both fixed once H−1 is committed.
+   */
+  readonly validatorSets?: { at(height: number): Pick<HeightValidatorSet, 'hash' | 'index'> };
   readonly logger: Logger;
   /** The committed head (height h−1 while deciding h). */
   readonly head: () => HeadState;
@@ -86,7 +93,7 @@ export class BftApp implements ConsensusApp {
   /** (txId ‖ signature) hashes of txs whose signature this node verified outside the mempool. */
   readonly #verified = new Map<string, true>();
   readonly #verifiedCap: number;
-  readonly #validatorKeys: Set<string>;
+  readonly #fixedSet: Pick<HeightValidatorSet, 'hash' | 'index'>;
   readonly #decodeCache = new WeakMap<
     Uint8Array,
     { readonly id: Uint8Array; readonly block: Block | undefined }
@@ -98,7 +105,15 @@ export class BftApp implements ConsensusApp {
     this.#o = opts;
     this.#m = modules;
     this.#verifiedCap = opts.verifiedCacheSize ?? 200_000;
-    this.#validatorKeys = new Set(modules.validatorSet.validators.map((v) => toHex(v.publicKey)));
+    this.#fixedSet = {
+      hash: opts.validatorSetHash,
+      index: new Map(modules.validatorSet.validators.map((v, i) => [toHex(v.publicKey), i])),
+    };
+  }
+
+  /** The set deciding `height` (its hash and keys). */
+  #setAt(height: number): Pick<HeightValidatorSet, 'hash' | 'index'> {
+    return this.#m.validatorSets?.at(height) ?? this.#fixedSet;
   }
 
   propose(height: number, _round: number): Uint8Array {
@@ -130,8 +145,8 @@ export class BftApp implements ConsensusApp {
       txRoot: execution.txRoot,
       receiptRoot: execution.receiptRoot,
       appHash: execution.appHash,
-      validatorSetHash: this.#o.validatorSetHash,
-      nextValidatorSetHash: this.#o.validatorSetHash,
+      validatorSetHash: this.#setAt(height).hash,
+      nextValidatorSetHash: this.#setAt(height + 1).hash,
       proposer: this.#o.proposer,
       txCount: txs.length,
     };
@@ -250,10 +265,12 @@ export class BftApp implements ConsensusApp {
     if (h.height !== height) return fail('wrong_height');
     if (!equalBytes(h.parentId, parent.blockId)) return fail('wrong_parent');
     if (!(h.time > parent.time)) return fail('time_not_after_parent');
-    if (!equalBytes(h.validatorSetHash, this.#o.validatorSetHash)) return fail('wrong_validator_set');
-    if (!equalBytes(h.nextValidatorSetHash, this.#o.validatorSetHash))
+    // Both hashes are fixed by the committed state at height − 1 (spec/consensus.md §11).
+    const current = this.#setAt(height);
+    if (!equalBytes(h.validatorSetHash, current.hash)) return fail('wrong_validator_set');
+    if (!equalBytes(h.nextValidatorSetHash, this.#setAt(height + 1).hash))
       return fail('wrong_next_validator_set');
-    if (!this.#validatorKeys.has(toHex(h.proposer))) return fail('proposer_not_validator');
+    if (!current.index.has(toHex(h.proposer))) return fail('proposer_not_validator');
     if (h.txCount !== block.txs.length) return fail('wrong_tx_count');
     if (block.txs.length > limits.maxBlockTxs) return fail('too_many_txs');
 

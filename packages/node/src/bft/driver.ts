@@ -36,6 +36,7 @@ import type { CommittedBlock, HeadState, PendingTx } from '../producer.js';
 import type { TimerHandle, Timers } from '../timers.js';
 import type { BftApp } from './app.js';
 import type { BftMetrics } from './metrics.js';
+import { type HeightValidatorSet, staticValidatorSet } from './valsets.js';
 import type { ConsensusWal } from './wal.js';
 
 /** The parts of PeerNetwork the driver uses. */
@@ -51,11 +52,17 @@ export interface DriverNetwork {
 
 export interface BftDriverOptions {
   readonly chainId: string;
+  /** The set of a chain without validator-set changes (when `validatorSets` is not given). */
   readonly validatorSet: ValidatorSet;
-  /** Organization of each validator (genesis order). */
+  /** Organization of each validator of `validatorSet`. */
   readonly organizations: readonly (string | null)[];
-  /** This node's validator index; undefined for an observer. */
+  /** This node's index in `validatorSet`; undefined for an observer. */
   readonly selfIndex: number | undefined;
+  /**
+   * This node's public key (hex) when it signs at every height whose set holds it (with
+   * `validatorSets`); undefined: it never signs (an observer by configuration).
+   */
+  readonly selfKey?: string | undefined;
   /** Re-send the current round's messages this often (gossip liveness). */
   readonly rebroadcastMs: number;
   /** Without pending txs, start the next height after this long (an empty block as a heartbeat). */
@@ -67,7 +74,15 @@ export interface BftDriverOptions {
 }
 
 export interface BftDriverModules {
+  /** The core of the first height started (its set: `validatorSets.at(head + 1)` or the fixed set). */
   readonly core: TendermintCore;
+  /**
+   * Validator sets from committed governance state (spec/consensus.md §11). With it, each height H
+   * runs with `at(H)`: a new core (`newCore`) whenever the set changes.
+   */
+  readonly validatorSets?: { at(height: number): HeightValidatorSet };
+  /** Builds the core of a set (with this node's index in it, undefined when it does not sign). */
+  readonly newCore?: (set: ValidatorSet, selfIndex: number | undefined) => TendermintCore;
   readonly app: BftApp;
   /** Undefined for an observer (it signs nothing). */
   readonly wal: ConsensusWal | undefined;
@@ -98,6 +113,8 @@ const REBROADCAST_TICKS = 4;
 const COMMIT_RETRY_MS = 1000;
 /** Poll interval while waiting to start the next height. */
 const START_POLL_MS = 5;
+/** Messages of the next height held while another set's core runs (re-sent anyway by gossip). */
+const MAX_HELD_MESSAGES = 1024;
 /** Heights of WAL records kept below the committed height before compaction. */
 const WAL_COMPACT_RECORDS = 256;
 
@@ -117,8 +134,14 @@ export class BftDriver {
   #stopped = false;
   #unsubscribe: (() => void) | undefined;
   #syncServer: BlockSyncServer | undefined;
-  readonly #heard = new Map<number, Heard>();
-  readonly #keyIndex = new Map<string, number>();
+  /** Latest message heard from each validator, by public key hex. */
+  readonly #heard = new Map<string, Heard>();
+  #core: TendermintCore;
+  /** The set of the core (the set deciding the height it works on). */
+  #set: HeightValidatorSet;
+  #selfIndex: number | undefined;
+  /** Messages for the next height when its set differs from the core's: fed to the next core. */
+  #nextHeightMsgs: { height: number; msg: ConsensusMessage }[] = [];
   readonly #seenTxs = new SeenSet(100_000);
   readonly #txFrom = new Map<string, string>();
   /** Peers linked as of the last check (a new one triggers a re-send). */
@@ -130,9 +153,21 @@ export class BftDriver {
     this.#o = opts;
     this.#m = modules;
     this.#head = head;
-    opts.validatorSet.validators.forEach((v, i) => {
-      this.#keyIndex.set(toHex(v.publicKey), i);
-    });
+    this.#core = modules.core;
+    this.#set =
+      modules.validatorSets?.at(head.height + 1) ??
+      staticValidatorSet(modules.suite, opts.validatorSet, opts.organizations);
+    this.#selfIndex =
+      modules.validatorSets === undefined ? opts.selfIndex : this.#indexIn(this.#set);
+  }
+
+  #indexIn(set: HeightValidatorSet): number | undefined {
+    return this.#o.selfKey === undefined ? undefined : set.index.get(this.#o.selfKey);
+  }
+
+  /** The set deciding the height the core works on. */
+  get validatorSet(): HeightValidatorSet {
+    return this.#set;
   }
 
   get head(): HeadState {
@@ -141,8 +176,8 @@ export class BftDriver {
 
   /** Restores the WAL, starts the network and block sync server, and starts height head+1. */
   async start(): Promise<{ p2pPort: number }> {
-    const { core, wal, network, store } = this.#m;
-    if (wal !== undefined) core.restore(wal.records);
+    const { wal, network, store } = this.#m;
+    if (wal !== undefined) this.#core.restore(wal.records);
     this.#unsubscribe = network.onMessage((peer, channel, payload) =>
       this.#onMessage(peer, channel, payload),
     );
@@ -201,20 +236,20 @@ export class BftDriver {
 
   status(): ConsensusStatus {
     const now = this.#m.clock.now();
-    const state = this.#m.core.state;
+    const state = this.#core.state;
     const connected = new Set(this.#m.network.peers().map((p) => p.key));
     return {
-      role: this.#o.selfIndex === undefined ? 'observer' : 'validator',
+      role: this.#selfIndex === undefined ? 'observer' : 'validator',
       height: this.#pendingStart?.height ?? state.height,
       round: this.#pendingStart === undefined ? state.round : 0,
       step: this.#pendingStart === undefined ? state.step : 'propose',
       lastCommitAt: this.#lastCommitAt,
       peers: connected.size,
       syncing: this.#syncing !== undefined,
-      validators: this.#o.validatorSet.validators.map((v, index) => {
-        const self = index === this.#o.selfIndex;
-        const heard = this.#heard.get(index);
+      validators: this.#set.set.validators.map((v, index) => {
+        const self = index === this.#selfIndex;
         const key = toHex(v.publicKey);
+        const heard = this.#heard.get(key);
         let st: 'ok' | 'behind' | 'silent' = 'ok';
         if (!self) {
           if (heard === undefined || now - heard.at > this.#o.silentAfterMs) st = 'silent';
@@ -223,7 +258,7 @@ export class BftDriver {
         return {
           index,
           name: v.name,
-          organization: this.#o.organizations[index] ?? null,
+          organization: this.#set.organizations[index] ?? null,
           self,
           connected: self || connected.has(key),
           lastHeight: self ? state.height : (heard?.height ?? null),
@@ -278,7 +313,7 @@ export class BftDriver {
           const handle = this.#m.timers.setTimeout(() => {
             this.#timers.delete(handle);
             if (this.#stopped) return;
-            this.#run(this.#m.core.onTimeout({ height: o.height, round: o.round, step: o.step }));
+            this.#run(this.#core.onTimeout({ height: o.height, round: o.round, step: o.step }));
           }, o.delayMs);
           this.#timers.add(handle);
           break;
@@ -303,8 +338,7 @@ export class BftDriver {
           break;
       }
     }
-    const s = this.#m.core.state;
-    metrics.round.set(s.round);
+    metrics.round.set(this.#core.state.round);
   }
 
   #onDecide(height: number, blockBytes: Uint8Array, certificate: CommitCertificate): void {
@@ -384,7 +418,7 @@ export class BftDriver {
 
   /** Starts `height` once there is work, a peer is there already, or the heartbeat is due. */
   #scheduleStart(height: number): void {
-    if (this.#stopped || this.#m.core.state.height >= height) return;
+    if (this.#stopped || this.#core.state.height >= height) return;
     this.#pendingStart = { height, since: this.#m.clock.now() };
     this.#checkStart();
   }
@@ -414,11 +448,44 @@ export class BftDriver {
 
   #startHeight(height: number): void {
     this.#pendingStart = undefined;
-    if (this.#stopped || (this.#m.core.state.height >= height && this.#heightStartedAt !== 0)) return;
+    if (this.#stopped || (this.#core.state.height >= height && this.#heightStartedAt !== 0)) return;
     this.#heightStartedAt = this.#m.clock.now();
     this.#m.metrics.height.set(height);
+    this.#useSetOf(height);
     this.#m.logger.debug({ height, mempool: this.#m.mempool.size }, 'height started');
-    this.#run(this.#m.core.start(height));
+    this.#run(this.#core.start(height));
+    // Messages of this height that arrived while the previous core (another set) was running.
+    const held = this.#nextHeightMsgs.filter((x) => x.height === height);
+    this.#nextHeightMsgs = [];
+    for (const x of held) this.#deliver(x.msg);
+  }
+
+  /**
+   * Before starting `height`: the set deciding it (fixed by the state committed at height − 1).
+   * When it is not the core's set, a new core takes over with it (its own proposer schedule and
+   * quorum); it restores the WAL so its guard knows everything this node signed (spec §11).
+   */
+  #useSetOf(height: number): void {
+    const { validatorSets, newCore, wal, logger } = this.#m;
+    if (validatorSets === undefined || newCore === undefined) return;
+    const next = validatorSets.at(height);
+    if (next.hashHex === this.#set.hashHex) return;
+    const selfIndex = this.#indexIn(next);
+    const core = newCore(next.set, selfIndex);
+    if (wal !== undefined) core.restore(wal.records);
+    logger.info(
+      {
+        height,
+        since: next.since,
+        validators: next.set.validators.length,
+        validatorSetHash: next.hashHex,
+        role: selfIndex === undefined ? 'observer' : 'validator',
+      },
+      'validator set changed',
+    );
+    this.#core = core;
+    this.#set = next;
+    this.#selfIndex = selfIndex;
   }
 
   // ---- network ----
@@ -431,7 +498,7 @@ export class BftDriver {
   }
 
   #onConsensus(peer: PeerInfo, payload: Uint8Array): void {
-    const { core, metrics, clock, logger } = this.#m;
+    const { metrics, logger } = this.#m;
     let msg: ConsensusMessage;
     try {
       msg = decodeConsensusMessage(payload);
@@ -442,28 +509,42 @@ export class BftDriver {
     }
     const m = msg.kind === 'proposal' ? msg.proposal : msg.vote;
     const index = msg.kind === 'proposal' ? msg.proposal.proposerIndex : msg.vote.validatorIndex;
+    // The set of the message's height: known up to head + 2 (committed state fixes both).
+    const sets = this.#m.validatorSets;
+    const set = sets !== undefined && m.height <= this.#head.height + 2 ? sets.at(m.height) : this.#set;
     // Heard-from view (status, sync trigger): only messages signed by the peer itself count, and
     // only once the core accepted their signature would be stricter; the index is checked against
     // the sending link's key so a relayed message does not mark its signer as heard.
-    if (this.#keyIndex.get(peer.key) === index) {
-      const prev = this.#heard.get(index);
+    if (set.index.get(peer.key) === index) {
+      const prev = this.#heard.get(peer.key);
       if (
         prev === undefined ||
         m.height > prev.height ||
         (m.height === prev.height && m.round >= prev.round)
       ) {
-        this.#heard.set(index, { height: m.height, round: m.round, at: clock.now() });
-      } else prev.at = clock.now();
+        this.#heard.set(peer.key, { height: m.height, round: m.round, at: this.#m.clock.now() });
+      } else prev.at = this.#m.clock.now();
     }
+    if (set.hashHex !== this.#set.hashHex) {
+      // Another set decides that height: the next core (not this one) can check the signature.
+      if (m.height > this.#core.state.height && this.#nextHeightMsgs.length < MAX_HELD_MESSAGES) {
+        this.#nextHeightMsgs.push({ height: m.height, msg });
+      }
+    } else this.#deliver(msg);
+    if (this.#pendingStart !== undefined && m.height >= this.#pendingStart.height) this.#checkStart();
+  }
+
+  #deliver(msg: ConsensusMessage): void {
+    const { metrics, logger, clock } = this.#m;
     if (msg.kind === 'proposal') {
+      const p = msg.proposal;
       metrics.proposalsReceived.inc();
-      logger.debug({ height: m.height, round: m.round, from: peer.member.name }, 'proposal received');
-      this.#run(core.onProposal(msg.proposal, clock.now()));
+      logger.debug({ height: p.height, round: p.round }, 'proposal received');
+      this.#run(this.#core.onProposal(p, clock.now()));
     } else {
       metrics.votesReceived.inc({ type: msg.vote.type });
-      this.#run(core.onVote(msg.vote));
+      this.#run(this.#core.onVote(msg.vote));
     }
-    if (this.#pendingStart !== undefined && m.height >= this.#pendingStart.height) this.#checkStart();
   }
 
   #onTx(peer: PeerInfo, payload: Uint8Array): void {
@@ -498,14 +579,14 @@ export class BftDriver {
   #onPeerLinked(key: string): void {
     this.#linked.add(key);
     this.#m.logger.debug({ peer: key.slice(0, 16) }, 'peer linked: re-sending current round');
-    if (this.#pendingStart === undefined) this.#run(this.#m.core.rebroadcast());
+    if (this.#pendingStart === undefined) this.#run(this.#core.rebroadcast());
     // After a restart or a partition, blocks decided meanwhile are fetched at once (when the peer
     // has none above our head this costs one request).
     if (this.#syncing === undefined) this.#startSync();
   }
 
   #onTick(): void {
-    const { core, network, metrics } = this.#m;
+    const { network, metrics } = this.#m;
     const peers = network.peers();
     metrics.peersConnected.set(peers.length);
     const now = new Set(peers.map((p) => p.key));
@@ -519,7 +600,7 @@ export class BftDriver {
     }
     this.#ticks++;
     if (this.#ticks % REBROADCAST_TICKS !== 0) return;
-    if (this.#pendingStart === undefined) this.#run(core.rebroadcast());
+    if (this.#pendingStart === undefined) this.#run(this.#core.rebroadcast());
     this.#updateLag();
     // Peers decided heights we have not: after one quiet tick, fetch them by block sync.
     const ahead = this.#maxHeard() > this.#head.height + 1 || this.#peerDecidedCurrent();
@@ -531,7 +612,7 @@ export class BftDriver {
   /** True when a validator is already past the height this node works on. */
   #peerDecidedCurrent(): boolean {
     return (
-      this.#maxHeard() > this.#m.core.state.height && this.#m.core.state.height === this.#head.height + 1
+      this.#maxHeard() > this.#core.state.height && this.#core.state.height === this.#head.height + 1
     );
   }
 
@@ -575,7 +656,7 @@ export class BftDriver {
         syncer.close();
         this.#syncing = undefined;
         this.#behindSince = undefined;
-        if (!this.#stopped && this.#m.core.state.height <= this.#head.height) {
+        if (!this.#stopped && this.#core.state.height <= this.#head.height) {
           this.#scheduleStart(this.#head.height + 1);
         }
       });
@@ -600,7 +681,9 @@ export class BftDriver {
     }
     const certificate = decodeCommitCertificate(certBytes);
     const blockId = suite.hash(encodeBlockHeader(block.header));
-    verifyCommitCertificate(suite, this.#o.chainId, this.#o.validatorSet, certificate, blockId, height);
+    // The set of that height, fixed by the state committed just below it (spec §11).
+    const set = this.#m.validatorSets?.at(height).set ?? this.#o.validatorSet;
+    verifyCommitCertificate(suite, this.#o.chainId, set, certificate, blockId, height);
     await this.#commit(height, blockBytes, certificate, 'sync');
   }
 }

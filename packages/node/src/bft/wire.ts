@@ -6,11 +6,12 @@
 import { join } from 'node:path';
 import type { ValidatorSet } from '@xinlian/codec';
 import { suiteSigner, suiteVerifier, TendermintCore } from '@xinlian/consensus';
-import type { CryptoSuite, PrivateKey, PublicKey } from '@xinlian/crypto';
+import { addressOf, type CryptoSuite, type PrivateKey, type PublicKey } from '@xinlian/crypto';
+import { namespacePrefix } from '@xinlian/execution';
 import { type MemberInfo, type MemberRegistry, PeerNetwork } from '@xinlian/network';
 import type { Genesis } from '@xinlian/schemas';
 import type { ChainStore } from '@xinlian/store';
-import { type Clock, compareBytes, equalBytes, fromHex, toHex, XinlianError } from '@xinlian/utils';
+import { type Clock, compareBytes, fromHex, toHex, XinlianError } from '@xinlian/utils';
 import type { Logger } from 'pino';
 import type { ConsensusConfig, P2pConfig } from '../config.js';
 import type { Mempool } from '../mempool.js';
@@ -20,6 +21,8 @@ import type { Timers } from '../timers.js';
 import { BftApp, type BftAppModules } from './app.js';
 import { BftDriver } from './driver.js';
 import { BftMetrics } from './metrics.js';
+import { ChainRegistry, type NodeMemberRecord } from './registry.js';
+import { ValidatorSets } from './valsets.js';
 import { FileWal } from './wal.js';
 
 /** Consensus timing of a BFT node (spec/consensus.md §5, §7). */
@@ -69,10 +72,18 @@ export interface BftChainModules {
   readonly onCommit: (c: CommittedBlock) => void;
   /** The current block limits from the chain params (governance); absent: the genesis params. */
   readonly limits?: () => { readonly maxBlockTxs: number; readonly maxBlockBytes: number };
+  /** A governance query on committed state (`executor.query('governance', name, params)`). */
+  readonly governanceQuery: (name: string, params: Record<string, unknown>) => unknown;
+  /** `Governance.identify` on the store: throws PERM_* unless the address is an admitted member. */
+  readonly identify: (address: string, time: number) => void;
 }
 
 /** Builds the BFT components of a node; `driver.start()` starts the network and consensus. */
-export function createBftChain(opts: BftChainOptions, m: BftChainModules, head: HeadState): BftDriver {
+export function createBftChain(
+  opts: BftChainOptions,
+  m: BftChainModules,
+  head: HeadState,
+): { driver: BftDriver; sets: ValidatorSets } {
   const { genesis, validatorSet, p2p } = opts;
   const c = opts.consensus ?? {};
   const timeouts = {
@@ -86,37 +97,58 @@ export function createBftChain(opts: BftChainOptions, m: BftChainModules, head: 
     messageDelayMs: c.messageDelayMs ?? BFT_SYNCHRONY.messageDelayMs,
   };
   const emptyBlockMs = c.emptyBlockMs ?? EMPTY_BLOCK_MS;
-  const registry = genesisRegistry(genesis);
+  let driver: BftDriver | undefined;
+  const committedHeight = () => driver?.head.height ?? head.height;
+  // The validator sets scheduled by governance (spec/consensus.md §11), re-read after each commit.
+  const sets = new ValidatorSets({
+    suite: m.suite,
+    query: () => m.governanceQuery('validatorSets', {}),
+    committedHeight,
+    blockBytes: (height) => m.store.getBlockBytes(height),
+  });
+  // Who may connect: from committed governance state (validator sets, members, revocations).
+  const registry = new ChainRegistry({
+    genesis,
+    sets,
+    committedHeight,
+    addressOf: (key) => addressOf(m.suite, key),
+    member: (address) => (m.governanceQuery('member', { address }) ?? undefined) as NodeMemberRecord | undefined,
+    identify: m.identify,
+    organizationExists: (org) => m.governanceQuery('organization', { org }) !== null,
+    time: () => driver?.head.time ?? head.time,
+  });
   const selfKey = m.key.publicKey.bytes;
-  const index = validatorSet.validators.findIndex((v) => equalBytes(v.publicKey, selfKey));
-  const selfIndex = opts.role === 'validator' ? index : undefined;
-  if (selfIndex === -1) {
-    throw new XinlianError('NODE_NOT_VALIDATOR', 'role is validator but the key is not a genesis validator', {
-      publicKey: toHex(selfKey),
+  const selfHex = toHex(selfKey);
+  const initialSet = sets.at(head.height + 1);
+  // A validator's key must be in a set of the chain (genesis or scheduled by governance); it then
+  // signs at exactly the heights whose set holds it. An observer signs only once governance adds
+  // its key to the set (spec/consensus.md §11).
+  if (opts.role === 'validator' && !sets.schedule().some((s) => s.index.has(selfHex))) {
+    throw new XinlianError('NODE_NOT_VALIDATOR', 'role is validator but the key is in no validator set', {
+      publicKey: selfHex,
     });
   }
+  const selfIndex = initialSet.index.get(selfHex);
   if (registry.isMember(m.key.publicKey) === undefined) {
     throw new XinlianError(
       'NODE_NOT_MEMBER',
-      'the node key is neither a validator nor an observer of the genesis',
+      'the node key is neither a validator nor an observer of the chain',
       {
-        publicKey: toHex(selfKey),
+        publicKey: selfHex,
       },
     );
   }
+  const logger = m.logger.child({ component: 'bft' });
+  // A configured peer that committed state does not admit (never a member, or revoked since) is
+  // still dialed — the handshake refuses it until it is admitted (e.g. re-registered).
   p2p.peers.forEach((peer, i) => {
     if (registry.isMember(m.suite.publicKeyFromBytes(fromHex(peer.publicKey))) === undefined) {
-      throw new XinlianError(
-        'NODE_BAD_CONFIG',
-        `config.json: /p2p/peers/${i}/publicKey: not a member of the genesis`,
-        {
-          field: `/p2p/peers/${i}/publicKey`,
-          reason: 'not a genesis member',
-        },
+      logger.warn(
+        { field: `/p2p/peers/${i}/publicKey`, publicKey: peer.publicKey },
+        'configured peer is not an admitted member of the chain',
       );
     }
   });
-  const logger = m.logger.child({ component: 'bft' });
   const metrics = new BftMetrics(m.nodeMetrics.registry);
   const network = new PeerNetwork(
     {
@@ -150,7 +182,6 @@ export function createBftChain(opts: BftChainOptions, m: BftChainModules, head: 
       network.disconnect(peer.key);
     }
   });
-  let driver: BftDriver | undefined;
   const app = new BftApp(
     {
       chainId: genesis.chainId,
@@ -166,29 +197,47 @@ export function createBftChain(opts: BftChainOptions, m: BftChainModules, head: 
       mempool: m.mempool,
       executor: m.executor,
       validatorSet,
+      validatorSets: sets,
       logger,
       head: () => driver?.head ?? head,
       onExecuted: (seconds) => m.nodeMetrics.blockExecution.observe(seconds),
       ...(m.limits === undefined ? {} : { limits: m.limits }),
     },
   );
-  const core = new TendermintCore(
-    {
-      chainId: genesis.chainId,
-      validatorSet,
-      ...(selfIndex === undefined ? {} : { selfIndex }),
-      timeouts,
-      synchrony,
-    },
-    { signer: suiteSigner(m.suite, m.key), verifier: suiteVerifier(m.suite), app },
-  );
-  const wal = selfIndex === undefined ? undefined : new FileWal(join(opts.dataDir, 'consensus.wal'));
+  const newCore = (set: ValidatorSet, index: number | undefined) =>
+    new TendermintCore(
+      {
+        chainId: genesis.chainId,
+        validatorSet: set,
+        ...(index === undefined ? {} : { selfIndex: index }),
+        timeouts,
+        synchrony,
+      },
+      { signer: suiteSigner(m.suite, m.key), verifier: suiteVerifier(m.suite), app },
+    );
+  const core = newCore(initialSet.set, selfIndex);
+  // Every node keeps a WAL: an observer signs once governance adds its key to the set.
+  const wal = new FileWal(join(opts.dataDir, 'consensus.wal'));
+  const governancePrefix = namespacePrefix('governance');
+  /** After a block that changed governance state: drop the links of nodes no longer admitted. */
+  const recheckPeers = (c: CommittedBlock) => {
+    if (!c.execution.stateWrites.some((w) => startsWith(w.key, governancePrefix))) return;
+    for (const peer of network.peers()) {
+      if (registry.isMember(m.suite.publicKeyFromBytes(fromHex(peer.key))) !== undefined) continue;
+      logger.warn(
+        { peer: peer.key.slice(0, 16), name: peer.member.name, org: peer.member.org, height: c.block.header.height },
+        'peer no longer admitted by committed governance state; disconnecting',
+      );
+      network.disconnect(peer.key);
+    }
+  };
   driver = new BftDriver(
     {
       chainId: genesis.chainId,
-      validatorSet,
-      organizations: genesis.validators.map((v) => v.organization ?? null),
+      validatorSet: initialSet.set,
+      organizations: initialSet.organizations,
       selfIndex,
+      selfKey: selfHex,
       rebroadcastMs: 1000,
       emptyBlockMs,
       commitDelayMs: Math.min(20, genesis.params.blockIntervalMs),
@@ -196,6 +245,8 @@ export function createBftChain(opts: BftChainOptions, m: BftChainModules, head: 
     },
     {
       core,
+      validatorSets: sets,
+      newCore,
       app,
       wal,
       network,
@@ -208,11 +259,20 @@ export function createBftChain(opts: BftChainOptions, m: BftChainModules, head: 
       metrics,
       nodeMetrics: m.nodeMetrics,
       admitGossip: m.admitGossip,
-      onCommit: m.onCommit,
+      onCommit: (c) => {
+        m.onCommit(c);
+        recheckPeers(c);
+      },
     },
     head,
   );
-  return driver;
+  return { driver, sets };
+}
+
+function startsWith(key: Uint8Array, prefix: Uint8Array): boolean {
+  if (key.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return false;
+  return true;
 }
 
 function sameHost(configured: string, remote: string): boolean {
