@@ -30,11 +30,11 @@ import type { LmdbChainStore } from '@xinlian/store';
 import { concatBytes, fromHex, toHex, XinlianError } from '@xinlian/utils';
 import type { Admission } from './admission.js';
 import { type BatchLocation, batchLeaves, findBatch } from './batch.js';
+import type { HeightValidatorSet } from './bft/valsets.js';
 import type { NodeApi, SubmitRequest } from './http/routes.js';
 import type { EventStream } from './http/sse.js';
 import type { Mempool } from './mempool.js';
 import type { NodeMetrics } from './metrics.js';
-import type { HeightValidatorSet } from './bft/valsets.js';
 import type { BlockProducer, CommittedBlock, PendingTx } from './producer.js';
 import type { ChainRules } from './upgrades.js';
 import { blockView, resultView, txView } from './views.js';
@@ -155,7 +155,13 @@ export class NodeService implements NodeApi {
         hash: current.hashHex,
         ...(next.hashHex === current.hashHex
           ? {}
-          : { next: { since: next.since, hash: next.hashHex, validators: next.set.validators.map((v) => v.name) } }),
+          : {
+              next: {
+                since: next.since,
+                hash: next.hashHex,
+                validators: next.set.validators.map((v) => v.name),
+              },
+            }),
       },
     };
   }

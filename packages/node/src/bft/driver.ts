@@ -84,8 +84,10 @@ export interface BftDriverModules {
   /** Builds the core of a set (with this node's index in it, undefined when it does not sign). */
   readonly newCore?: (set: ValidatorSet, selfIndex: number | undefined) => TendermintCore;
   readonly app: BftApp;
-  /** Undefined for an observer (it signs nothing). */
+  /** Undefined for an observer (it signs nothing); `openWal` opens it once the node signs. */
   readonly wal: ConsensusWal | undefined;
+  /** Opens the WAL when a set starts to hold this node's key (an observer turned validator). */
+  readonly openWal?: () => ConsensusWal;
   readonly network: DriverNetwork;
   readonly store: ChainStore;
   readonly suite: CryptoSuite;
@@ -137,6 +139,7 @@ export class BftDriver {
   /** Latest message heard from each validator, by public key hex. */
   readonly #heard = new Map<string, Heard>();
   #core: TendermintCore;
+  #wal: ConsensusWal | undefined;
   /** The set of the core (the set deciding the height it works on). */
   #set: HeightValidatorSet;
   #selfIndex: number | undefined;
@@ -154,11 +157,11 @@ export class BftDriver {
     this.#m = modules;
     this.#head = head;
     this.#core = modules.core;
+    this.#wal = modules.wal;
     this.#set =
       modules.validatorSets?.at(head.height + 1) ??
       staticValidatorSet(modules.suite, opts.validatorSet, opts.organizations);
-    this.#selfIndex =
-      modules.validatorSets === undefined ? opts.selfIndex : this.#indexIn(this.#set);
+    this.#selfIndex = modules.validatorSets === undefined ? opts.selfIndex : this.#indexIn(this.#set);
   }
 
   #indexIn(set: HeightValidatorSet): number | undefined {
@@ -176,7 +179,8 @@ export class BftDriver {
 
   /** Restores the WAL, starts the network and block sync server, and starts height head+1. */
   async start(): Promise<{ p2pPort: number }> {
-    const { wal, network, store } = this.#m;
+    const { network, store } = this.#m;
+    const wal = this.#wal;
     if (wal !== undefined) this.#core.restore(wal.records);
     this.#unsubscribe = network.onMessage((peer, channel, payload) =>
       this.#onMessage(peer, channel, payload),
@@ -212,7 +216,7 @@ export class BftDriver {
     await this.#m.network.stop();
     await this.#applying;
     await this.#syncing;
-    this.#m.wal?.close();
+    this.#wal?.close();
   }
 
   /**
@@ -278,7 +282,8 @@ export class BftDriver {
    * making it durable earlier is always allowed — it records a message the core already holds).
    */
   #run(outputs: readonly Output[]): void {
-    const { metrics, logger, network, wal, clock } = this.#m;
+    const { metrics, logger, network, clock } = this.#m;
+    const wal = this.#wal;
     if (wal !== undefined) {
       const records: WalRecord[] = [];
       for (const o of outputs) if (o.kind === 'persist') records.push(o.record);
@@ -406,7 +411,7 @@ export class BftDriver {
   }
 
   #compactWal(committed: number): void {
-    const wal = this.#m.wal;
+    const wal = this.#wal;
     if (wal === undefined || wal.records.length < WAL_COMPACT_RECORDS) return;
     const last = wal.records[wal.records.length - 1] as WalRecord;
     const keep = wal.records.filter((r) => recordHeight(r) > committed);
@@ -466,13 +471,14 @@ export class BftDriver {
    * quorum); it restores the WAL so its guard knows everything this node signed (spec §11).
    */
   #useSetOf(height: number): void {
-    const { validatorSets, newCore, wal, logger } = this.#m;
+    const { validatorSets, newCore, logger } = this.#m;
     if (validatorSets === undefined || newCore === undefined) return;
     const next = validatorSets.at(height);
     if (next.hashHex === this.#set.hashHex) return;
     const selfIndex = this.#indexIn(next);
+    if (selfIndex !== undefined && this.#wal === undefined) this.#wal = this.#m.openWal?.();
     const core = newCore(next.set, selfIndex);
-    if (wal !== undefined) core.restore(wal.records);
+    if (this.#wal !== undefined) core.restore(this.#wal.records);
     logger.info(
       {
         height,
@@ -611,9 +617,7 @@ export class BftDriver {
 
   /** True when a validator is already past the height this node works on. */
   #peerDecidedCurrent(): boolean {
-    return (
-      this.#maxHeard() > this.#core.state.height && this.#core.state.height === this.#head.height + 1
-    );
+    return this.#maxHeard() > this.#core.state.height && this.#core.state.height === this.#head.height + 1;
   }
 
   #maxHeard(): number {

@@ -5,7 +5,13 @@
  * with `at(H)`, the application writes and checks both header hashes, block sync verifies the
  * certificate of H against `at(H)`, and receipts carry the chain of changes (`links`).
  */
-import { type BlockHeader, type CommitCertificate, decodeBlock, type ValidatorSet, validatorSetHash } from '@xinlian/codec';
+import {
+  type BlockHeader,
+  type CommitCertificate,
+  decodeBlock,
+  type ValidatorSet,
+  validatorSetHash,
+} from '@xinlian/codec';
 import type { ScheduledValidatorSet, ValidatorSetLink } from '@xinlian/consensus';
 import type { CryptoSuite } from '@xinlian/crypto';
 import { fromHex, toHex, XinlianError } from '@xinlian/utils';
@@ -73,7 +79,9 @@ export class ValidatorSets {
       found = s;
     }
     if (found === undefined) {
-      throw new XinlianError('CONSENSUS_NO_VALIDATOR_SET', `no validator set for height ${height}`, { height });
+      throw new XinlianError('CONSENSUS_NO_VALIDATOR_SET', `no validator set for height ${height}`, {
+        height,
+      });
     }
     return found;
   }
@@ -125,7 +133,11 @@ export class ValidatorSets {
       .sort((a, b) => a.height - b.height)
       .map((r) => {
         const set: ValidatorSet = {
-          validators: r.validators.map((v) => ({ name: v.name, publicKey: fromHex(v.publicKey), power: v.power })),
+          validators: r.validators.map((v) => ({
+            name: v.name,
+            publicKey: fromHex(v.publicKey),
+            power: v.power,
+          })),
         };
         const h = validatorSetHash(hash, set);
         const hashHex = toHex(h);

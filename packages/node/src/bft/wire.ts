@@ -3,6 +3,7 @@
  * the genesis, the peer network, the consensus core with this node's key, the WAL file, the
  * consensus application and the driver.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ValidatorSet } from '@xinlian/codec';
 import { suiteSigner, suiteVerifier, TendermintCore } from '@xinlian/consensus';
@@ -112,7 +113,8 @@ export function createBftChain(
     sets,
     committedHeight,
     addressOf: (key) => addressOf(m.suite, key),
-    member: (address) => (m.governanceQuery('member', { address }) ?? undefined) as NodeMemberRecord | undefined,
+    member: (address) =>
+      (m.governanceQuery('member', { address }) ?? undefined) as NodeMemberRecord | undefined,
     identify: m.identify,
     organizationExists: (org) => m.governanceQuery('organization', { org }) !== null,
     time: () => driver?.head.time ?? head.time,
@@ -216,8 +218,10 @@ export function createBftChain(
       { signer: suiteSigner(m.suite, m.key), verifier: suiteVerifier(m.suite), app },
     );
   const core = newCore(initialSet.set, selfIndex);
-  // Every node keeps a WAL: an observer signs once governance adds its key to the set.
-  const wal = new FileWal(join(opts.dataDir, 'consensus.wal'));
+  // The WAL of a node that signs (or signed before a restart); an observer opens it once
+  // governance adds its key to the set.
+  const walPath = join(opts.dataDir, 'consensus.wal');
+  const wal = selfIndex !== undefined || existsSync(walPath) ? new FileWal(walPath) : undefined;
   const governancePrefix = namespacePrefix('governance');
   /** After a block that changed governance state: drop the links of nodes no longer admitted. */
   const recheckPeers = (c: CommittedBlock) => {
@@ -225,7 +229,12 @@ export function createBftChain(
     for (const peer of network.peers()) {
       if (registry.isMember(m.suite.publicKeyFromBytes(fromHex(peer.key))) !== undefined) continue;
       logger.warn(
-        { peer: peer.key.slice(0, 16), name: peer.member.name, org: peer.member.org, height: c.block.header.height },
+        {
+          peer: peer.key.slice(0, 16),
+          name: peer.member.name,
+          org: peer.member.org,
+          height: c.block.header.height,
+        },
         'peer no longer admitted by committed governance state; disconnecting',
       );
       network.disconnect(peer.key);
@@ -249,6 +258,7 @@ export function createBftChain(
       newCore,
       app,
       wal,
+      openWal: () => new FileWal(walPath),
       network,
       store: m.store,
       suite: m.suite,

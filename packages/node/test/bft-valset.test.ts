@@ -1,0 +1,269 @@
+/**
+ * Validator-set changes on a network of real node processes (spec/consensus.md §11): a 4-org network
+ * with an observer node (obs1) votes by governance to add obs1 as a validator; from the defined
+ * height (execution + 2) it signs, which the chain needs once org4 is down (4 of 5 is the quorum).
+ * Governance then removes org4; the chain continues with {org1, org2, org3, obs1}, and org4, restarted,
+ * catches up by block sync across both changes (each certificate checked against the set of its
+ * height) and follows as an observer. Receipts of blocks before, between and after the changes
+ * verify offline from the genesis alone; a receipt with a link of its chain removed does not.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { decodeCommitCertificate } from '@xinlian/codec';
+import { decryptKeyFile, type PrivateKey } from '@xinlian/crypto';
+import type { Genesis, Receipt } from '@xinlian/schemas';
+import { buildTx, digestOf, evidenceArgs, verifyReceipt, XinlianClient } from '@xinlian/sdk';
+import { fromBase64 } from '@xinlian/utils';
+import { initNetwork } from '../src/index.js';
+import { freePorts, generateKey, makeTx, type NodeProcess, PASSPHRASE, spawnNode, until } from './helpers.js';
+
+const SUITE = 'gm';
+
+interface ValidatorEntry {
+  name: string;
+  organization: string;
+  publicKey: string;
+  power: number;
+}
+
+describe('validator-set changes by governance (real processes)', { timeout: 300_000 }, () => {
+  let dir: string;
+  let homes: string[];
+  const nodes: (NodeProcess | undefined)[] = [];
+  let clients: XinlianClient[];
+  let genesis: Genesis;
+  /** The admin key of org1..org4 (a genesis without governance section: the validator keys). */
+  let admins: PrivateKey[];
+  const client = generateKey(SUITE);
+  let nonce = 0;
+
+  const live = () => clients.filter((_, i) => nodes[i] !== undefined);
+  const head = async () => (await live()[0]!.status()).height;
+
+  const submitEvidence = async (via: XinlianClient) => {
+    const data = randomBytes(24);
+    const digest = digestOf('sm3', data);
+    const tx = makeTx(
+      client,
+      genesis.chainId,
+      evidenceArgs.submit({ digests: [digest] }),
+      (await head()) + 500,
+      ++nonce,
+    );
+    const committed = await via.submitTx(tx.bytes, { wait: 'commit' });
+    return { digest, data, height: committed.height };
+  };
+
+  const govTx = async (
+    key: PrivateKey,
+    method: string,
+    args: Record<string, unknown>,
+    via: XinlianClient,
+  ) => {
+    const tx = buildTx({
+      chainId: genesis.chainId,
+      key,
+      module: 'governance',
+      method,
+      args: args as never,
+      expiryHeight: (await head()) + 500,
+      nonce: ++nonce,
+    });
+    const r = await via.submitTx(tx.bytes, { wait: 'commit' });
+    assert.equal(r.result.status, 'ok', `${method}: ${JSON.stringify(r.result)}`);
+    return r;
+  };
+
+  /** Proposes setValidators and has `voters` vote yes; resolves with the effective height. */
+  const changeSet = async (validators: ValidatorEntry[], voters: number[], via: XinlianClient) => {
+    const proposed = await govTx(
+      admins[voters[0]!]!,
+      'propose',
+      {
+        action: { type: 'setValidators', validators },
+        title: `validators: ${validators.map((v) => v.name).join(', ')}`,
+        deadlineHeight: (await head()) + 200,
+      },
+      via,
+    );
+    assert.ok(proposed.height > 0);
+    const pid = await latestProposalId(via);
+    for (const v of voters) await govTx(admins[v]!, 'vote', { proposal: pid, choice: 'yes' }, via);
+    const p = await until('the proposal executed', async () => {
+      const x = await via.query<{ status: string; history: { event: string; height: number }[] }>(
+        'governance',
+        'proposal',
+        { id: pid },
+      );
+      return x.status === 'executed' ? x : undefined;
+    });
+    const executed = p.history.find((e) => e.event === 'executed')!.height;
+    return executed + 2;
+  };
+
+  const latestProposalId = async (via: XinlianClient) => {
+    const list = await via.query<{ id: number }[]>('governance', 'proposals', { limit: 1 });
+    return list[0]!.id;
+  };
+
+  before(async () => {
+    dir = join(tmpdir(), `xinlian-valset-${process.pid}-${Date.now()}`);
+    const p2pPorts = await freePorts(5);
+    const infos = await initNetwork({
+      dir,
+      orgs: 4,
+      observers: 1,
+      suite: SUITE,
+      passphrase: PASSPHRASE,
+      apiPort: 1,
+      p2pPort: 1,
+    });
+    homes = infos.map((h) => h.home);
+    for (const [i, home] of homes.entries()) {
+      const path = join(home, 'config.json');
+      const config = JSON.parse(await readFile(path, 'utf8')) as {
+        api: { port: number };
+        log: { level: string };
+        p2p: { port: number; peers: { port: number }[] };
+        consensus?: Record<string, number>;
+      };
+      config.api.port = 0;
+      config.log.level = 'warn';
+      config.p2p.port = p2pPorts[i] as number;
+      for (const p of config.p2p.peers) p.port = p2pPorts[p.port - 1] as number;
+      // Empty blocks every 300 ms: the heights to an effective change pass quickly.
+      config.consensus = { emptyBlockMs: 300 };
+      await writeFile(path, JSON.stringify(config, null, 2));
+    }
+    admins = await Promise.all(
+      homes
+        .slice(0, 4)
+        .map(async (h) =>
+          decryptKeyFile(await readFile(join(h, 'keys', 'validator.key'), 'utf8'), PASSPHRASE),
+        ),
+    );
+    const started = await Promise.all(homes.map((h) => spawnNode(h, 30_000)));
+    nodes.push(...started);
+    clients = started.map((n) => new XinlianClient({ url: n.url }));
+    genesis = await clients[0]!.genesis();
+  });
+
+  after(async () => {
+    await Promise.all(nodes.map((n) => n?.stop()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('adds the observer as a validator, removes one, and receipts verify from genesis across both', async () => {
+    await until('all nodes linked', async () => {
+      const s = await Promise.all(clients.map((c) => c.status()));
+      return s.every((x) => x.consensus?.peers === 4) ? true : undefined;
+    });
+    const genesisSet: ValidatorEntry[] = genesis.validators.map((v) => ({
+      name: v.name,
+      organization: v.organization as string,
+      publicKey: v.publicKey,
+      power: v.power,
+    }));
+    const obs = genesis.observers![0]!;
+    const obsEntry: ValidatorEntry = {
+      name: 'obs1-validator',
+      organization: obs.organization,
+      publicKey: obs.publicKey,
+      power: 1,
+    };
+    const before = await submitEvidence(clients[0]!);
+
+    // 1. Add obs1: proposed by org1, yes from org1, org2, org3 (MAJORITY of 4 organizations).
+    const added = await changeSet([...genesisSet, obsEntry], [0, 1, 2], clients[1]!);
+    await until('the 5-validator set in effect', async () => ((await head()) >= added ? true : undefined));
+    const s5 = await clients[4]!.status();
+    assert.equal(s5.validators.length, 5, 'status lists the current set');
+    assert.equal(s5.validatorSet?.since, added);
+    assert.ok(before.height < added);
+    await until('obs1 signs as a validator', async () => {
+      const s = await clients[4]!.status();
+      return s.consensus?.role === 'validator' ? true : undefined;
+    });
+    // Blocks from the effective height are certified by the 5-validator set (index 4 is obs1).
+    const firstNew = await clients[0]!.getBlock(added);
+    const oldBlock = await clients[0]!.getBlock(added - 1);
+    assert.notEqual(
+      firstNew.validatorSetHash,
+      oldBlock.validatorSetHash,
+      'the header of E names the new set',
+    );
+    assert.equal(oldBlock.nextValidatorSetHash, firstNew.validatorSetHash, 'the header of E−1 commits to it');
+
+    // With org4 down, 4 of 5 is exactly the quorum: the chain goes on only because obs1 votes.
+    await nodes[3]!.stop();
+    nodes[3] = undefined;
+    const between = await submitEvidence(clients[4]!);
+    assert.ok(between.height >= added);
+    const betweenBlock = await clients[0]!.getBlock(between.height);
+    assert.ok(
+      betweenBlock.certificate.signatures.some((s) => s.validatorIndex === 4),
+      'obs1 signed the certificate',
+    );
+
+    // 2. Remove org4 (it is down; org1..org3 vote yes).
+    const removed = await changeSet([...genesisSet.slice(0, 3), obsEntry], [1, 0, 2], clients[2]!);
+    await until('the set without org4 in effect', async () => ((await head()) >= removed ? true : undefined));
+    const after = await submitEvidence(clients[1]!);
+    assert.ok(after.height >= removed);
+    const s4 = await clients[0]!.status();
+    assert.deepEqual(
+      s4.validators.map((v) => v.name),
+      ['org1-validator', 'org2-validator', 'org3-validator', 'obs1-validator'],
+    );
+
+    // 3. org4 restarts, catches up by block sync across both changes, and follows as an observer.
+    nodes[3] = await spawnNode(homes[3]!, 30_000);
+    clients[3] = new XinlianClient({ url: nodes[3].url });
+    const target = await head();
+    await until(
+      'org4 caught up',
+      async () => ((await clients[3]!.status()).height >= target ? true : undefined),
+      60_000,
+    );
+    assert.equal((await clients[3]!.getBlock(target)).id, (await clients[0]!.getBlock(target)).id);
+    const s4v = await clients[3]!.status();
+    assert.equal(s4v.consensus?.role, 'observer', 'a removed validator stops voting');
+    const later = await submitEvidence(clients[3]!);
+    const laterBlock = await clients[0]!.getBlock(later.height);
+    assert.ok(laterBlock.certificate.signatures.every((s) => s.validatorIndex < 4));
+
+    // 4. Receipts from before, between and after the changes verify offline from genesis.
+    const receipts: Record<string, Receipt> = {};
+    for (const [name, e, via] of [
+      ['before', before, clients[3]!],
+      ['between', between, clients[0]!],
+      ['after', after, clients[4]!],
+    ] as const) {
+      const r = await via.evidence.receipt('sm3', e.digest.value);
+      receipts[name] = r;
+      const report = verifyReceipt(r, { genesis, file: e.data });
+      assert.equal(report.ok, true, `${name}: ${JSON.stringify(report.steps.filter((s) => !s.ok))}`);
+    }
+    assert.equal(receipts.before!.validatorSetChain, undefined, 'no change up to that block');
+    assert.equal(receipts.between!.validatorSetChain?.length, 1);
+    assert.equal(receipts.after!.validatorSetChain?.length, 2);
+    assert.equal(receipts.after!.validatorSet.source, 'chain');
+    const linkCert = decodeCommitCertificate(fromBase64(receipts.after!.validatorSetChain![1]!.certificate));
+    assert.ok(
+      linkCert.signatures.length >= 4,
+      'the second link is certified by a quorum of the 5-validator set',
+    );
+    // A link left out: the chain no longer reaches the set that signed the block.
+    const cut = { ...receipts.after!, validatorSetChain: receipts.after!.validatorSetChain!.slice(1) };
+    const bad = verifyReceipt(cut, { genesis, file: after.data });
+    assert.equal(bad.ok, false);
+    assert.equal(bad.steps.find((s) => !s.ok)?.name, 'validatorSetChain');
+    // Without a chain at all, the genesis set did not sign it.
+    const { validatorSetChain: _dropped, ...noChain } = receipts.after!;
+    assert.equal(verifyReceipt(noChain, { genesis, file: after.data }).ok, false);
+  });
+});
