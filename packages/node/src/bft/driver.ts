@@ -242,16 +242,19 @@ export class BftDriver {
     const now = this.#m.clock.now();
     const state = this.#core.state;
     const connected = new Set(this.#m.network.peers().map((p) => p.key));
+    // The set deciding the next height (the core switches to it when that height starts).
+    const set = this.#m.validatorSets?.at(this.#head.height + 1) ?? this.#set;
+    const selfIndex = set === this.#set ? this.#selfIndex : this.#indexIn(set);
     return {
-      role: this.#selfIndex === undefined ? 'observer' : 'validator',
+      role: selfIndex === undefined ? 'observer' : 'validator',
       height: this.#pendingStart?.height ?? state.height,
       round: this.#pendingStart === undefined ? state.round : 0,
       step: this.#pendingStart === undefined ? state.step : 'propose',
       lastCommitAt: this.#lastCommitAt,
       peers: connected.size,
       syncing: this.#syncing !== undefined,
-      validators: this.#set.set.validators.map((v, index) => {
-        const self = index === this.#selfIndex;
+      validators: set.set.validators.map((v, index) => {
+        const self = index === selfIndex;
         const key = toHex(v.publicKey);
         const heard = this.#heard.get(key);
         let st: 'ok' | 'behind' | 'silent' = 'ok';
@@ -262,7 +265,7 @@ export class BftDriver {
         return {
           index,
           name: v.name,
-          organization: this.#set.organizations[index] ?? null,
+          organization: set.organizations[index] ?? null,
           self,
           connected: self || connected.has(key),
           lastHeight: self ? state.height : (heard?.height ?? null),
