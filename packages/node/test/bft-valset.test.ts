@@ -8,20 +8,28 @@
  * verify offline from the genesis alone; a receipt with a link of its chain removed does not.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes as random, randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeCommitCertificate } from '@xinlian/codec';
-import { decryptKeyFile, type PrivateKey } from '@xinlian/crypto';
+import { createSuite, decryptKeyFile, type PrivateKey } from '@xinlian/crypto';
+import { createCaCertificate, issueCertificate, toPem } from '@xinlian/pki';
 import type { Genesis, Receipt } from '@xinlian/schemas';
 import { buildTx, digestOf, evidenceArgs, verifyReceipt, XinlianClient } from '@xinlian/sdk';
-import { fromBase64 } from '@xinlian/utils';
+import { fromBase64, fromHex } from '@xinlian/utils';
 import { initNetwork } from '../src/index.js';
 import { freePorts, generateKey, makeTx, type NodeProcess, PASSPHRASE, spawnNode, until } from './helpers.js';
 
 const SUITE = 'gm';
+const suite = createSuite(SUITE);
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(name));
+  return line === undefined ? 0 : Number(line.split(' ').pop());
+}
 
 interface ValidatorEntry {
   name: string;
@@ -112,11 +120,11 @@ describe('validator-set changes by governance (real processes)', { timeout: 300_
 
   before(async () => {
     dir = join(tmpdir(), `xinlian-valset-${process.pid}-${Date.now()}`);
-    const p2pPorts = await freePorts(5);
+    const p2pPorts = await freePorts(6);
     const infos = await initNetwork({
       dir,
       orgs: 4,
-      observers: 1,
+      observers: 2,
       suite: SUITE,
       passphrase: PASSPHRASE,
       apiPort: 1,
@@ -146,9 +154,17 @@ describe('validator-set changes by governance (real processes)', { timeout: 300_
           decryptKeyFile(await readFile(join(h, 'keys', 'validator.key'), 'utf8'), PASSPHRASE),
         ),
     );
-    const started = await Promise.all(homes.map((h) => spawnNode(h, 30_000)));
-    nodes.push(...started);
-    clients = started.map((n) => new XinlianClient({ url: n.url }));
+    // Each started node is recorded at once, so `after` stops it even if another fails to start.
+    const settled = await Promise.allSettled(
+      homes.map((h, i) =>
+        spawnNode(h, 60_000).then((n) => {
+          nodes[i] = n;
+          return n;
+        }),
+      ),
+    );
+    for (const r of settled) if (r.status === 'rejected') throw r.reason;
+    clients = nodes.map((n) => new XinlianClient({ url: n!.url }));
     genesis = await clients[0]!.genesis();
   });
 
@@ -160,7 +176,7 @@ describe('validator-set changes by governance (real processes)', { timeout: 300_
   it('adds the observer as a validator, removes one, and receipts verify from genesis across both', async () => {
     await until('all nodes linked', async () => {
       const s = await Promise.all(clients.map((c) => c.status()));
-      return s.every((x) => x.consensus?.peers === 4) ? true : undefined;
+      return s.every((x) => x.consensus?.peers === 5) ? true : undefined;
     });
     const genesisSet: ValidatorEntry[] = genesis.validators.map((v) => ({
       name: v.name,
@@ -203,7 +219,7 @@ describe('validator-set changes by governance (real processes)', { timeout: 300_
     nodes[3] = undefined;
     const between = await submitEvidence(clients[4]!);
     assert.ok(between.height >= added);
-    const betweenBlock = await clients[0]!.getBlock(between.height);
+    const betweenBlock = await until('the block on org1', () => clients[0]!.getBlock(between.height));
     assert.ok(
       betweenBlock.certificate.signatures.some((s) => s.validatorIndex === 4),
       'obs1 signed the certificate',
@@ -233,7 +249,8 @@ describe('validator-set changes by governance (real processes)', { timeout: 300_
     const s4v = await clients[3]!.status();
     assert.equal(s4v.consensus?.role, 'observer', 'a removed validator stops voting');
     const later = await submitEvidence(clients[3]!);
-    const laterBlock = await clients[0]!.getBlock(later.height);
+    // (org4 may answer before org1 has stored that block.)
+    const laterBlock = await until('the block on org1', () => clients[0]!.getBlock(later.height));
     assert.ok(laterBlock.certificate.signatures.every((s) => s.validatorIndex < 4));
 
     // 4. Receipts from before, between and after the changes verify offline from genesis.
@@ -243,7 +260,7 @@ describe('validator-set changes by governance (real processes)', { timeout: 300_
       ['between', between, clients[0]!],
       ['after', after, clients[4]!],
     ] as const) {
-      const r = await via.evidence.receipt('sm3', e.digest.value);
+      const r = await until(`the ${name} receipt`, () => via.evidence.receipt('sm3', e.digest.value));
       receipts[name] = r;
       const report = verifyReceipt(r, { genesis, file: e.data });
       assert.equal(report.ok, true, `${name}: ${JSON.stringify(report.steps.filter((s) => !s.ok))}`);
@@ -266,4 +283,107 @@ describe('validator-set changes by governance (real processes)', { timeout: 300_
     const { validatorSetChain: _dropped, ...noChain } = receipts.after!;
     assert.equal(verifyReceipt(noChain, { genesis, file: after.data }).ok, false);
   });
+
+  it('drops and refuses the links of a node whose certificate is revoked on chain, right after the block', async () => {
+    // org5 joins with a CA (proposal + MAJORITY); obs2 (a genesis observer) registers an org5
+    // observer certificate, so committed governance state now decides whether it may connect.
+    const caKey = suite.generateKey();
+    const ca = createCaCertificate({
+      suite,
+      org: 'org5',
+      key: caKey,
+      notBefore: new Date(Date.now() - 3_600_000),
+      random,
+    });
+    const issue = (role: 'admin' | 'observer', key: PrivateKey) =>
+      issueCertificate({
+        suite,
+        ca: { certificate: ca, key: caKey },
+        role,
+        name: `${role}-5`,
+        publicKey: key.publicKey,
+        notBefore: new Date(Date.now() - 3_600_000),
+        random,
+      });
+    const via = clients[0]!;
+    await govTx(
+      admins[0]!,
+      'propose',
+      {
+        action: {
+          type: 'addOrganization',
+          org: 'org5',
+          name: 'Org Five',
+          caCertificate: toPem(ca.der, 'CERTIFICATE'),
+        },
+        title: 'admit org5',
+        deadlineHeight: (await head()) + 200,
+      },
+      via,
+    );
+    const pid = await latestProposalId(via);
+    for (const v of [0, 1, 2]) await govTx(admins[v]!, 'vote', { proposal: pid, choice: 'yes' }, via);
+    await until('org5 added', async () =>
+      (await via.query<{ status: string }>('governance', 'proposal', { id: pid })).status === 'executed'
+        ? true
+        : undefined,
+    );
+    const obs2Home = homes[5]!;
+    const obs2 = decryptKeyFile(await readFile(join(obs2Home, 'keys', 'validator.key'), 'utf8'), PASSPHRASE);
+    assert.equal(toHexKey(obs2), genesis.observers![1]!.publicKey);
+    const nodeCert = issue('observer', obs2);
+    await govTx(obs2, 'registerMember', { certificate: toPem(nodeCert.der, 'CERTIFICATE') }, via);
+    const admin5 = suite.generateKey();
+    await govTx(
+      admin5,
+      'registerMember',
+      { certificate: toPem(issue('admin', admin5).der, 'CERTIFICATE') },
+      via,
+    );
+    const obs2Client = clients[5]!;
+    const peersOf = async (c: XinlianClient) => (await c.status()).consensus?.peers ?? -1;
+    // Every live node (org1..org4, obs1) links obs2 while its certificate is valid.
+    await until('obs2 linked to all', async () => ((await peersOf(obs2Client)) === 5 ? true : undefined));
+    const refusedBefore = await metric(
+      nodes[0]!.url,
+      'xinlian_p2p_connections_closed_total{reason="not_member"}',
+    );
+
+    // The org5 admin revokes obs2's certificate: once that block commits, the others drop obs2.
+    const revoked = await govTx(admin5, 'revokeCertificate', { org: 'org5', serial: nodeCert.serial }, via);
+    const t0 = Date.now();
+    await until(
+      'obs2 dropped by every node',
+      async () => {
+        const views = await Promise.all(clients.slice(0, 5).map((c) => c.status()));
+        if (views.some((v) => v.height < revoked.height)) return undefined;
+        return (await peersOf(obs2Client)) === 0 ? true : undefined;
+      },
+      10_000,
+    );
+    const droppedAfterMs = Date.now() - t0;
+    // obs2 keeps dialing; its new links are refused at the handshake (not_member).
+    await until(
+      'a reconnect refused',
+      async () =>
+        (await metric(nodes[0]!.url, 'xinlian_p2p_connections_closed_total{reason="not_member"}')) >
+        refusedBefore
+          ? true
+          : undefined,
+      15_000,
+    );
+    assert.equal(
+      await peersOf(obs2Client),
+      0,
+      `still refused (dropped ${droppedAfterMs} ms after the commit)`,
+    );
+    assert.ok((await peersOf(clients[0]!)) === 4, 'org1 keeps its other links');
+    // The chain goes on without it.
+    const more = await submitEvidence(clients[1]!);
+    assert.ok(more.height > revoked.height);
+  });
 });
+
+function toHexKey(key: PrivateKey): string {
+  return Buffer.from(key.publicKey.bytes).toString('hex');
+}
