@@ -18,7 +18,7 @@ import { createSuite, decryptKeyFile, type PrivateKey } from '@xinlian/crypto';
 import { createCaCertificate, issueCertificate, toPem } from '@xinlian/pki';
 import type { Genesis, Receipt } from '@xinlian/schemas';
 import { buildTx, digestOf, evidenceArgs, verifyReceipt, XinlianClient } from '@xinlian/sdk';
-import { fromBase64, fromHex } from '@xinlian/utils';
+import { fromBase64, toHex } from '@xinlian/utils';
 import { initNetwork } from '../src/index.js';
 import { freePorts, generateKey, makeTx, type NodeProcess, PASSPHRASE, spawnNode, until } from './helpers.js';
 
@@ -385,5 +385,5 @@ describe('validator-set changes by governance (real processes)', { timeout: 300_
 });
 
 function toHexKey(key: PrivateKey): string {
-  return Buffer.from(key.publicKey.bytes).toString('hex');
+  return toHex(key.publicKey.bytes);
 }

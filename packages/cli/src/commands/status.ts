@@ -24,7 +24,13 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
       out.line(`app hash    ${s.appHash}`);
       out.line(`mempool     ${s.mempool.size}/${s.mempool.capacity}`);
       out.line(`version     ${s.nodeVersion}`);
-      out.line(`validators  ${s.validators.length}`);
+      const vs = s.validatorSet;
+      out.line(
+        `validators  ${s.validators.length}${vs === undefined ? '' : `  (set since height ${vs.since}, hash ${vs.hash.slice(0, 16)}…)`}`,
+      );
+      if (vs?.next !== undefined) {
+        out.line(`  next set from height ${vs.next.since}: ${vs.next.validators.join(', ')}`);
+      }
       if (s.governance !== undefined) {
         const g = s.governance;
         out.line(

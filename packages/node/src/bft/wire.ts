@@ -126,21 +126,24 @@ export function createBftChain(
   // signs at exactly the heights whose set holds it. An observer signs only once governance adds
   // its key to the set (spec/consensus.md §11).
   if (opts.role === 'validator' && !sets.schedule().some((s) => s.index.has(selfHex))) {
-    throw new XinlianError('NODE_NOT_VALIDATOR', 'role is validator but the key is in no validator set', {
-      publicKey: selfHex,
-    });
-  }
-  const selfIndex = initialSet.index.get(selfHex);
-  if (registry.isMember(m.key.publicKey) === undefined) {
     throw new XinlianError(
-      'NODE_NOT_MEMBER',
-      'the node key is neither a validator nor an observer of the chain',
+      'NODE_NOT_VALIDATOR',
+      'role is validator but the key is in no validator set known here (start a new validator as an observer until it has synced)',
       {
         publicKey: selfHex,
       },
     );
   }
+  const selfIndex = initialSet.index.get(selfHex);
   const logger = m.logger.child({ component: 'bft' });
+  // A node registered on chain after this node's committed head (e.g. a new node syncing from
+  // height 0) is not admitted by its own state yet; the peers decide with theirs.
+  if (registry.isMember(m.key.publicKey) === undefined) {
+    logger.warn(
+      { publicKey: selfHex, height: head.height },
+      'this node key is not an admitted member in the committed state known here; peers may refuse it',
+    );
+  }
   // A configured peer that committed state does not admit (never a member, or revoked since) is
   // still dialed — the handshake refuses it until it is admitted (e.g. re-registered).
   p2p.peers.forEach((peer, i) => {
