@@ -520,7 +520,8 @@ export class BftDriver {
     const index = msg.kind === 'proposal' ? msg.proposal.proposerIndex : msg.vote.validatorIndex;
     // The set of the message's height: known up to head + 2 (committed state fixes both).
     const sets = this.#m.validatorSets;
-    const set = sets !== undefined && m.height <= this.#head.height + 2 ? sets.at(m.height) : this.#set;
+    const known = sets !== undefined && m.height >= 1 && m.height <= this.#head.height + 2;
+    const set = known ? sets.at(m.height) : this.#set;
     // Heard-from view (status, sync trigger): only messages signed by the peer itself count, and
     // only once the core accepted their signature would be stricter; the index is checked against
     // the sending link's key so a relayed message does not mark its signer as heard.
