@@ -32,6 +32,9 @@ export const BFT_SYNCHRONY = { precisionMs: 500, messageDelayMs: 1000 } as const
 /** Without txs, an empty block this often (a liveness heartbeat). */
 export const EMPTY_BLOCK_MS = 5000;
 
+/** Connected peers are re-checked at least this often (block time), besides governance changes. */
+const PEER_RECHECK_MS = 60_000;
+
 /** The member registry of a genesis: validators and observers bound to organizations. */
 export function genesisRegistry(genesis: Genesis): MemberRegistry & { readonly size: number } {
   const members = new Map<string, MemberInfo>();
@@ -227,8 +230,12 @@ export function createBftChain(
   const wal = selfIndex !== undefined || existsSync(walPath) ? new FileWal(walPath) : undefined;
   const governancePrefix = namespacePrefix('governance');
   /** After a block that changed governance state: drop the links of nodes no longer admitted. */
+  let lastRecheckTime = head.time;
   const recheckPeers = (c: CommittedBlock) => {
-    if (!c.execution.stateWrites.some((w) => startsWith(w.key, governancePrefix))) return;
+    // Also once a minute of block time: a certificate that expired needs no governance write.
+    const due = c.block.header.time - lastRecheckTime >= PEER_RECHECK_MS;
+    if (!due && !c.execution.stateWrites.some((w) => startsWith(w.key, governancePrefix))) return;
+    lastRecheckTime = c.block.header.time;
     for (const peer of network.peers()) {
       if (registry.isMember(m.suite.publicKeyFromBytes(fromHex(peer.key))) !== undefined) continue;
       logger.warn(
