@@ -26,6 +26,11 @@ export interface AdmissionModules {
   readonly checkTx: (bytes: Uint8Array, skipSignature: boolean) => CheckedTx;
   /** Verifies signatures on worker threads; without it checkTx verifies inline. */
   readonly verifier?: VerifyBatcher;
+  /**
+   * Whether this node already verified this tx's signature elsewhere (a BFT node: in a proposal
+   * it validated); such a tx is not verified again.
+   */
+  readonly signatureKnown?: (txId: Uint8Array, signature: Uint8Array) => boolean;
   /** Called for each tx newly added to the mempool (e.g. to gossip it to peers). */
   readonly onAdmitted?: (entry: PendingTx) => void;
   /** Builds batch trees (the root check) on a worker thread; without it they are built inline. */
@@ -41,6 +46,8 @@ export interface AdmissionModules {
 export class Admission {
   readonly #m: AdmissionModules;
   readonly #inFlight = { count: 0, bytes: 0 };
+  /** Txs (by txId hex) whose signature is being verified, settled when their admission ends. */
+  readonly #verifying = new Map<string, Promise<void>>();
 
   constructor(modules: AdmissionModules) {
     this.#m = modules;
@@ -54,6 +61,11 @@ export class Admission {
       this.#m.metrics.txRejected.inc({ code: isXinlianError(e) ? e.code : 'INTERNAL' });
       throw e;
     }
+  }
+
+  /** Settles when the admission of this tx, now verifying its signature, ends; else undefined. */
+  admitting(txId: string): Promise<void> | undefined {
+    return this.#verifying.get(txId);
   }
 
   /**
@@ -184,44 +196,65 @@ export class Admission {
     // The batch root check (possibly on a worker) runs while the signature is verified.
     const building = req.leaves === undefined ? undefined : this.#batch(checked, req.leaves);
     building?.catch(() => undefined); // awaited below; this only marks a rejection as handled
-    if (verifier !== undefined || building !== undefined) {
-      this.#inFlight.count += 1;
-      this.#inFlight.bytes += size;
-      let ok = true;
-      try {
-        if (verifier !== undefined) {
-          ok = await verifier.verify({
-            publicKey: body.signer,
-            message: checked.tx.bodyBytes,
-            signature: checked.tx.signature,
-          });
-        }
-        if (building !== undefined) await building; // a leaves mismatch is reported first
-      } finally {
-        this.#inFlight.count -= 1;
-        this.#inFlight.bytes -= size;
-      }
-      if (!ok)
-        throw new XinlianError('TX_BAD_SIGNATURE', 'signature does not verify with the signer key', {});
-      // While verifying, the same tx may have been admitted or even committed.
-      if (this.#m.txIndex.getTxLocation(checked.txId) !== undefined) {
-        throw new XinlianError('TX_DUPLICATE', 'transaction already committed', { txId });
-      }
-      const raced = mempool.get(txId);
-      if (raced !== undefined) return raced;
+    // Others (a BFT node preparing a proposal) may wait for this admission instead of verifying
+    // the same signature again; settled once the tx is in the mempool or refused.
+    let settle: (() => void) | undefined;
+    if (verifier !== undefined && !this.#verifying.has(txId)) {
+      this.#verifying.set(
+        txId,
+        new Promise<void>((resolve) => {
+          settle = resolve;
+        }),
+      );
     }
-    const batch = building === undefined ? undefined : await building; // settled above
-    const entry: PendingTx = {
-      txId,
-      size,
-      expiryHeight: body.expiryHeight,
-      checked,
-      admittedAt: this.#m.clock.now(),
-      ...(batch === undefined ? {} : { batch }),
-    };
-    mempool.add(entry);
-    this.#m.onAdmitted?.(entry);
-    return entry;
+    try {
+      if (verifier !== undefined || building !== undefined) {
+        this.#inFlight.count += 1;
+        this.#inFlight.bytes += size;
+        let ok = true;
+        try {
+          if (
+            verifier !== undefined &&
+            !(this.#m.signatureKnown?.(checked.txId, checked.tx.signature) ?? false)
+          ) {
+            ok = await verifier.verify({
+              publicKey: body.signer,
+              message: checked.tx.bodyBytes,
+              signature: checked.tx.signature,
+            });
+          }
+          if (building !== undefined) await building; // a leaves mismatch is reported first
+        } finally {
+          this.#inFlight.count -= 1;
+          this.#inFlight.bytes -= size;
+        }
+        if (!ok)
+          throw new XinlianError('TX_BAD_SIGNATURE', 'signature does not verify with the signer key', {});
+        // While verifying, the same tx may have been admitted or even committed.
+        if (this.#m.txIndex.getTxLocation(checked.txId) !== undefined) {
+          throw new XinlianError('TX_DUPLICATE', 'transaction already committed', { txId });
+        }
+        const raced = mempool.get(txId);
+        if (raced !== undefined) return raced;
+      }
+      const batch = building === undefined ? undefined : await building; // settled above
+      const entry: PendingTx = {
+        txId,
+        size,
+        expiryHeight: body.expiryHeight,
+        checked,
+        admittedAt: this.#m.clock.now(),
+        ...(batch === undefined ? {} : { batch }),
+      };
+      mempool.add(entry);
+      this.#m.onAdmitted?.(entry);
+      return entry;
+    } finally {
+      if (settle !== undefined) {
+        this.#verifying.delete(txId);
+        settle();
+      }
+    }
   }
 
   /** Checks that the leaves are exactly the batch the anchorBatch tx commits to. */

@@ -184,6 +184,10 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
         : undefined;
     const pool = new VerifierPool({ suite: genesis.suite, threads: Math.min(2, availableParallelism()) });
     cleanup.push(() => pool.close());
+    // A BFT node verifies the txs of a proposal it has not admitted yet on a worker of its own.
+    const consensusPool =
+      config.p2p === undefined ? undefined : new VerifierPool({ suite: genesis.suite, threads: 1 });
+    if (consensusPool !== undefined) cleanup.push(() => consensusPool.close());
     const treeBuilder = new TreeBuilder({ suite: genesis.suite });
     cleanup.push(() => treeBuilder.close());
     const verifier = new VerifyBatcher(
@@ -220,6 +224,9 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
               logger,
               nodeMetrics: metrics,
               admitGossip: (bytes) => (admission as Admission).admit({ bytes }),
+              admitting: (txId) => (admission as Admission).admitting(txId),
+              // Its own worker: proposal txs are not queued behind the admission backlog.
+              ...(consensusPool === undefined ? {} : { verifier: consensusPool }),
               onCommit: (c) => {
                 service?.onCommit(c);
                 afterCommit(c.block.header.height);
@@ -262,7 +269,12 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       head,
     );
     admission = new Admission({
-      ...(bft === undefined ? {} : { onAdmitted: (entry: PendingTx) => bft.onTxAdmitted(entry) }),
+      ...(bft === undefined
+        ? {}
+        : {
+            onAdmitted: (entry: PendingTx) => bft.onTxAdmitted(entry),
+            signatureKnown: (txId: Uint8Array, signature: Uint8Array) => bft.signatureKnown(txId, signature),
+          }),
       suite,
       clock: systemClock,
       mempool,

@@ -10,6 +10,7 @@ import { Executor, genesisAppHash } from '@xinlian/execution';
 import { createEvidenceModule } from '@xinlian/module-evidence';
 import { buildTx, digestOf, evidenceArgs, generateKey } from '@xinlian/sdk';
 import { LmdbChainStore } from '@xinlian/store';
+import { toHex } from '@xinlian/utils';
 import pino from 'pino';
 import { BftApp } from '../src/bft/app.js';
 import { FileWal, readWal } from '../src/bft/wal.js';
@@ -39,7 +40,28 @@ describe('BftApp: proposals from the mempool, deterministic validation', { timeo
   let head: HeadState;
 
   const set = () => ({ validators: [{ name: 'v', publicKey: validator.publicKey.bytes, power: 1 }] });
-  const makeApp = (mempool: Mempool<PendingTx>, logger: pino.Logger) => {
+  /** Verifies with the suite (what the node's worker pool does), counting the signatures. */
+  const suiteVerifier = () => {
+    const v = {
+      calls: 0,
+      verifyBatch: async (
+        items: readonly { publicKey: Uint8Array; message: Uint8Array; signature: Uint8Array }[],
+      ) => {
+        v.calls += items.length;
+        return items.map((i) => suite.verify(suite.publicKeyFromBytes(i.publicKey), i.message, i.signature));
+      },
+    };
+    return v;
+  };
+  const makeApp = (
+    mempool: Mempool<PendingTx>,
+    logger: pino.Logger,
+    extra: {
+      verifier?: ReturnType<typeof suiteVerifier>;
+      admitting?: (txId: string) => Promise<unknown> | undefined;
+      proposeMaxTxs?: number;
+    } = {},
+  ) => {
     const executor = new Executor(
       { chainId: CHAIN, params: { maxTxBytes: 4096, maxTxLifetime: 100, maxBlockTxs: 100 } },
       { suite, modules: [createEvidenceModule()], state: store, txIndex: store },
@@ -51,6 +73,7 @@ describe('BftApp: proposals from the mempool, deterministic validation', { timeo
         maxBlockBytes: 1 << 20,
         validatorSetHash: validatorSetHash(suite.hash, set()),
         proposer: validator.publicKey.bytes,
+        ...(extra.proposeMaxTxs === undefined ? {} : { proposeMaxTxs: extra.proposeMaxTxs }),
       },
       {
         suite,
@@ -61,6 +84,8 @@ describe('BftApp: proposals from the mempool, deterministic validation', { timeo
         validatorSet: set(),
         logger,
         head: () => head,
+        ...(extra.verifier === undefined ? {} : { verifier: extra.verifier }),
+        ...(extra.admitting === undefined ? {} : { admitting: extra.admitting }),
       },
     );
     return { app, executor };
@@ -179,6 +204,94 @@ describe('BftApp: proposals from the mempool, deterministic validation', { timeo
     assert.deepEqual(
       records.filter((r) => r.msg === 'invalid proposed block').map((r) => r.reason),
       ['bad_tx'],
+    );
+  });
+
+  it('prepare verifies unseen proposal txs on the verifier once; validation then verifies none', async () => {
+    const proposerPool = new Mempool<PendingTx>({ capacity: 100, maxBytes: 1 << 20 });
+    const proposer = makeApp(proposerPool, capture().logger);
+    const txs = [0, 1, 2].map(() => pending(proposer.executor));
+    for (const t of txs) proposerPool.add(t);
+    const bytes = proposer.app.propose(1, 0);
+    // The other node holds one of the three txs already (admitted by gossip).
+    const otherPool = new Mempool<PendingTx>({ capacity: 100, maxBytes: 1 << 20 });
+    otherPool.add(txs[0]!);
+    const verifier = suiteVerifier();
+    const other = makeApp(otherPool, capture().logger, { verifier });
+    const preparing = other.app.prepare(bytes);
+    assert.ok(preparing !== undefined);
+    await preparing;
+    assert.equal(verifier.calls, 2, 'only the two txs not in the mempool');
+    assert.equal(other.app.signaturesPreverified, 2);
+    assert.equal(other.app.hasVerified(txs[1]!.checked.txId, txs[1]!.checked.tx.signature), true);
+    assert.equal(other.app.hasVerified(txs[0]!.checked.txId, txs[0]!.checked.tx.signature), false);
+    assert.equal(other.app.prepare(bytes), undefined, 'nothing left to verify');
+    assert.equal(other.app.validate(1, bytes), true);
+    assert.equal(other.app.signaturesVerified, 0, 'validation verified nothing on the main thread');
+  });
+
+  it('prepare waits for a tx being admitted instead of verifying it again', async () => {
+    const proposerPool = new Mempool<PendingTx>({ capacity: 100, maxBytes: 1 << 20 });
+    const proposer = makeApp(proposerPool, capture().logger);
+    const txs = [0, 1].map(() => pending(proposer.executor));
+    for (const t of txs) proposerPool.add(t);
+    const bytes = proposer.app.propose(1, 0);
+    const otherPool = new Mempool<PendingTx>({ capacity: 100, maxBytes: 1 << 20 });
+    const verifier = suiteVerifier();
+    // txs[1]'s gossip copy is being admitted: it lands in the mempool when its admission settles.
+    let admitted = false;
+    const admission = new Promise<void>((resolve) => setTimeout(resolve, 20)).then(() => {
+      otherPool.add(txs[1]!);
+      admitted = true;
+    });
+    const other = makeApp(otherPool, capture().logger, {
+      verifier,
+      admitting: (txId) => (txId === txs[1]!.txId ? admission : undefined),
+    });
+    await other.app.prepare(bytes);
+    assert.equal(admitted, true, 'prepare settled after the admission');
+    assert.equal(verifier.calls, 1, 'only the tx not being admitted');
+    assert.equal(other.app.validate(1, bytes), true);
+    assert.equal(other.app.signaturesVerified, 0);
+  });
+
+  it('prepare does not remember a bad signature: validation still rejects the block', async () => {
+    const pool = new Mempool<PendingTx>({ capacity: 100, maxBytes: 1 << 20 });
+    const proposer = makeApp(pool, capture().logger);
+    for (let i = 0; i < 2; i++) pool.add(pending(proposer.executor));
+    const good = decodeBlock(proposer.app.propose(1, 0));
+    const tx1 = good.txs[1]!;
+    const bad = encodeBlock({
+      ...good,
+      txs: [
+        good.txs[0]!,
+        { ...tx1, signature: Uint8Array.from(tx1.signature, (b, i) => (i === 0 ? b ^ 1 : b)) },
+      ],
+    });
+    const verifier = suiteVerifier();
+    const { logger, records } = capture();
+    const other = makeApp(new Mempool<PendingTx>({ capacity: 100, maxBytes: 1 << 20 }), logger, { verifier });
+    await other.app.prepare(bad);
+    assert.equal(verifier.calls, 2);
+    assert.equal(other.app.validate(1, bad), false);
+    assert.deepEqual(
+      records.filter((r) => r.msg === 'invalid proposed block').map((r) => r.reason),
+      ['bad_tx'],
+    );
+    assert.equal(other.app.signaturesVerified, 1, 'only the bad signature was verified again');
+  });
+
+  it('proposes at most proposeMaxTxs, the oldest first', () => {
+    const pool = new Mempool<PendingTx>({ capacity: 100, maxBytes: 1 << 20 });
+    const { app, executor } = makeApp(pool, capture().logger, { proposeMaxTxs: 2 });
+    const txs = [0, 1, 2].map(() => pending(executor));
+    for (const t of txs) pool.add(t);
+    const ids = (bytes: Uint8Array) => decodeBlock(bytes).txs.map((t) => toHex(suite.hash(t.bodyBytes)));
+    assert.deepEqual(ids(app.propose(1, 0)), [txs[0]!.txId, txs[1]!.txId]);
+    const uncapped = makeApp(pool, capture().logger);
+    assert.deepEqual(
+      ids(uncapped.app.propose(1, 0)),
+      txs.map((t) => t.txId),
     );
   });
 

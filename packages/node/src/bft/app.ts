@@ -38,6 +38,17 @@ export interface BftAppOptions {
   readonly proposer: Uint8Array;
   /** How many verified (txId, signature) pairs to remember beyond the mempool. */
   readonly verifiedCacheSize?: number;
+  /**
+   * At most this many txs per proposed block (a local choice below `maxBlockTxs`, not a validity
+   * rule): a block every validator can validate and commit well within the propose timeout.
+   */
+  readonly proposeMaxTxs?: number;
+  /**
+   * Execution time a proposal may take at this node's recent speed (ms): the tx cap adapts so
+   * that a loaded machine proposes smaller blocks (validators' propose timeouts keep running
+   * while the proposer executes). Undefined: no adaptive cap.
+   */
+  readonly proposeBudgetMs?: number;
 }
 
 export interface BftAppModules {
@@ -67,6 +78,20 @@ export interface BftAppModules {
   readonly onExecuted?: (seconds: number) => void;
   /** The current block limits (chain params changed by governance); absent: the options' values. */
   readonly limits?: () => { readonly maxBlockTxs: number; readonly maxBlockBytes: number };
+  /**
+   * The admission of a tx (by txId hex) that is verifying its signature now, if any: `prepare`
+   * waits for it (the tx then is in the mempool) instead of verifying the same signature again.
+   */
+  readonly admitting?: (txId: string) => Promise<unknown> | undefined;
+  /**
+   * Verifies signatures off the main thread (the node's verifier worker pool): `prepare` uses it
+   * for the txs of a proposal this node has not verified yet.
+   */
+  readonly verifier?: {
+    verifyBatch(
+      items: readonly { publicKey: Uint8Array; message: Uint8Array; signature: Uint8Array }[],
+    ): Promise<boolean[]>;
+  };
 }
 
 /** A block that validated, with everything needed to commit it. */
@@ -83,6 +108,13 @@ function placeholderCertificate(height: number): CommitCertificate {
 }
 
 const INVALID_ID_DOMAIN = utf8('xinlian/invalid-block/v1');
+/** Key of a verified (txId, signature) pair: the signature itself, not a hash of it (cheaper). */
+function verifiedKey(txIdHex: string, signature: Uint8Array): string {
+  return `${txIdHex}:${toHex(signature)}`;
+}
+
+/** The adaptive proposal cap never goes below this many txs. */
+const MIN_ADAPTIVE_TXS = 500;
 
 export class BftApp implements ConsensusApp {
   readonly #o: BftAppOptions;
@@ -90,7 +122,7 @@ export class BftApp implements ConsensusApp {
   /** Blocks of the current height that validated (or that this node proposed), by block ID hex. */
   #prepared = new Map<string, Prepared>();
   #preparedHeight = 0;
-  /** (txId ‖ signature) hashes of txs whose signature this node verified outside the mempool. */
+  /** (txId, signature) pairs (hex) of txs whose signature this node verified outside the mempool. */
   readonly #verified = new Map<string, true>();
   readonly #verifiedCap: number;
   readonly #fixedSet: Pick<HeightValidatorSet, 'hash' | 'index'>;
@@ -98,8 +130,13 @@ export class BftApp implements ConsensusApp {
     Uint8Array,
     { readonly id: Uint8Array; readonly block: Block | undefined }
   >();
-  /** Signature verifications done while validating blocks (txs not already verified). */
+  readonly #txIds = new WeakMap<Block, string[]>();
+  /** Signature verifications done synchronously while validating blocks (txs not already verified). */
   signaturesVerified = 0;
+  /** Signature verifications done ahead of validation on the verifier pool (`prepare`). */
+  signaturesPreverified = 0;
+  /** Recent block execution time per tx (ms, moving average over blocks of ≥ 20 txs). */
+  #msPerTx: number | undefined;
 
   constructor(opts: BftAppOptions, modules: BftAppModules) {
     this.#o = opts;
@@ -121,10 +158,18 @@ export class BftApp implements ConsensusApp {
     const parent = this.#m.head();
     this.#atHeight(height);
     const limits = this.#m.limits?.() ?? this.#o;
+    let cap = Math.min(limits.maxBlockTxs, this.#o.proposeMaxTxs ?? limits.maxBlockTxs);
+    const budget = this.#o.proposeBudgetMs;
+    if (budget !== undefined && this.#msPerTx !== undefined) {
+      cap = Math.min(cap, Math.max(MIN_ADAPTIVE_TXS, Math.floor(budget / this.#msPerTx)));
+    }
     const picked = mempool.peek(limits.maxBlockTxs, limits.maxBlockBytes);
     const txs: PendingTx[] = [];
     const stale: string[] = [];
+    // Oldest first (mempool order is admission order): they had the most time to reach the other
+    // validators' mempools by gossip, so those verify nothing while validating them.
     for (const t of picked) {
+      if (txs.length >= cap) break;
       // Admission checked everything at an earlier height; only expiry and replay can change.
       if (t.expiryHeight < height || this.#m.store.getTxLocation(t.checked.txId) !== undefined) {
         stale.push(t.txId);
@@ -163,6 +208,56 @@ export class BftApp implements ConsensusApp {
       txs,
     });
     return bytes;
+  }
+
+  /**
+   * Verifies, on the verifier pool, the signatures of a proposed block's txs that this node has
+   * neither in its mempool nor in its verified cache, and remembers those that verify, so that
+   * `validate` (synchronous, on the main thread) does not verify them again. Undefined when there
+   * is nothing to verify. Only a cache: `validate` decides exactly as without it.
+   */
+  prepare(blockBytes: Uint8Array): Promise<void> | undefined {
+    const verifier = this.#m.verifier;
+    if (verifier === undefined) return undefined;
+    const block = this.#decoded(blockBytes).block;
+    if (block === undefined || block.txs.length > (this.#m.limits?.() ?? this.#o).maxBlockTxs)
+      return undefined;
+    const { mempool } = this.#m;
+    const items: { publicKey: Uint8Array; message: Uint8Array; signature: Uint8Array }[] = [];
+    const keys: string[] = [];
+    const waits: Promise<unknown>[] = [];
+    const ids = this.#txIdsOf(block);
+    for (const [i, tx] of block.txs.entries()) {
+      const txId = ids[i] as string;
+      const pending = mempool.get(txId);
+      if (pending !== undefined && equalBytes(pending.checked.tx.signature, tx.signature)) continue;
+      const key = verifiedKey(txId, tx.signature);
+      if (this.#verified.has(key)) continue;
+      const admitting = this.#m.admitting?.(txId);
+      if (admitting !== undefined) {
+        waits.push(admitting.catch(() => undefined));
+        continue;
+      }
+      items.push({ publicKey: tx.body.signer, message: tx.bodyBytes, signature: tx.signature });
+      keys.push(key);
+    }
+    if (items.length === 0 && waits.length === 0) return undefined;
+    const verifying =
+      items.length === 0
+        ? undefined
+        : verifier.verifyBatch(items).then((results) => {
+            results.forEach((ok, i) => {
+              if (ok) this.#remember(keys[i] as string);
+            });
+            this.signaturesPreverified += items.length;
+          });
+    return Promise.all([verifying, ...waits]).then(() => undefined);
+  }
+
+  /** Whether this node verified the signature of this (txId, signature) outside the mempool. */
+  hasVerified(txId: Uint8Array, signature: Uint8Array): boolean {
+    if (this.#verified.size === 0) return false;
+    return this.#verified.has(verifiedKey(toHex(txId), signature));
   }
 
   validate(height: number, blockBytes: Uint8Array): boolean {
@@ -249,7 +344,7 @@ export class BftApp implements ConsensusApp {
 
   /** Full deterministic validity of a proposed block at `height` on the committed head. */
   #check(height: number, blockBytes: Uint8Array): Prepared | undefined {
-    const { suite, executor, mempool, logger } = this.#m;
+    const { executor, mempool, logger } = this.#m;
     const parent = this.#m.head();
     const fail = (reason: string, details: Record<string, unknown> = {}): undefined => {
       logger.warn({ height, reason, ...details }, 'invalid proposed block');
@@ -278,8 +373,9 @@ export class BftApp implements ConsensusApp {
     const checked: CheckedTx[] = [];
     const txs: PendingTx[] = [];
     const now = this.#m.clock.now();
+    const ids = this.#txIdsOf(block);
     for (const [i, tx] of block.txs.entries()) {
-      const txId = toHex(suite.hash(tx.bodyBytes));
+      const txId = ids[i] as string;
       if (seen.has(txId)) return fail('duplicate_tx', { index: i, txId });
       seen.add(txId);
       const pending = mempool.get(txId);
@@ -294,9 +390,10 @@ export class BftApp implements ConsensusApp {
         txs.push(pending);
         continue;
       }
-      const verifiedKey = `${txId}:${toHex(suite.hash(tx.signature))}`;
-      const known = this.#verified.has(verifiedKey);
+      const key = verifiedKey(txId, tx.signature);
+      const known = this.#verified.has(key);
       let c: CheckedTx;
+      if (!known) this.signaturesVerified++;
       try {
         // Chain ID, signer, signature (unless already verified), expiry, replay, module, args.
         // Membership/roles/freezes (the governance authorizer) are not checked here: executeBlock
@@ -306,10 +403,7 @@ export class BftApp implements ConsensusApp {
         const code = (e as { code?: unknown }).code;
         return fail('bad_tx', { index: i, txId, code });
       }
-      if (!known) {
-        this.signaturesVerified++;
-        this.#remember(verifiedKey);
-      }
+      if (!known) this.#remember(key);
       checked.push(c);
       txs.push({
         txId,
@@ -331,10 +425,25 @@ export class BftApp implements ConsensusApp {
     return { header: h, block, execution, txs };
   }
 
+  /** The txIds (hex) of a decoded block's txs, computed once per block (prepare, then validate). */
+  #txIdsOf(block: Block): string[] {
+    let ids = this.#txIds.get(block);
+    if (ids === undefined) {
+      ids = block.txs.map((tx) => toHex(this.#m.suite.hash(tx.bodyBytes)));
+      this.#txIds.set(block, ids);
+    }
+    return ids;
+  }
+
   #execute(input: BlockInput): BlockExecution {
     const t0 = this.#m.clock.now();
     const execution = this.#m.executor.executeBlock(input);
-    this.#m.onExecuted?.((this.#m.clock.now() - t0) / 1000);
+    const ms = this.#m.clock.now() - t0;
+    this.#m.onExecuted?.(ms / 1000);
+    if (input.txs.length >= 20) {
+      const perTx = ms / input.txs.length;
+      this.#msPerTx = this.#msPerTx === undefined ? perTx : 0.7 * this.#msPerTx + 0.3 * perTx;
+    }
     return execution;
   }
 

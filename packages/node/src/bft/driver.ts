@@ -13,6 +13,7 @@ import {
   encodeBlockHeader,
   encodeCommitCertificate,
   encodeConsensusMessage,
+  type Proposal,
   type ValidatorSet,
   type WalRecord,
 } from '@xinlian/codec';
@@ -147,10 +148,23 @@ export class BftDriver {
   #nextHeightMsgs: { height: number; msg: ConsensusMessage }[] = [];
   readonly #seenTxs = new SeenSet(100_000);
   readonly #txFrom = new Map<string, string>();
+  /** App signature counters already added to the metric. */
+  readonly #sigsCounted = { worker: 0, main: 0 };
+  /** Payloads received by gossip (admission keeps the same bytes object: no second hash). */
+  readonly #gossipPayloads = new WeakSet<Uint8Array>();
   /** Peers linked as of the last check (a new one triggers a re-send). */
   readonly #linked = new Set<string>();
   #ticks = 0;
   readonly #closedSeen = new Map<string, number>();
+  /**
+   * Received proposals whose txs are being verified on the worker pool, by signature (hex), with
+   * the propose timeouts of their (height, round) that fired meanwhile (run once it is delivered).
+   */
+  readonly #preparing = new Map<string, { height: number; round: number; timeouts: (() => void)[] }>();
+  /** `height/round` slots whose first proposal was prepared (heights below the current are dropped). */
+  readonly #preparedSlots = new Set<string>();
+  /** The last `height/round/blockId` each validator voted for (a block, not nil), heard over its own link. */
+  readonly #votedIn = new Map<string, string>();
 
   constructor(opts: BftDriverOptions, modules: BftDriverModules, head: HeadState) {
     this.#o = opts;
@@ -227,15 +241,24 @@ export class BftDriver {
   onTxAdmitted(entry: PendingTx): void {
     if (this.#stopped) return;
     const bytes = entry.checked.bytes;
-    const key = toHex(this.#m.suite.hash(bytes));
-    const gossiped = this.#txFrom.has(key);
-    this.#seenTxs.add(key);
-    if (!gossiped) {
-      this.#m.network.broadcast('txs', bytes);
-      this.#m.metrics.txsGossiped.inc({ direction: 'out' });
+    // A tx received by gossip is in the seen set already (#onTx); admission keeps its bytes object.
+    if (!this.#gossipPayloads.has(bytes)) {
+      const key = toHex(this.#m.suite.hash(bytes));
+      const gossiped = this.#txFrom.has(key);
+      this.#seenTxs.add(key);
+      if (!gossiped) {
+        this.#m.network.broadcast('txs', bytes);
+        this.#m.metrics.txsGossiped.inc({ direction: 'out' });
+      }
     }
-    // A waiting non-proposer can start the next height now that there is work.
-    this.#checkStart();
+    // A waiting node can start the next height now that there is work (later txs change nothing
+    // the start poll would not see within START_POLL_MS).
+    if (this.#pendingStart !== undefined && this.#m.mempool.size === 1) this.#checkStart();
+  }
+
+  /** Whether this node verified the signature of (txId, signature) while validating a proposal. */
+  signatureKnown(txId: Uint8Array, signature: Uint8Array): boolean {
+    return this.#m.app.hasVerified(txId, signature);
   }
 
   status(): ConsensusStatus {
@@ -284,7 +307,7 @@ export class BftDriver {
    * in their order, with one fdatasync (§9: a record is durable before anything after it, and
    * making it durable earlier is always allowed — it records a message the core already holds).
    */
-  #run(outputs: readonly Output[]): void {
+  #run(outputs: readonly Output[], resend = false): void {
     const { metrics, logger, network, clock } = this.#m;
     const wal = this.#wal;
     if (wal !== undefined) {
@@ -308,7 +331,8 @@ export class BftDriver {
           const bytes = encodeConsensusMessage(o.msg);
           if (sent.some((b) => equalBytes(b, bytes))) break;
           sent.push(bytes);
-          network.broadcast('consensus', bytes);
+          if (resend && o.msg.kind === 'proposal') this.#resendProposal(o.msg.proposal, bytes);
+          else network.broadcast('consensus', bytes);
           if (logger.isLevelEnabled('trace')) {
             const m = o.msg.kind === 'proposal' ? o.msg.proposal : o.msg.vote;
             const what = o.msg.kind === 'proposal' ? 'proposal' : o.msg.vote.type;
@@ -318,10 +342,20 @@ export class BftDriver {
         }
         case 'scheduleTimeout': {
           if (this.#stopped) break;
-          const handle = this.#m.timers.setTimeout(() => {
-            this.#timers.delete(handle);
+          const fire = () => {
             if (this.#stopped) return;
             this.#run(this.#core.onTimeout({ height: o.height, round: o.round, step: o.step }));
+          };
+          const handle = this.#m.timers.setTimeout(() => {
+            this.#timers.delete(handle);
+            // The proposal of this round arrived and its txs are being verified: the timeout
+            // waits for it (a later timer only delays this node; it never affects safety).
+            const waiting =
+              o.step === 'propose'
+                ? [...this.#preparing.values()].find((e) => e.height === o.height && e.round === o.round)
+                : undefined;
+            if (waiting !== undefined) waiting.timeouts.push(fire);
+            else fire();
           }, o.delayMs);
           this.#timers.add(handle);
           break;
@@ -347,6 +381,19 @@ export class BftDriver {
       }
     }
     metrics.round.set(this.#core.state.round);
+  }
+
+  /**
+   * A periodic re-send of a proposal (with its whole block) goes only to the peers that may still
+   * need it: not to a validator whose vote for that block in that round reached us over its own
+   * link (it has the block). Observers and everyone else get it as before.
+   */
+  #resendProposal(p: Proposal, bytes: Uint8Array): void {
+    const round = `${p.height}/${p.round}/${toHex(this.#m.app.blockId(p.blockBytes))}`;
+    for (const peer of this.#m.network.peers()) {
+      if (this.#votedIn.get(peer.key) === round) continue;
+      this.#m.network.send(peer.key, 'consensus', bytes);
+    }
   }
 
   #onDecide(height: number, blockBytes: Uint8Array, certificate: CommitCertificate): void {
@@ -456,6 +503,9 @@ export class BftDriver {
 
   #startHeight(height: number): void {
     this.#pendingStart = undefined;
+    for (const slot of this.#preparedSlots) {
+      if (Number(slot.slice(0, slot.indexOf('/'))) < height) this.#preparedSlots.delete(slot);
+    }
     if (this.#stopped || (this.#core.state.height >= height && this.#heightStartedAt !== 0)) return;
     this.#heightStartedAt = this.#m.clock.now();
     this.#m.metrics.height.set(height);
@@ -534,6 +584,9 @@ export class BftDriver {
       ) {
         this.#heard.set(peer.key, { height: m.height, round: m.round, at: this.#m.clock.now() });
       } else prev.at = this.#m.clock.now();
+      if (msg.kind === 'vote' && msg.vote.blockId.length > 0) {
+        this.#votedIn.set(peer.key, `${m.height}/${m.round}/${toHex(msg.vote.blockId)}`);
+      }
     }
     if (set.hashHex !== this.#set.hashHex) {
       // Another set decides that height: the next core (not this one) can check the signature.
@@ -550,7 +603,33 @@ export class BftDriver {
       const p = msg.proposal;
       metrics.proposalsReceived.inc();
       logger.debug({ height: p.height, round: p.round }, 'proposal received');
-      this.#run(this.#core.onProposal(p, clock.now()));
+      const receivedAt = clock.now();
+      // Signatures of txs this node has not verified yet are verified on the worker pool first;
+      // the core (whose validation is synchronous) gets the proposal, with its arrival time, after.
+      const key = toHex(p.signature);
+      if (this.#preparing.has(key)) return; // a re-send of a proposal being prepared
+      // Only the first proposal of a (height, round) is prepared: an equivocating proposer cannot
+      // hold back this node's propose timeout by sending ever new blocks (the core keeps the first).
+      const slot = `${p.height}/${p.round}`;
+      const first = p.height >= this.#core.state.height && !this.#preparedSlots.has(slot);
+      const preparing = first ? this.#m.app.prepare(p.blockBytes) : undefined;
+      if (first) this.#preparedSlots.add(slot);
+      if (preparing === undefined) this.#run(this.#core.onProposal(p, receivedAt));
+      else {
+        const entry = { height: p.height, round: p.round, timeouts: [] as (() => void)[] };
+        this.#preparing.set(key, entry);
+        const deliver = () => {
+          this.#preparing.delete(key);
+          if (this.#stopped) return;
+          this.#run(this.#core.onProposal(p, receivedAt));
+          for (const fire of entry.timeouts) fire();
+          if (this.#pendingStart !== undefined && p.height >= this.#pendingStart.height) this.#checkStart();
+        };
+        preparing.then(deliver, (e: unknown) => {
+          logger.warn({ err: e, height: p.height }, 'verifying a proposal on the worker pool failed');
+          deliver(); // validation then verifies on the main thread
+        });
+      }
     } else {
       metrics.votesReceived.inc({ type: msg.vote.type });
       this.#run(this.#core.onVote(msg.vote));
@@ -562,6 +641,7 @@ export class BftDriver {
     if (!this.#seenTxs.add(key)) return;
     this.#m.metrics.txsGossiped.inc({ direction: 'in' });
     this.#txFrom.set(key, peer.key);
+    this.#gossipPayloads.add(payload);
     this.#m.admitGossip(payload).then(
       () => this.#txFrom.delete(key),
       (e: unknown) => {
@@ -608,9 +688,21 @@ export class BftDriver {
       if (n > before) metrics.connectionsClosed.inc({ reason }, n - before);
       this.#closedSeen.set(reason, n);
     }
+    const { app } = this.#m;
+    if (app.signaturesPreverified > this.#sigsCounted.worker) {
+      metrics.proposalSignatures.inc(
+        { where: 'worker' },
+        app.signaturesPreverified - this.#sigsCounted.worker,
+      );
+      this.#sigsCounted.worker = app.signaturesPreverified;
+    }
+    if (app.signaturesVerified > this.#sigsCounted.main) {
+      metrics.proposalSignatures.inc({ where: 'main' }, app.signaturesVerified - this.#sigsCounted.main);
+      this.#sigsCounted.main = app.signaturesVerified;
+    }
     this.#ticks++;
     if (this.#ticks % REBROADCAST_TICKS !== 0) return;
-    if (this.#pendingStart === undefined) this.#run(this.#core.rebroadcast());
+    if (this.#pendingStart === undefined) this.#run(this.#core.rebroadcast(), true);
     this.#updateLag();
     // Peers decided heights we have not: after one quiet tick, fetch them by block sync.
     const ahead = this.#maxHeard() > this.#head.height + 1 || this.#peerDecidedCurrent();

@@ -15,6 +15,7 @@ export class BftMetrics {
   readonly walAppend: Histogram;
   readonly txsGossiped: Counter<'direction'>;
   readonly connectionsClosed: Counter<'reason'>;
+  readonly proposalSignatures: Counter<'where'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -82,6 +83,12 @@ export class BftMetrics {
       name: 'xinlian_p2p_connections_closed_total',
       help: 'P2P connections closed, by reason (not_member: a key outside the genesis was refused)',
       labelNames: ['reason'],
+      registers,
+    });
+    this.proposalSignatures = new Counter({
+      name: 'xinlian_consensus_proposal_signatures_verified_total',
+      help: 'Signatures of proposed txs not verified at admission: on the consensus worker before voting (worker) or while validating (main)',
+      labelNames: ['where'],
       registers,
     });
     this.txsGossiped = new Counter({

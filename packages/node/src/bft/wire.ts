@@ -31,6 +31,13 @@ export const BFT_TIMEOUTS = { proposeMs: 1000, prevoteMs: 500, precommitMs: 500,
 export const BFT_SYNCHRONY = { precisionMs: 500, messageDelayMs: 1000 } as const;
 /** Without txs, an empty block this often (a liveness heartbeat). */
 export const EMPTY_BLOCK_MS = 5000;
+/**
+ * Proposal building (a local choice, not a validity rule; spec/consensus.md §9): at most this
+ * many txs per proposed block, and at most what this node executes in this share of the propose
+ * timeout at its recent speed (never fewer than 500).
+ */
+export const PROPOSE_MAX_TXS = 2000;
+export const PROPOSE_BUDGET_SHARE = 0.5;
 
 /** Connected peers are re-checked at least this often (block time), besides governance changes. */
 const PEER_RECHECK_MS = 60_000;
@@ -80,6 +87,10 @@ export interface BftChainModules {
   readonly governanceQuery: (name: string, params: Record<string, unknown>) => unknown;
   /** `Governance.identify` on the store: throws PERM_* unless the address is an admitted member. */
   readonly identify: (address: string, time: number) => void;
+  /** The admission in progress of a tx (by txId hex), if any (see BftAppModules.admitting). */
+  readonly admitting?: (txId: string) => Promise<unknown> | undefined;
+  /** The verifier worker pool (proposal txs not verified yet are verified there before voting). */
+  readonly verifier?: BftAppModules['verifier'];
 }
 
 /** Builds the BFT components of a node; `driver.start()` starts the network and consensus. */
@@ -197,6 +208,8 @@ export function createBftChain(
       maxBlockBytes: genesis.params.maxBlockBytes,
       validatorSetHash: opts.validatorSetHash,
       proposer: selfKey,
+      proposeMaxTxs: PROPOSE_MAX_TXS,
+      proposeBudgetMs: Math.round(timeouts.proposeMs * PROPOSE_BUDGET_SHARE),
     },
     {
       suite: m.suite,
@@ -210,6 +223,8 @@ export function createBftChain(
       head: () => driver?.head ?? head,
       onExecuted: (seconds) => m.nodeMetrics.blockExecution.observe(seconds),
       ...(m.limits === undefined ? {} : { limits: m.limits }),
+      ...(m.verifier === undefined ? {} : { verifier: m.verifier }),
+      ...(m.admitting === undefined ? {} : { admitting: m.admitting }),
     },
   );
   const newCore = (set: ValidatorSet, index: number | undefined) =>
