@@ -9,16 +9,23 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { PrivateKey } from '@xinlian/crypto';
 import type { Genesis } from '@xinlian/schemas';
 import { digestOf, evidenceArgs, XinlianClient } from '@xinlian/sdk';
-import { initNetwork } from '../src/index.js';
 import { FaultProxy } from './fault-proxy.js';
-import { freePorts, generateKey, makeTx, type NodeProcess, PASSPHRASE, spawnNode, until } from './helpers.js';
+import {
+  freePorts,
+  generateKey,
+  makeTx,
+  type NodeProcess,
+  spawnNode,
+  testNetwork,
+  until,
+} from './helpers.js';
 
 const SUITE = 'intl';
 const N = 4;
@@ -117,27 +124,11 @@ describe('4-validator BFT network under faults (real processes, TCP fault proxie
     }
     const ports = await freePorts(N);
     for (const row of proxies) for (const [j, p] of row.entries()) p.target = ports[j]!;
-    const infos = await initNetwork({
-      dir,
-      orgs: N,
-      suite: SUITE,
-      passphrase: PASSPHRASE,
-      apiPort: 1,
-      p2pPort: 1,
-    });
-    homes = infos.map((h) => h.home);
-    for (const [i, home] of homes.entries()) {
-      const path = join(home, 'config.json');
-      const config = JSON.parse(await readFile(path, 'utf8')) as {
-        api: { port: number };
-        p2p: { port: number; peers: { port: number }[] };
-      };
-      config.api.port = 0;
+    homes = await testNetwork({ dir, orgs: N, suite: SUITE }, (config, i) => {
       config.p2p.port = ports[i]!;
       // Peer j was written with P2P port j+1 (p2pPort 1): dial it through proxies[i][j].
       for (const p of config.p2p.peers) p.port = proxies[i]![p.port - 1]!.port;
-      await writeFile(path, JSON.stringify(config, null, 2));
-    }
+    });
     for (let i = 0; i < N; i++) nodes.push(undefined);
     // allSettled: every node that did start is in `nodes` (stopped by `after`) even if one failed.
     const started = await Promise.allSettled(homes.map((_, i) => start(i)));

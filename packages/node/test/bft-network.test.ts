@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,8 +16,16 @@ import { PeerNetwork } from '@xinlian/network';
 import type { Genesis } from '@xinlian/schemas';
 import { digestOf, evidenceArgs, verifyReceipt, XinlianClient } from '@xinlian/sdk';
 import { fromBase64, fromHex } from '@xinlian/utils';
-import { initNetwork } from '../src/index.js';
-import { freePorts, generateKey, makeTx, type NodeProcess, PASSPHRASE, spawnNode, until } from './helpers.js';
+import {
+  directPorts,
+  freePorts,
+  generateKey,
+  makeTx,
+  type NodeProcess,
+  spawnNode,
+  testNetwork,
+  until,
+} from './helpers.js';
 
 const SUITE = 'gm';
 const suite = createSuite(SUITE);
@@ -49,30 +57,8 @@ describe('4-organization BFT network and an observer (real processes)', { timeou
   before(async () => {
     dir = join(tmpdir(), `xinlian-bft-${process.pid}-${Date.now()}`);
     p2pPorts = await freePorts(5);
-    const infos = await initNetwork({
-      dir,
-      orgs: 4,
-      observers: 1,
-      suite: SUITE,
-      passphrase: PASSPHRASE,
-      apiPort: 1,
-      p2pPort: 1,
-    });
-    homes = infos.map((h) => h.home);
     // Free P2P ports for this run, any API port.
-    for (const [i, home] of homes.entries()) {
-      const path = join(home, 'config.json');
-      const config = JSON.parse(await readFile(path, 'utf8')) as {
-        api: { port: number };
-        log: { level: string };
-        p2p: { port: number; peers: { port: number }[] };
-      };
-      config.api.port = 0;
-      config.log.level = 'warn';
-      config.p2p.port = p2pPorts[i] as number;
-      for (const p of config.p2p.peers) p.port = p2pPorts[p.port - 1] as number;
-      await writeFile(path, JSON.stringify(config, null, 2));
-    }
+    homes = await testNetwork({ dir, orgs: 4, observers: 1, suite: SUITE }, directPorts(p2pPorts));
     const started = await Promise.all(homes.map((h) => spawnNode(h, 30_000)));
     nodes.push(...started);
     clients = started.map((n) => new XinlianClient({ url: n.url }));

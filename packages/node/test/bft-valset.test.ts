@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes as random, randomBytes } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,8 +19,17 @@ import { createCaCertificate, issueCertificate, toPem } from '@xinlian/pki';
 import type { Genesis, Receipt } from '@xinlian/schemas';
 import { buildTx, digestOf, evidenceArgs, verifyReceipt, XinlianClient } from '@xinlian/sdk';
 import { fromBase64, toHex } from '@xinlian/utils';
-import { initNetwork } from '../src/index.js';
-import { freePorts, generateKey, makeTx, type NodeProcess, PASSPHRASE, spawnNode, until } from './helpers.js';
+import {
+  directPorts,
+  freePorts,
+  generateKey,
+  makeTx,
+  type NodeProcess,
+  PASSPHRASE,
+  spawnNode,
+  testNetwork,
+  until,
+} from './helpers.js';
 
 const SUITE = 'gm';
 const suite = createSuite(SUITE);
@@ -121,32 +130,12 @@ describe('validator-set changes by governance (real processes)', { timeout: 300_
   before(async () => {
     dir = join(tmpdir(), `xinlian-valset-${process.pid}-${Date.now()}`);
     const p2pPorts = await freePorts(6);
-    const infos = await initNetwork({
-      dir,
-      orgs: 4,
-      observers: 2,
-      suite: SUITE,
-      passphrase: PASSPHRASE,
-      apiPort: 1,
-      p2pPort: 1,
-    });
-    homes = infos.map((h) => h.home);
-    for (const [i, home] of homes.entries()) {
-      const path = join(home, 'config.json');
-      const config = JSON.parse(await readFile(path, 'utf8')) as {
-        api: { port: number };
-        log: { level: string };
-        p2p: { port: number; peers: { port: number }[] };
-        consensus?: Record<string, number>;
-      };
-      config.api.port = 0;
-      config.log.level = 'warn';
-      config.p2p.port = p2pPorts[i] as number;
-      for (const p of config.p2p.peers) p.port = p2pPorts[p.port - 1] as number;
+    const direct = directPorts(p2pPorts);
+    homes = await testNetwork({ dir, orgs: 4, observers: 2, suite: SUITE }, (config, i) => {
+      direct(config, i);
       // Empty blocks every 300 ms: the heights to an effective change pass quickly.
       config.consensus = { emptyBlockMs: 300 };
-      await writeFile(path, JSON.stringify(config, null, 2));
-    }
+    });
     admins = await Promise.all(
       homes
         .slice(0, 4)

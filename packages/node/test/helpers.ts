@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '@xinlian/codec';
-import type { PrivateKey, SuiteId } from '@xinlian/crypto';
+import { decryptKeyFile, type PrivateKey, type SuiteId } from '@xinlian/crypto';
 import { type BuiltTx, buildTx, generateKey } from '@xinlian/sdk';
-import { initHome } from '../src/index.js';
+import { type HomeInfo, initHome, initNetwork, type RunningNode, startNode } from '../src/index.js';
 
 /** The compiled process entry (packages/node/dist/src/main.js). */
 export const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
@@ -194,4 +194,91 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A node home made by initHome in a fresh temp dir (suite intl, PASSPHRASE, 20 ms blocks). */
+export interface TestHome {
+  readonly dir: string;
+  readonly info: HomeInfo;
+  readonly chainId: string;
+  /** The validator key (admin of a permissioned genesis). */
+  readonly admin: PrivateKey;
+  /** Starts the node in this process (log level silent). */
+  start(): Promise<RunningNode>;
+  /** Deletes the home. */
+  remove(): Promise<void>;
+}
+
+/**
+ * initHome in a temp dir named `<prefix>…`; `edit.genesis` / `edit.config` change genesis.json /
+ * config.json before the node is started (`info` gives the validator's public key).
+ */
+export async function testHome(
+  prefix: string,
+  edit: {
+    genesis?(genesis: Record<string, unknown>, info: HomeInfo): void;
+    config?(config: { api: Record<string, unknown> }): void;
+  } = {},
+): Promise<TestHome> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const info = await initHome({
+    home: dir,
+    suite: 'intl',
+    passphrase: PASSPHRASE,
+    apiPort: 0,
+    blockIntervalMs: 20,
+  });
+  const rewrite = async <T>(path: string, fn: (value: T) => void) => {
+    const value = JSON.parse(await readFile(path, 'utf8')) as T;
+    fn(value);
+    await writeFile(path, JSON.stringify(value));
+  };
+  if (edit.genesis !== undefined)
+    await rewrite(info.genesisPath, (g: Record<string, unknown>) => edit.genesis!(g, info));
+  if (edit.config !== undefined) await rewrite(info.configPath, edit.config);
+  return {
+    dir,
+    info,
+    chainId: info.genesis.chainId,
+    admin: decryptKeyFile(await readFile(info.keyFile, 'utf8'), PASSPHRASE),
+    start: () => startNode({ home: dir, passphrase: PASSPHRASE, logLevel: 'silent' }),
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The parts of a network home's config.json that the BFT tests rewrite. */
+export interface NetConfig {
+  api: { port: number };
+  log: { level: string };
+  p2p: { port: number; peers: { port: number }[] };
+  consensus?: Record<string, number>;
+}
+
+/**
+ * initNetwork in `dir` (PASSPHRASE; org N written with API and P2P port N), then each home's
+ * config.json gets API port 0 (any) and `edit(config, i)`. Resolves with the homes in order.
+ */
+export async function testNetwork(
+  opts: { dir: string; orgs: number; observers?: number; suite: SuiteId },
+  edit: (config: NetConfig, i: number) => void,
+): Promise<string[]> {
+  const infos = await initNetwork({ ...opts, passphrase: PASSPHRASE, apiPort: 1, p2pPort: 1 });
+  const homes = infos.map((h) => h.home);
+  for (const [i, home] of homes.entries()) {
+    const path = join(home, 'config.json');
+    const config = JSON.parse(await readFile(path, 'utf8')) as NetConfig;
+    config.api.port = 0;
+    edit(config, i);
+    await writeFile(path, JSON.stringify(config, null, 2));
+  }
+  return homes;
+}
+
+/** A testNetwork edit: log level warn, home i listens on ports[i] and dials peer N at ports[N − 1]. */
+export function directPorts(ports: readonly number[]): (config: NetConfig, i: number) => void {
+  return (config, i) => {
+    config.log.level = 'warn';
+    config.p2p.port = ports[i]!;
+    for (const p of config.p2p.peers) p.port = ports[p.port - 1]!;
+  };
 }
