@@ -5,38 +5,27 @@
  * also after a restart), and software that supports it goes on past the height.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { JsonValue } from '@xinlian/codec';
-import { decryptKeyFile, type PrivateKey } from '@xinlian/crypto';
+import type { PrivateKey } from '@xinlian/crypto';
 import { toBase64, toHex } from '@xinlian/utils';
-import { initHome, type RunningNode, startNode } from '../src/index.js';
-import { http, makeTx, until } from './helpers.js';
+import type { RunningNode } from '../src/index.js';
+import { http, makeTx, type TestHome, testHome, until } from './helpers.js';
 
 describe('chain params and upgrades from governance', { timeout: 90_000 }, () => {
-  let dir: string;
+  let home: TestHome;
   let node: RunningNode;
   let admin: PrivateKey;
   let chainId: string;
   let nonce = 0;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'xinlian-rules-'));
-    const info = await initHome({
-      home: dir,
-      suite: 'intl',
-      passphrase: 'pw',
-      apiPort: 0,
-      blockIntervalMs: 20,
-    });
-    chainId = info.genesis.chainId;
-    admin = decryptKeyFile(await readFile(info.keyFile, 'utf8'), 'pw');
-    node = await startNode({ home: dir, passphrase: 'pw', logLevel: 'silent' });
+    home = await testHome('xinlian-rules-');
+    ({ chainId, admin } = home);
+    node = await home.start();
   });
   after(async () => {
     await node?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await home?.remove();
   });
 
   const send = async (module: string, method: string, args: JsonValue) => {
@@ -150,18 +139,13 @@ describe('chain params and upgrades from governance', { timeout: 90_000 }, () =>
 
     // The same software restarted stays halted; reads still work.
     await node.stop();
-    node = await startNode({ home: dir, passphrase: 'pw', logLevel: 'silent' });
+    node = await home.start();
     assert.equal(((await status()).upgrade as { halted: { name: string } }).halted.name, 'v9-test');
     assert.equal((await evidence()).status, 503);
 
     // Software that supports it goes on at the upgrade height.
     await node.stop();
-    node = await startNode({
-      home: dir,
-      passphrase: 'pw',
-      logLevel: 'silent',
-      supportedUpgrades: ['v9-test'],
-    });
+    node = await home.start({ supportedUpgrades: ['v9-test'] });
     const s2 = await status();
     assert.equal((s2.upgrade as { halted: unknown }).halted, null);
     const ok = await evidence();

@@ -5,15 +5,14 @@
  * verify offline against the genesis.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createEpcisValidator, eventHash, eventTexts } from '@xinlian/module-traceability';
 import { type Genesis, verifyReceipt, XinlianClient } from '@xinlian/sdk';
-import { initHome, type RunningNode, startNode } from '../src/index.js';
-import { until } from './helpers.js';
+import type { RunningNode } from '../src/index.js';
+import { type TestHome, testHome, until } from './helpers.js';
 
 const EPCIS = fileURLToPath(new URL('../../../../../shared/testdata/epcis/', import.meta.url));
 
@@ -54,7 +53,7 @@ type QueryDoc = { epcisBody: { queryResults: { resultsBody: { eventList: Record<
 const eventsOf = (body: unknown) => (body as QueryDoc).epcisBody.queryResults.resultsBody.eventList;
 
 describe('EPCIS REST binding at the node', { timeout: 120_000 }, () => {
-  let dir: string;
+  let home: TestHome;
   let node: RunningNode;
   let api: string;
   let genesis: Genesis;
@@ -62,21 +61,14 @@ describe('EPCIS REST binding at the node', { timeout: 120_000 }, () => {
   const all = new Set<string>();
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'xinlian-epcis-'));
-    const info = await initHome({
-      home: dir,
-      suite: 'intl',
-      passphrase: 'pw',
-      apiPort: 0,
-      blockIntervalMs: 20,
-    });
-    genesis = info.genesis as Genesis;
-    node = await startNode({ home: dir, passphrase: 'pw', logLevel: 'silent' });
+    home = await testHome('xinlian-epcis-');
+    genesis = home.info.genesis as Genesis;
+    node = await home.start();
     api = `${node.apiUrl}/epcis`;
   });
   after(async () => {
     await node?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await home?.remove();
   });
 
   const finished = (id: string) =>

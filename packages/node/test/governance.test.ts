@@ -11,39 +11,37 @@ import { after, before, describe, it } from 'node:test';
 import { XinlianClient } from '@xinlian/sdk';
 import { toBase64, toHex } from '@xinlian/utils';
 import { initHome, type RunningNode, startNode } from '../src/index.js';
-import { generateKey, http, makeTx } from './helpers.js';
+import { generateKey, http, makeTx, type TestHome, testHome } from './helpers.js';
 
 describe('governance at the node', { timeout: 60_000 }, () => {
-  let dir: string;
+  let home: TestHome;
   let node: RunningNode;
   const client = generateKey('intl');
   let chainId: string;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'xinlian-gov-'));
-    const info = await initHome({
-      home: dir,
-      suite: 'intl',
-      passphrase: 'pw',
-      apiPort: 0,
-      blockIntervalMs: 20,
+    home = await testHome('xinlian-gov-', {
+      genesis: (genesis, info) => {
+        genesis.governance = {
+          permissioned: true,
+          organizations: [{ id: 'org1', name: 'Org One' }],
+          members: [
+            { org: 'org1', role: 'admin', publicKey: info.genesis.validators[0]!.publicKey, name: 'admin' },
+            { org: 'org1', role: 'client', publicKey: toHex(client.publicKey.bytes), name: 'client' },
+          ],
+          filing: {
+            operator: 'Xinlian Co.',
+            serviceName: 'Xinlian Evidence',
+            filingNumber: 'Beijing-2026-001',
+          },
+        };
+      },
     });
-    chainId = info.genesis.chainId;
-    const genesis = JSON.parse(await readFile(info.genesisPath, 'utf8')) as Record<string, unknown>;
-    genesis.governance = {
-      permissioned: true,
-      organizations: [{ id: 'org1', name: 'Org One' }],
-      members: [
-        { org: 'org1', role: 'admin', publicKey: info.genesis.validators[0]!.publicKey, name: 'admin' },
-        { org: 'org1', role: 'client', publicKey: toHex(client.publicKey.bytes), name: 'client' },
-      ],
-      filing: { operator: 'Xinlian Co.', serviceName: 'Xinlian Evidence', filingNumber: 'Beijing-2026-001' },
-    };
-    await writeFile(info.genesisPath, JSON.stringify(genesis));
-    node = await startNode({ home: dir, passphrase: 'pw', logLevel: 'silent' });
+    chainId = home.chainId;
+    node = await home.start();
   });
   after(async () => {
     await node?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await home?.remove();
   });
 
   const evidence = (key = client) =>

@@ -9,7 +9,14 @@ import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '@xinlian/codec';
 import { decryptKeyFile, type PrivateKey, type SuiteId } from '@xinlian/crypto';
 import { type BuiltTx, buildTx, generateKey } from '@xinlian/sdk';
-import { type HomeInfo, initHome, initNetwork, type RunningNode, startNode } from '../src/index.js';
+import {
+  type HomeInfo,
+  initHome,
+  initNetwork,
+  type RunningNode,
+  type StartNodeOptions,
+  startNode,
+} from '../src/index.js';
 
 /** The compiled process entry (packages/node/dist/src/main.js). */
 export const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
@@ -203,8 +210,8 @@ export interface TestHome {
   readonly chainId: string;
   /** The validator key (admin of a permissioned genesis). */
   readonly admin: PrivateKey;
-  /** Starts the node in this process (log level silent). */
-  start(): Promise<RunningNode>;
+  /** Starts the node in this process (log level silent; `extra` adds start options). */
+  start(extra?: Partial<StartNodeOptions>): Promise<RunningNode>;
   /** Deletes the home. */
   remove(): Promise<void>;
 }
@@ -241,7 +248,7 @@ export async function testHome(
     info,
     chainId: info.genesis.chainId,
     admin: decryptKeyFile(await readFile(info.keyFile, 'utf8'), PASSPHRASE),
-    start: () => startNode({ home: dir, passphrase: PASSPHRASE, logLevel: 'silent' }),
+    start: (extra = {}) => startNode({ home: dir, passphrase: PASSPHRASE, logLevel: 'silent', ...extra }),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }

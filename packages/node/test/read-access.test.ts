@@ -5,19 +5,16 @@
  * And the default "public" mode serves everyone (the other node tests).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { JsonValue } from '@xinlian/codec';
-import { decryptKeyFile, type PrivateKey } from '@xinlian/crypto';
+import type { PrivateKey } from '@xinlian/crypto';
 import { readAuthorization, XinlianClient } from '@xinlian/sdk';
 import { toBase64, toHex } from '@xinlian/utils';
-import { initHome, type RunningNode, startNode } from '../src/index.js';
-import { generateKey, makeTx } from './helpers.js';
+import type { RunningNode } from '../src/index.js';
+import { generateKey, makeTx, type TestHome, testHome } from './helpers.js';
 
 describe('read access "members"', { timeout: 60_000 }, () => {
-  let dir: string;
+  let home: TestHome;
   let node: RunningNode;
   let chainId: string;
   let admin: PrivateKey;
@@ -31,42 +28,35 @@ describe('read access "members"', { timeout: 60_000 }, () => {
   let nonce = 0;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'xinlian-read-'));
-    const info = await initHome({
-      home: dir,
-      suite: 'intl',
-      passphrase: 'pw',
-      apiPort: 0,
-      blockIntervalMs: 20,
+    home = await testHome('xinlian-read-', {
+      genesis: (genesis, info) => {
+        genesis.governance = {
+          permissioned: true,
+          organizations: [
+            { id: 'org1', name: 'Org One' },
+            { id: 'cac', name: 'Regulator' },
+          ],
+          members: [
+            { org: 'org1', role: 'admin', publicKey: info.genesis.validators[0]!.publicKey, name: 'admin' },
+            ...Object.entries(keys).map(([role, k]) => ({
+              org: role === 'regulator' ? 'cac' : 'org1',
+              role,
+              publicKey: toHex(k.publicKey.bytes),
+              name: role,
+            })),
+          ],
+        };
+      },
+      config: (config) => {
+        config.api.readAccess = 'members';
+      },
     });
-    chainId = info.genesis.chainId;
-    admin = decryptKeyFile(await readFile(info.keyFile, 'utf8'), 'pw');
-    const genesis = JSON.parse(await readFile(info.genesisPath, 'utf8')) as Record<string, unknown>;
-    genesis.governance = {
-      permissioned: true,
-      organizations: [
-        { id: 'org1', name: 'Org One' },
-        { id: 'cac', name: 'Regulator' },
-      ],
-      members: [
-        { org: 'org1', role: 'admin', publicKey: info.genesis.validators[0]!.publicKey, name: 'admin' },
-        ...Object.entries(keys).map(([role, k]) => ({
-          org: role === 'regulator' ? 'cac' : 'org1',
-          role,
-          publicKey: toHex(k.publicKey.bytes),
-          name: role,
-        })),
-      ],
-    };
-    await writeFile(info.genesisPath, JSON.stringify(genesis));
-    const config = JSON.parse(await readFile(info.configPath, 'utf8')) as { api: Record<string, unknown> };
-    config.api.readAccess = 'members';
-    await writeFile(info.configPath, JSON.stringify(config));
-    node = await startNode({ home: dir, passphrase: 'pw', logLevel: 'silent' });
+    ({ chainId, admin } = home);
+    node = await home.start();
   });
   after(async () => {
     await node?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await home?.remove();
   });
 
   const get = (path: string, key?: PrivateKey, auth?: string) =>

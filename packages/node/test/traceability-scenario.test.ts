@@ -8,17 +8,14 @@
  * event names the organization that captured it, and every event's receipt verifies offline.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { JsonValue } from '@xinlian/codec';
 import type { PrivateKey } from '@xinlian/crypto';
 import { createEpcisValidator, type EventRecord, eventHash } from '@xinlian/module-traceability';
 import { buildTx, type Genesis, verifyReceipt, XinlianClient } from '@xinlian/sdk';
 import { toHex, XinlianError } from '@xinlian/utils';
-import { initHome, type RunningNode, startNode } from '../src/index.js';
-import { generateKey } from './helpers.js';
+import type { RunningNode } from '../src/index.js';
+import { generateKey, type TestHome, testHome } from './helpers.js';
 
 const ORGS = ['farm', 'processor', 'lab', 'logistics', 'retailer'] as const;
 type Org = (typeof ORGS)[number];
@@ -43,7 +40,7 @@ const ev = (type: string, time: string, fields: Record<string, unknown>) => ({
 });
 
 describe('traceability scenario: five organizations, farm to retail', { timeout: 120_000 }, () => {
-  let dir: string;
+  let home: TestHome;
   let node: RunningNode;
   let client: XinlianClient;
   let genesis: Genesis;
@@ -51,41 +48,38 @@ describe('traceability scenario: five organizations, farm to retail', { timeout:
   const captured = new Map<string, Org>();
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'xinlian-trace-scenario-'));
-    const info = await initHome({
-      home: dir,
-      suite: 'intl',
-      passphrase: 'pw',
-      apiPort: 0,
-      blockIntervalMs: 20,
+    home = await testHome('xinlian-trace-scenario-', {
+      genesis: (g, info) => {
+        g.governance = {
+          permissioned: true,
+          organizations: [
+            { id: 'operator', name: 'Chain operator' },
+            ...ORGS.map((o) => ({ id: o, name: o })),
+          ],
+          members: [
+            {
+              org: 'operator',
+              role: 'admin',
+              publicKey: info.genesis.validators[0]!.publicKey,
+              name: 'validator',
+            },
+            ...ORGS.map((o) => ({
+              org: o,
+              role: 'admin',
+              publicKey: toHex(keys[o].publicKey.bytes),
+              name: `${o}-admin`,
+            })),
+          ],
+        };
+      },
     });
-    const g = JSON.parse(await readFile(info.genesisPath, 'utf8')) as Record<string, unknown>;
-    g.governance = {
-      permissioned: true,
-      organizations: [{ id: 'operator', name: 'Chain operator' }, ...ORGS.map((o) => ({ id: o, name: o }))],
-      members: [
-        {
-          org: 'operator',
-          role: 'admin',
-          publicKey: info.genesis.validators[0]!.publicKey,
-          name: 'validator',
-        },
-        ...ORGS.map((o) => ({
-          org: o,
-          role: 'admin',
-          publicKey: toHex(keys[o].publicKey.bytes),
-          name: `${o}-admin`,
-        })),
-      ],
-    };
-    await writeFile(info.genesisPath, JSON.stringify(g));
-    node = await startNode({ home: dir, passphrase: 'pw', logLevel: 'silent' });
+    node = await home.start();
     client = new XinlianClient({ url: node.apiUrl });
     genesis = await client.genesis();
   });
   after(async () => {
     await node?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await home?.remove();
   });
 
   /** Signs a traceability tx as `org` and waits for its commit; returns the result or throws its code. */
