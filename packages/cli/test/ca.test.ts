@@ -1,55 +1,20 @@
 /** `xinlian ca …` end to end: the built CLI in child processes, checked with our parser and the openssl CLI. */
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { createSuite, type SuiteId } from '@xinlian/crypto';
 import { parseCertificate, verifyCrl } from '@xinlian/pki';
 import { toHex } from '@xinlian/utils';
+import { json, type Result, cli as runCli } from './helpers.js';
 
-const BIN = fileURLToPath(new URL('../src/bin.js', import.meta.url));
-const TIMEOUT_MS = 60_000;
-const CLEAN_ENV = {
-  XINLIAN_PASSPHRASE: undefined,
-  XINLIAN_CA_DIR: undefined,
-  XINLIAN_KEY: undefined,
-  XINLIAN_HOME: undefined,
-};
-
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function cli(
+/** Runs the CLI; the CA key passphrase is `ca-pass` unless `env` says otherwise. */
+const cli = (
   args: readonly string[],
   env: Record<string, string | undefined> = { XINLIAN_PASSPHRASE: 'ca-pass' },
-): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      process.execPath,
-      [BIN, ...args],
-      { timeout: TIMEOUT_MS, env: { ...process.env, ...CLEAN_ENV, ...env } },
-      (error, stdout, stderr) => {
-        if (error !== null && typeof error.code !== 'number') reject(error);
-        else resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
-      },
-    );
-    child.stdin?.end();
-  });
-}
-
-function json(r: Result): Record<string, unknown> {
-  try {
-    return JSON.parse(r.stdout) as Record<string, unknown>;
-  } catch {
-    assert.fail(`stdout is not one JSON document (exit ${r.code}):\n${r.stdout}\nstderr:\n${r.stderr}`);
-  }
-}
+) => runCli(args, env);
 const errorCode = (r: Result) => (json(r).error as { code: string }).code;
 
 /** `xinlian ca issue --dir DIR --role ROLE --name NAME ...rest --json`. */

@@ -1,125 +1,20 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { RECEIPT_STEPS } from '@xinlian/sdk';
 import { InvalidArgumentError } from 'commander';
 import fc from 'fast-check';
 import { parsePort } from '../src/util.js';
+import { cli, errorCode, json, PASS, startCli, stop } from './helpers.js';
 
-const BIN = fileURLToPath(new URL('../src/bin.js', import.meta.url));
-const PASS = 'test-passphrase';
-const TIMEOUT_MS = 60_000;
 /** The verification step that compares the file with the receipt (the SDK's name for it). */
 const FILE_STEP = RECEIPT_STEPS.find((s) => s === 'fileDigest');
 assert.ok(FILE_STEP !== undefined, 'the SDK no longer has a fileDigest step');
-/** The CLI's environment variables, unset so the developer's own settings cannot leak into tests. */
-const CLEAN_ENV = {
-  XINLIAN_PASSPHRASE: undefined,
-  XINLIAN_NODE: undefined,
-  XINLIAN_HOME: undefined,
-  XINLIAN_KEY: undefined,
-};
-
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the built CLI to completion (stdin is not a TTY). */
-function cli(
-  args: readonly string[],
-  env: Record<string, string | undefined> = {},
-  cwd?: string,
-): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      process.execPath,
-      [BIN, ...args],
-      {
-        timeout: TIMEOUT_MS,
-        env: { ...process.env, ...CLEAN_ENV, ...env },
-        ...(cwd === undefined ? {} : { cwd }),
-      },
-      (error, stdout, stderr) => {
-        if (error !== null && typeof error.code !== 'number') reject(error);
-        else resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
-      },
-    );
-    child.stdin?.end();
-  });
-}
-
-/** Parses the one JSON document of a --json run. */
-function json(r: Result): Record<string, unknown> {
-  try {
-    return JSON.parse(r.stdout) as Record<string, unknown>;
-  } catch {
-    assert.fail(`stdout is not one JSON document (exit ${r.code}):\n${r.stdout}\nstderr:\n${r.stderr}`);
-  }
-}
-
-function errorCode(r: Result): string {
-  return (json(r).error as { code: string }).code;
-}
-
-/** Starts a long-running CLI command (start/dev --json) and resolves once it printed its ready line. */
-function startCli(
-  args: readonly string[],
-  env: Record<string, string | undefined>,
-): Promise<{ child: ChildProcess; ready: Record<string, unknown> }> {
-  const child = spawn(process.execPath, [BIN, ...args, '--json'], {
-    env: { ...process.env, ...CLEAN_ENV, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`no ready line in time; stderr: ${err}`));
-    }, TIMEOUT_MS);
-    child.stderr?.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    child.stdout?.on('data', (d: Buffer) => {
-      buf += d.toString();
-      for (const line of buf.split('\n')) {
-        if (!line.startsWith('{')) continue;
-        const doc = JSON.parse(line) as Record<string, unknown>;
-        if (doc.event === 'ready') {
-          clearTimeout(timer);
-          resolve({ child, ready: doc });
-          return;
-        }
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before ready; stderr: ${err}`));
-    });
-  });
-}
-
-/** Sends SIGTERM and resolves with the exit code. */
-function stop(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 /** A TCP port on 127.0.0.1 that nothing listens on. */
 async function closedPort(): Promise<number> {
   const server = createServer();

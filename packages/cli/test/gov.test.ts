@@ -3,50 +3,12 @@
  * governance section: its validator key is the admin of the `dev` organization).
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-const BIN = fileURLToPath(new URL('../src/bin.js', import.meta.url));
-const PASS = 'test-passphrase';
-const TIMEOUT_MS = 60_000;
-const ENV = {
-  XINLIAN_NODE: undefined,
-  XINLIAN_HOME: undefined,
-  XINLIAN_KEY: undefined,
-  XINLIAN_PASSPHRASE: PASS,
-};
-
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function cli(args: readonly string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      process.execPath,
-      [BIN, ...args],
-      { timeout: TIMEOUT_MS, env: { ...process.env, ...ENV } },
-      (error, stdout, stderr) => {
-        if (error !== null && typeof error.code !== 'number') reject(error);
-        else resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
-      },
-    );
-    child.stdin?.end();
-  });
-}
-
-/** Runs a --json command and returns its document; asserts the exit code. */
-async function run(args: readonly string[], code = 0): Promise<Record<string, unknown>> {
-  const r = await cli([...args, '--json']);
-  assert.equal(r.code, code, `${args.join(' ')}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
-}
+import { cli, PASS_ENV, run, startNodeCli, stop } from './helpers.js';
 
 describe('xinlian gov / regulator', { timeout: 120_000 }, () => {
   let dir: string;
@@ -65,42 +27,10 @@ describe('xinlian gov / regulator', { timeout: 120_000 }, () => {
     client = join(dir, 'client.key');
     await run(['keys', 'new', '--suite', 'intl', '--out', regKey]);
     await run(['keys', 'new', '--suite', 'intl', '--out', client]);
-    node = spawn(
-      process.execPath,
-      [BIN, 'start', '--home', home, '--port', '0', '--log-level', 'warn', '--json'],
-      {
-        env: { ...process.env, ...ENV },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    url = await new Promise<string>((resolve, reject) => {
-      let buf = '';
-      const timer = setTimeout(() => reject(new Error('node not ready')), TIMEOUT_MS);
-      node.stdout!.on('data', (d: Buffer) => {
-        buf += d.toString();
-        for (const line of buf.split('\n')) {
-          if (!line.startsWith('{')) continue;
-          const doc = JSON.parse(line) as { event?: string; apiUrl?: string };
-          if (doc.event === 'ready') {
-            clearTimeout(timer);
-            resolve(doc.apiUrl!);
-          }
-        }
-      });
-      node.once('exit', (c) => reject(new Error(`node exited ${c}`)));
-    });
+    ({ child: node, url } = await startNodeCli(home));
   });
   after(async () => {
-    if (node !== undefined && node.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => node.kill('SIGKILL'), TIMEOUT_MS);
-        node.once('exit', () => {
-          clearTimeout(t);
-          resolve();
-        });
-        node.kill('SIGTERM');
-      });
-    }
+    if (node !== undefined) await stop(node);
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -146,7 +76,7 @@ describe('xinlian gov / regulator', { timeout: 120_000 }, () => {
       (status.status as { governance: { filing: { filingNumber: string } } }).governance.filing.filingNumber,
       'BJ-2026-0001',
     );
-    const human = await cli(['status', '--node', url]);
+    const human = await cli(['status', '--node', url], PASS_ENV);
     assert.match(human.stdout, /filing\s+BJ-2026-0001/);
   });
 
