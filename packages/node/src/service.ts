@@ -25,7 +25,7 @@ import type {
   TxResponse,
   VerificationReport,
 } from '@xinlian/schemas';
-import { buildReceipt, verifyReceipt } from '@xinlian/sdk';
+import { type BuildReceiptInput, buildReceipt, verifyReceipt } from '@xinlian/sdk';
 import type { LmdbChainStore } from '@xinlian/store';
 import { concatBytes, fromHex, toHex, XinlianError } from '@xinlian/utils';
 import type { Admission } from './admission.js';
@@ -389,27 +389,19 @@ export class NodeService implements NodeApi {
   evidenceReceipt(algorithm: string, digestHex: string): Receipt {
     const { direct, record, batch } = this.#lookup(algorithm, digestHex);
     if (record === null) throw notFound('digest', { algorithm, digest: digestHex });
-    const loc = this.#m.store.getTxLocation(fromHex(record.txId));
-    const block = loc === undefined ? undefined : this.#m.store.getBlockBytes(loc.height);
-    const receipts = loc === undefined ? undefined : this.#m.store.getReceipts(loc.height);
-    if (loc === undefined || block === undefined || receipts === undefined) {
-      throw new XinlianError('STORE_CORRUPT', 'the block of a record is missing', { recordId: record.id });
-    }
-    return buildReceipt({
-      suite: this.#m.suite,
-      genesis: this.#o.genesis,
-      genesisHash: this.#o.genesisHash,
-      block,
-      receipts,
-      txIndex: loc.index,
-      digest: { algorithm: algorithm as DigestAlgorithm, value: digestHex },
-      record: record as JsonValue,
-      // Validator-set changes from genesis up to the block (buildReceipt keeps those ≤ its height).
-      ...(this.#m.validatorSets === undefined ? {} : { validatorSetChain: this.#m.validatorSets.links() }),
-      ...(direct || batch === null
-        ? {}
-        : { batch: { index: batch.leafIndex, tree: this.#batchTree(batch.root) } }),
-    });
+    return this.#receiptOfTx(
+      record.txId,
+      { recordId: record.id },
+      {
+        digest: { algorithm: algorithm as DigestAlgorithm, value: digestHex },
+        record: record as JsonValue,
+        // Validator-set changes from genesis up to the block (buildReceipt keeps those ≤ its height).
+        ...(this.#m.validatorSets === undefined ? {} : { validatorSetChain: this.#m.validatorSets.links() }),
+        ...(direct || batch === null
+          ? {}
+          : { batch: { index: batch.leafIndex, tree: this.#batchTree(batch.root) } }),
+      },
+    );
   }
 
   /**
@@ -422,11 +414,23 @@ export class NodeService implements NodeApi {
     digest: { algorithm: DigestAlgorithm; value: string },
     record: JsonValue,
   ): Receipt {
+    return this.#receiptOfTx(txIdHex, { txId: txIdHex }, { digest, record, module });
+  }
+
+  /**
+   * buildReceipt for committed tx `txIdHex` from its stored block, with `input` (digest, record,
+   * …); STORE_CORRUPT with `details` when the block is missing.
+   */
+  #receiptOfTx(
+    txIdHex: string,
+    details: Record<string, unknown>,
+    input: Omit<BuildReceiptInput, 'suite' | 'genesis' | 'genesisHash' | 'block' | 'receipts' | 'txIndex'>,
+  ): Receipt {
     const loc = this.#m.store.getTxLocation(fromHex(txIdHex));
     const block = loc === undefined ? undefined : this.#m.store.getBlockBytes(loc.height);
     const receipts = loc === undefined ? undefined : this.#m.store.getReceipts(loc.height);
     if (loc === undefined || block === undefined || receipts === undefined) {
-      throw new XinlianError('STORE_CORRUPT', 'the block of a record is missing', { txId: txIdHex });
+      throw new XinlianError('STORE_CORRUPT', 'the block of a record is missing', details);
     }
     return buildReceipt({
       suite: this.#m.suite,
@@ -435,9 +439,7 @@ export class NodeService implements NodeApi {
       block,
       receipts,
       txIndex: loc.index,
-      digest,
-      record,
-      module,
+      ...input,
     });
   }
 

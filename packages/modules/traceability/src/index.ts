@@ -59,6 +59,7 @@ export {
   decodeEventQuery,
   type EventQuery,
   identifiersOf,
+  LIST_PARAMS as EVENT_QUERY_LIST_PARAMS,
   MAX_PAGE,
   matcher,
 } from './query.js';

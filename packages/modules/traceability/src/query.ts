@@ -7,7 +7,8 @@ import { badArgs } from './errors.js';
 import { toCanonicalDigitalLink } from './hash/index.js';
 import type { EventRecord } from './records.js';
 
-const LIST_PARAMS = [
+/** The `events` query parameters that take a list of values (the REST binding's pipe-delimited ones). */
+export const LIST_PARAMS = [
   'eventType',
   'EQ_action',
   'EQ_bizStep',

@@ -4,7 +4,7 @@
  * other route (TRACE_* codes in errors.ts).
  */
 import { Type } from '@sinclair/typebox';
-import type { EventPage } from '@xinlian/module-traceability';
+import { EVENT_QUERY_LIST_PARAMS, type EventPage } from '@xinlian/module-traceability';
 import { Problem, Receipt } from '@xinlian/schemas';
 import { XinlianError } from '@xinlian/utils';
 import type { FastifyReply } from 'fastify';
@@ -22,23 +22,7 @@ const ld = (description: string): ResponseSpec => ({ description, contentType: '
 
 /** Query parameters as sent: one string, or repeated. */
 const RawQuery = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]));
-const LIST_PARAMS = new Set([
-  'eventType',
-  'EQ_action',
-  'EQ_bizStep',
-  'EQ_disposition',
-  'EQ_readPoint',
-  'EQ_bizLocation',
-  'MATCH_epc',
-  'MATCH_anyEPC',
-  'MATCH_parentID',
-  'MATCH_inputEPC',
-  'MATCH_outputEPC',
-  'MATCH_epcClass',
-  'MATCH_anyEPCClass',
-  'EQ_eventID',
-  'EQ_org',
-]);
+const LIST_PARAMS = new Set<string>(EVENT_QUERY_LIST_PARAMS);
 
 /**
  * REST query parameters → the module's `events` params: list values are pipe-delimited
