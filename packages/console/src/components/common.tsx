@@ -106,3 +106,47 @@ export function PageTitle({ children }: { readonly children: ReactNode }) {
     </h1>
   );
 }
+
+/**
+ * A titled section with one table: `columns` are the header cells, `children` the body rows;
+ * `empty` (when given) is shown instead of the table.
+ */
+export function TableSection({
+  id,
+  title,
+  testId,
+  columns,
+  empty,
+  children,
+}: {
+  readonly id: string;
+  readonly title: string;
+  readonly testId?: string;
+  readonly columns: readonly string[];
+  readonly empty?: string | undefined;
+  readonly children: ReactNode;
+}) {
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {empty !== undefined ? (
+        <p className="muted">{empty}</p>
+      ) : (
+        <div className="table-wrap">
+          <table data-testid={testId}>
+            <thead>
+              <tr>
+                {columns.map((c) => (
+                  <th key={c} scope="col">
+                    {c}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>{children}</tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

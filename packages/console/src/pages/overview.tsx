@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { useNode } from '../app/node-state.js';
 import { LineChart } from '../components/chart.js';
-import { Hex, PageTitle } from '../components/common.js';
+import { Hex, PageTitle, TableSection } from '../components/common.js';
 import { useI18n } from '../i18n/i18n.js';
 import { histogramTotals, intervalMean, type Point, throughputSeries } from '../lib/metrics.js';
 
@@ -142,59 +142,51 @@ export function Overview() {
         />
       </section>
 
-      <section aria-labelledby="validators-h">
-        <h2 id="validators-h">{t('overview.validators')}</h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('validator.name')}</th>
-                <th scope="col">{t('validator.address')}</th>
-                <th scope="col">{t('validator.power')}</th>
-                <th scope="col">{t('validator.height')}</th>
-                <th scope="col">{t('validator.round')}</th>
-                <th scope="col">{t('validator.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {validators.map((v) => {
-                const state = v.state;
-                const isProposer = latest !== undefined && latest.proposer === v.publicKey;
-                return (
-                  <tr key={v.publicKey} data-testid="validator-row" data-state={state}>
-                    <td>
-                      {v.name}
-                      {v.organization === undefined ? null : (
-                        <span className="muted small"> · {v.organization}</span>
-                      )}
-                      {v.self ? <span className="tag">{t('validator.self')}</span> : null}
-                      {isProposer ? <span className="tag">{t('validator.proposer')}</span> : null}
-                    </td>
-                    <td>
-                      <Hex value={v.address} to={`/accounts/${v.address}`} />
-                    </td>
-                    <td>{number(v.power)}</td>
-                    <td data-testid="validator-height">
-                      {v.height ?? (status?.consensus === undefined ? status?.height : undefined) ?? '—'}
-                    </td>
-                    <td>
-                      {v.round ??
-                        (status?.consensus === undefined ? latest?.certificate.round : undefined) ??
-                        '—'}
-                    </td>
-                    <td>
-                      <span className={`badge ${state}`}>{t(`validator.${state}`)}</span>
-                      {v.connected === false ? (
-                        <span className="muted small"> · {t('validator.disconnected')}</span>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <TableSection
+        id="validators-h"
+        title={t('overview.validators')}
+        columns={[
+          t('validator.name'),
+          t('validator.address'),
+          t('validator.power'),
+          t('validator.height'),
+          t('validator.round'),
+          t('validator.status'),
+        ]}
+      >
+        {validators.map((v) => {
+          const state = v.state;
+          const isProposer = latest !== undefined && latest.proposer === v.publicKey;
+          return (
+            <tr key={v.publicKey} data-testid="validator-row" data-state={state}>
+              <td>
+                {v.name}
+                {v.organization === undefined ? null : (
+                  <span className="muted small"> · {v.organization}</span>
+                )}
+                {v.self ? <span className="tag">{t('validator.self')}</span> : null}
+                {isProposer ? <span className="tag">{t('validator.proposer')}</span> : null}
+              </td>
+              <td>
+                <Hex value={v.address} to={`/accounts/${v.address}`} />
+              </td>
+              <td>{number(v.power)}</td>
+              <td data-testid="validator-height">
+                {v.height ?? (status?.consensus === undefined ? status?.height : undefined) ?? '—'}
+              </td>
+              <td>
+                {v.round ?? (status?.consensus === undefined ? latest?.certificate.round : undefined) ?? '—'}
+              </td>
+              <td>
+                <span className={`badge ${state}`}>{t(`validator.${state}`)}</span>
+                {v.connected === false ? (
+                  <span className="muted small"> · {t('validator.disconnected')}</span>
+                ) : null}
+              </td>
+            </tr>
+          );
+        })}
+      </TableSection>
 
       <div className="two-col">
         <section aria-labelledby="recent-blocks-h">

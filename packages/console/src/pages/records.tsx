@@ -4,7 +4,7 @@ import { Link, useParams } from 'wouter';
 import type { EvidenceRecordView } from '../api/client.js';
 import { useLoad, useNode } from '../app/node-state.js';
 import { buildCertificate, saveFile } from '../certificate/download.js';
-import { Fields, Hex, LoadError, Loading, PageTitle, Show } from '../components/common.js';
+import { Fields, Hex, LoadError, Loading, PageTitle, Show, TableSection } from '../components/common.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages.js';
 import { formatBytes } from '../lib/format.js';
@@ -333,169 +333,137 @@ export function Members() {
                   ],
                 ]}
               />
-              <section aria-labelledby="orgs-h">
-                <h2 id="orgs-h">{t('members.orgs')}</h2>
-                <div className="table-wrap">
-                  <table data-testid="orgs">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('members.orgName')}</th>
-                        <th scope="col">{t('members.orgId')}</th>
-                        <th scope="col">{t('members.ca')}</th>
-                        <th scope="col">{t('members.memberCount')}</th>
-                        <th scope="col">{t('members.validatorCount')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {g.organizations.map((o) => (
-                        <tr key={o.id} data-testid="org-row">
-                          <td>{o.name}</td>
-                          <td>
-                            <code>{o.id}</code>
-                          </td>
-                          <td>
-                            {o.caSerial === null ? (
-                              <span className="muted">{t('members.caNone')}</span>
-                            ) : (
-                              <>
-                                <code>{o.caSerial}</code>
-                                {g.revocations.some((r) => r.org === o.id && r.serial === o.caSerial) ? (
-                                  <span className="badge silent">{t('members.revoked')}</span>
-                                ) : null}
-                              </>
-                            )}
-                          </td>
-                          <td>{number(g.members.filter((m) => m.org === o.id).length)}</td>
-                          <td>{number(validators.filter((v) => v.organization === o.id).length)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              </section>
-              <section aria-labelledby="members-h">
-                <h2 id="members-h">{t('members.members')}</h2>
-                <div className="table-wrap">
-                  <table data-testid="members">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('validator.name')}</th>
-                        <th scope="col">{t('members.org')}</th>
-                        <th scope="col">{t('members.role')}</th>
-                        <th scope="col">{t('validator.address')}</th>
-                        <th scope="col">{t('members.credential')}</th>
-                        <th scope="col">{t('members.status')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {g.members.map((m) => {
-                        const state = memberState(m, g.revocations, now);
-                        return (
-                          <tr key={m.address} data-testid="member-row" data-state={state}>
-                            <td>{m.name}</td>
-                            <td>
-                              <code>{m.org}</code>
-                            </td>
-                            <td>{roleLabel(t, m.role)}</td>
-                            <td>
-                              <Hex value={m.address} to={`/accounts/${m.address}`} />
-                            </td>
-                            <td>
-                              {m.serial === null
-                                ? t('members.registeredKey')
-                                : t('members.certificate', { serial: m.serial })}
-                              {m.notAfter === null ? null : (
-                                <span className="muted small">
-                                  {' '}
-                                  · {t('members.validUntil', { date: time(m.notAfter) })}
-                                </span>
-                              )}
-                            </td>
-                            <td>
-                              <span className={`badge ${state === 'active' ? 'ok' : 'silent'}`}>
-                                {t(`members.${state}`)}
-                              </span>
-                            </td>
-                          </tr>
-                        );
-                      })}
-                    </tbody>
-                  </table>
-                </div>
-              </section>
-              <section aria-labelledby="vals-h">
-                <h2 id="vals-h">{t('members.validators')}</h2>
-                <div className="table-wrap">
-                  <table data-testid="validators">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('validator.name')}</th>
-                        <th scope="col">{t('members.org')}</th>
-                        <th scope="col">{t('validator.address')}</th>
-                        <th scope="col">{t('tx.signer')}</th>
-                        <th scope="col">{t('validator.power')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {validators.map((v) => {
-                        const address = addressOf(v.publicKey);
-                        return (
-                          <tr key={v.publicKey} data-testid="validator-entry">
-                            <td>{v.name}</td>
-                            <td>{v.organization === undefined ? '—' : <code>{v.organization}</code>}</td>
-                            <td>
-                              {address === undefined ? (
-                                '—'
-                              ) : (
-                                <Hex value={address} to={`/accounts/${address}`} />
-                              )}
-                            </td>
-                            <td>
-                              <Hex value={v.publicKey} />
-                            </td>
-                            <td>{number(v.power)}</td>
-                          </tr>
-                        );
-                      })}
-                    </tbody>
-                  </table>
-                </div>
-              </section>
-              <section aria-labelledby="revs-h">
-                <h2 id="revs-h">{t('members.revocations')}</h2>
-                {g.revocations.length === 0 ? (
-                  <p className="muted">{t('members.none')}</p>
-                ) : (
-                  <div className="table-wrap">
-                    <table data-testid="revocations">
-                      <thead>
-                        <tr>
-                          <th scope="col">{t('members.org')}</th>
-                          <th scope="col">{t('members.serial')}</th>
-                          <th scope="col">{t('members.reason')}</th>
-                          <th scope="col">{t('tx.block')}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {g.revocations.map((r) => (
-                          <tr key={`${r.org}/${r.serial}`}>
-                            <td>
-                              <code>{r.org}</code>
-                            </td>
-                            <td>
-                              <code>{r.serial}</code>
-                            </td>
-                            <td>{r.reason}</td>
-                            <td>
-                              <Link href={`/blocks/${r.height}`}>#{number(r.height)}</Link>
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
-              </section>
+              <TableSection
+                id="orgs-h"
+                title={t('members.orgs')}
+                testId="orgs"
+                columns={[
+                  t('members.orgName'),
+                  t('members.orgId'),
+                  t('members.ca'),
+                  t('members.memberCount'),
+                  t('members.validatorCount'),
+                ]}
+              >
+                {g.organizations.map((o) => (
+                  <tr key={o.id} data-testid="org-row">
+                    <td>{o.name}</td>
+                    <td>
+                      <code>{o.id}</code>
+                    </td>
+                    <td>
+                      {o.caSerial === null ? (
+                        <span className="muted">{t('members.caNone')}</span>
+                      ) : (
+                        <>
+                          <code>{o.caSerial}</code>
+                          {g.revocations.some((r) => r.org === o.id && r.serial === o.caSerial) ? (
+                            <span className="badge silent">{t('members.revoked')}</span>
+                          ) : null}
+                        </>
+                      )}
+                    </td>
+                    <td>{number(g.members.filter((m) => m.org === o.id).length)}</td>
+                    <td>{number(validators.filter((v) => v.organization === o.id).length)}</td>
+                  </tr>
+                ))}
+              </TableSection>
+              <TableSection
+                id="members-h"
+                title={t('members.members')}
+                testId="members"
+                columns={[
+                  t('validator.name'),
+                  t('members.org'),
+                  t('members.role'),
+                  t('validator.address'),
+                  t('members.credential'),
+                  t('members.status'),
+                ]}
+              >
+                {g.members.map((m) => {
+                  const state = memberState(m, g.revocations, now);
+                  return (
+                    <tr key={m.address} data-testid="member-row" data-state={state}>
+                      <td>{m.name}</td>
+                      <td>
+                        <code>{m.org}</code>
+                      </td>
+                      <td>{roleLabel(t, m.role)}</td>
+                      <td>
+                        <Hex value={m.address} to={`/accounts/${m.address}`} />
+                      </td>
+                      <td>
+                        {m.serial === null
+                          ? t('members.registeredKey')
+                          : t('members.certificate', { serial: m.serial })}
+                        {m.notAfter === null ? null : (
+                          <span className="muted small">
+                            {' '}
+                            · {t('members.validUntil', { date: time(m.notAfter) })}
+                          </span>
+                        )}
+                      </td>
+                      <td>
+                        <span className={`badge ${state === 'active' ? 'ok' : 'silent'}`}>
+                          {t(`members.${state}`)}
+                        </span>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </TableSection>
+              <TableSection
+                id="vals-h"
+                title={t('members.validators')}
+                testId="validators"
+                columns={[
+                  t('validator.name'),
+                  t('members.org'),
+                  t('validator.address'),
+                  t('tx.signer'),
+                  t('validator.power'),
+                ]}
+              >
+                {validators.map((v) => {
+                  const address = addressOf(v.publicKey);
+                  return (
+                    <tr key={v.publicKey} data-testid="validator-entry">
+                      <td>{v.name}</td>
+                      <td>{v.organization === undefined ? '—' : <code>{v.organization}</code>}</td>
+                      <td>
+                        {address === undefined ? '—' : <Hex value={address} to={`/accounts/${address}`} />}
+                      </td>
+                      <td>
+                        <Hex value={v.publicKey} />
+                      </td>
+                      <td>{number(v.power)}</td>
+                    </tr>
+                  );
+                })}
+              </TableSection>
+              <TableSection
+                id="revs-h"
+                title={t('members.revocations')}
+                testId="revocations"
+                columns={[t('members.org'), t('members.serial'), t('members.reason'), t('tx.block')]}
+                empty={g.revocations.length === 0 ? t('members.none') : undefined}
+              >
+                {g.revocations.map((r) => (
+                  <tr key={`${r.org}/${r.serial}`}>
+                    <td>
+                      <code>{r.org}</code>
+                    </td>
+                    <td>
+                      <code>{r.serial}</code>
+                    </td>
+                    <td>{r.reason}</td>
+                    <td>
+                      <Link href={`/blocks/${r.height}`}>#{number(r.height)}</Link>
+                    </td>
+                  </tr>
+                ))}
+              </TableSection>
             </>
           );
         }}
