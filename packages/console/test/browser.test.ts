@@ -125,6 +125,21 @@ async function submit(nodeUrl: string, home: string, file: string): Promise<Subm
   return (JSON.parse(stdout) as { files: Submitted[] }).files[0]!;
 }
 
+/** Waits until the overview's block commit latency chart (the second chart) shows a value in ms and a plot. */
+async function latencyChartLive(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const chart = document.querySelectorAll('figure.chart')[1];
+      return (
+        /ms$/.test(chart?.querySelector('figcaption strong')?.textContent ?? '') &&
+        chart?.querySelector('svg path, svg circle') !== null
+      );
+    },
+    undefined,
+    { timeout: 20_000 },
+  );
+}
+
 describe('web console in Chromium', {
   skip: haveChromium ? false : `no Chromium at ${CHROMIUM}`,
   timeout: 180_000,
@@ -368,17 +383,7 @@ describe('web console in Chromium', {
       .getByRole('link', { name: `#${second.height}` })
       .waitFor();
     // The block commit latency chart has a live value (ms) once a block committed between two polls.
-    await page.waitForFunction(
-      () => {
-        const chart = document.querySelectorAll('figure.chart')[1];
-        return (
-          /ms$/.test(chart?.querySelector('figcaption strong')?.textContent ?? '') &&
-          chart?.querySelector('svg path, svg circle') !== null
-        );
-      },
-      undefined,
-      { timeout: 20_000 },
-    );
+    await latencyChartLive(page);
     await shot('overview-live-desktop');
     assert.deepEqual(errors, []);
   });
@@ -888,17 +893,7 @@ describe('web console on a 4-organization BFT network', {
       h1,
     );
     // The block commit latency chart shows live values (consensus: start of a height to its commit).
-    await page.waitForFunction(
-      () => {
-        const chart = document.querySelectorAll('figure.chart')[1];
-        return (
-          /ms$/.test(chart?.querySelector('figcaption strong')?.textContent ?? '') &&
-          chart?.querySelector('svg path, svg circle') !== null
-        );
-      },
-      undefined,
-      { timeout: 20_000 },
-    );
+    await latencyChartLive(page);
     if (SHOTS !== undefined)
       await page.screenshot({ path: join(SHOTS, 'overview-network-silent-desktop.png'), fullPage: true });
     assert.deepEqual(errors, []);

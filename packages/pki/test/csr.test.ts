@@ -2,20 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSuite, type SuiteId } from '@xinlian/crypto';
-import { isXinlianError } from '@xinlian/utils';
 import fc from 'fast-check';
 import { createCsr, parseCsr, toPem } from '../src/index.js';
-
-function pkiCode(f: () => unknown): string | undefined {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    assert.ok(isXinlianError(e), `a non-Xinlian error escaped: ${String(e)}`);
-    assert.match(e.code, /^PKI_/);
-    return e.code;
-  }
-}
+import { pkiCode } from './helpers.js';
 
 for (const id of ['gm', 'intl'] as SuiteId[]) {
   describe(`certificate requests (${id})`, () => {

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -121,4 +122,16 @@ export function derChildren(der: Uint8Array): Uint8Array[] {
     off = h.end;
   }
   return out;
+}
+
+/** Runs `f` and returns the PKI_* code it threw, or undefined if it returned. Any other throw fails the test. */
+export function pkiCode(f: () => unknown): string | undefined {
+  try {
+    f();
+    return undefined;
+  } catch (e) {
+    assert.ok(isXinlianError(e), `a non-Xinlian error escaped: ${String(e)}`);
+    assert.match(e.code, /^PKI_/);
+    return e.code;
+  }
 }

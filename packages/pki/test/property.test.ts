@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SuiteId } from '@xinlian/crypto';
-import { isXinlianError } from '@xinlian/utils';
 import fc from 'fast-check';
 import {
   createCrl,
@@ -10,19 +9,7 @@ import {
   verifyCrl,
   verifyMemberCertificate,
 } from '../src/index.js';
-import { DAY, makeOrg, T0 } from './helpers.js';
-
-/** Runs `f` and returns the PKI_* code it threw, or undefined if it returned. Any other throw fails the test. */
-function pkiCode(f: () => unknown): string | undefined {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    assert.ok(isXinlianError(e), `a non-Xinlian error escaped: ${String(e)}`);
-    assert.match(e.code, /^PKI_/);
-    return e.code;
-  }
-}
+import { DAY, makeOrg, pkiCode, T0 } from './helpers.js';
 
 /** A mutation of DER bytes: change one byte, truncate, or append. */
 const mutation = (length: number) =>
