@@ -21,6 +21,7 @@ import {
   freePorts,
   generateKey,
   makeTx,
+  metric,
   type NodeProcess,
   spawnNode,
   testNetwork,
@@ -29,12 +30,6 @@ import {
 
 const SUITE = 'gm';
 const suite = createSuite(SUITE);
-
-async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(name));
-  return line === undefined ? 0 : Number(line.split(' ').pop());
-}
 
 describe('4-organization BFT network and an observer (real processes)', { timeout: 240_000 }, () => {
   let dir: string;

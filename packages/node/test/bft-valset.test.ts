@@ -24,6 +24,7 @@ import {
   freePorts,
   generateKey,
   makeTx,
+  metric,
   type NodeProcess,
   PASSPHRASE,
   spawnNode,
@@ -33,12 +34,6 @@ import {
 
 const SUITE = 'gm';
 const suite = createSuite(SUITE);
-
-async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(name));
-  return line === undefined ? 0 : Number(line.split(' ').pop());
-}
 
 interface ValidatorEntry {
   name: string;

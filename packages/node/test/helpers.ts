@@ -289,3 +289,10 @@ export function directPorts(ports: readonly number[]): (config: NetConfig, i: nu
     for (const p of config.p2p.peers) p.port = ports[p.port - 1]!;
   };
 }
+
+/** The value of the first Prometheus sample whose line starts with `name` (0 when absent). */
+export async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(name));
+  return line === undefined ? 0 : Number(line.split(' ').pop());
+}
