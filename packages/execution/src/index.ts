@@ -10,6 +10,7 @@ export {
 } from './errors.js';
 export { type CheckTxOptions, Executor, type ExecutorModules, type ExecutorOptions } from './executor.js';
 export { MemoryState } from './memory.js';
+export { MemoryChain, type MemoryChainCall, type MemoryChainOptions } from './memory-chain.js';
 export { queryModule } from './query.js';
 export { namespacePrefix, type ScanOptions } from './state.js';
 export * from './types.js';

@@ -1,17 +1,9 @@
 /** A real chain for module tests: real crypto and codec, the Executor, in-memory committed state. */
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import {
-  canonicalJson,
-  encodeSignedTx,
-  encodeTxBody,
-  type JsonValue,
-  parseCanonicalJson,
-  type TxReceipt,
-} from '@xinlian/codec';
+import type { JsonValue, TxReceipt } from '@xinlian/codec';
 import { type CryptoSuite, createSuite, type PrivateKey } from '@xinlian/crypto';
-import { Executor, genesisAppHash, MemoryState } from '@xinlian/execution';
-import { utf8 } from '@xinlian/utils';
+import { MemoryChain } from '@xinlian/execution';
 import { createEvidenceModule } from '../src/index.js';
 
 export const CHAIN_ID = 'evidence-test';
@@ -22,16 +14,25 @@ export interface Call {
   readonly args: JsonValue;
 }
 
-export class EvidenceChain {
-  readonly suite: CryptoSuite = createSuite('intl');
-  readonly state = new MemoryState();
-  readonly module = createEvidenceModule();
-  readonly executor = new Executor(
-    { chainId: CHAIN_ID, params: { maxTxBytes: 64 * 1024, maxTxLifetime: 100, maxBlockTxs: 100 } },
-    { suite: this.suite, modules: [this.module], state: this.state, txIndex: this.state },
-  );
-  appHash = genesisAppHash(this.suite, this.suite.hash(utf8('evidence test genesis')));
-  height = 0;
+export class EvidenceChain extends MemoryChain {
+  readonly suite: CryptoSuite;
+  readonly module;
+
+  constructor() {
+    const suite = createSuite('intl');
+    const module = createEvidenceModule();
+    super({
+      chainId: CHAIN_ID,
+      suite,
+      modules: [module],
+      params: { maxTxBytes: 64 * 1024, maxTxLifetime: 100, maxBlockTxs: 100 },
+      genesisLabel: 'evidence test genesis',
+      timeOf: EvidenceChain.timeOf,
+      nonce: () => randomInt(1, 2 ** 47),
+    });
+    this.suite = suite;
+    this.module = module;
+  }
 
   /** Block time of a height: 1000 ms apart. */
   static timeOf(height: number): number {
@@ -40,37 +41,14 @@ export class EvidenceChain {
 
   /** Signs an evidence tx. */
   sign(call: Call): Uint8Array {
-    const body = {
-      chainId: CHAIN_ID,
-      signer: call.key.publicKey.bytes,
-      nonce: randomInt(1, 2 ** 47),
-      expiryHeight: this.height + 10,
-      module: 'evidence',
-      method: call.method,
-      args: canonicalJson(call.args),
-    };
-    const bodyBytes = encodeTxBody(body);
-    return encodeSignedTx({ body, bodyBytes, signature: this.suite.sign(call.key, bodyBytes) });
+    return this.signCall({ ...call, module: 'evidence' });
   }
 
   /** Admits the calls with checkTx and executes them as the next block; returns receipts with parsed results. */
   block(calls: readonly Call[]): { receipt: TxReceipt; result: JsonValue | undefined; id: string }[] {
     const height = this.height + 1;
     const txs = calls.map((c) => this.executor.checkTx(this.sign(c), { height }));
-    const out = this.executor.executeBlock({
-      height,
-      time: EvidenceChain.timeOf(height),
-      prevAppHash: this.appHash,
-      txs,
-    });
-    this.state.commit(height, out);
-    this.height = height;
-    this.appHash = out.appHash;
-    return out.receipts.map((receipt) => ({
-      receipt,
-      result: receipt.result.length === 0 ? undefined : parseCanonicalJson(receipt.result),
-      id: Buffer.from(receipt.txId).toString('hex'),
-    }));
+    return this.commitBlock(txs).map((r) => ({ ...r, id: Buffer.from(r.receipt.txId).toString('hex') }));
   }
 
   /** One call in its own block; throws if it failed. */

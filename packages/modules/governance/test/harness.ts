@@ -4,17 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import {
-  canonicalJson,
-  decodeSignedTx,
-  encodeSignedTx,
-  encodeTxBody,
-  type JsonValue,
-  parseCanonicalJson,
-  type TxReceipt,
-} from '@xinlian/codec';
+import { decodeSignedTx, type JsonValue, type TxReceipt } from '@xinlian/codec';
 import { addressOf, type CryptoSuite, createSuite, type PrivateKey } from '@xinlian/crypto';
-import { type CheckedTx, Executor, genesisAppHash, MemoryState, type Module } from '@xinlian/execution';
+import { type CheckedTx, MemoryChain, type Module } from '@xinlian/execution';
 import { createEvidenceModule } from '@xinlian/module-evidence';
 import {
   createCaCertificate,
@@ -24,7 +16,7 @@ import {
   type Role,
   toPem,
 } from '@xinlian/pki';
-import { isXinlianError, toHex, utf8 } from '@xinlian/utils';
+import { isXinlianError, toHex } from '@xinlian/utils';
 import { createGovernance, type GovernanceGenesis } from '../src/index.js';
 
 export const CHAIN_ID = 'gov-test';
@@ -162,14 +154,10 @@ export interface Outcome {
 
 let nonce = 1;
 
-export class GovChain {
-  readonly state = new MemoryState();
+export class GovChain extends MemoryChain {
   readonly governance;
   /** The installed modules, in executor order. */
   readonly modules: readonly Module[];
-  readonly executor: Executor;
-  appHash: Uint8Array;
-  height = 0;
 
   constructor(
     readonly fx: Fixture,
@@ -177,33 +165,24 @@ export class GovChain {
     opts: { authorizer?: boolean } = {},
   ) {
     const evidence = createEvidenceModule();
-    this.governance = createGovernance({ suite: fx.suite, genesis, modules: [evidence] });
-    this.modules = [evidence, this.governance.module];
-    this.executor = new Executor(
-      { chainId: CHAIN_ID, params: { maxTxBytes: 64 * 1024, maxTxLifetime: 100, maxBlockTxs: 100 } },
-      {
-        suite: fx.suite,
-        modules: this.modules,
-        state: this.state,
-        txIndex: this.state,
-        ...(opts.authorizer === false ? {} : { authorizer: this.governance.authorizer }),
-      },
-    );
-    this.appHash = genesisAppHash(fx.suite, fx.suite.hash(utf8('gov test genesis')));
+    const governance = createGovernance({ suite: fx.suite, genesis, modules: [evidence] });
+    const modules = [evidence, governance.module];
+    super({
+      chainId: CHAIN_ID,
+      suite: fx.suite,
+      modules,
+      params: { maxTxBytes: 64 * 1024, maxTxLifetime: 100, maxBlockTxs: 100 },
+      ...(opts.authorizer === false ? {} : { authorizer: governance.authorizer }),
+      genesisLabel: 'gov test genesis',
+      timeOf,
+      nonce: () => nonce++,
+    });
+    this.governance = governance;
+    this.modules = modules;
   }
 
   sign(call: Call): Uint8Array {
-    const body = {
-      chainId: CHAIN_ID,
-      signer: call.key.publicKey.bytes,
-      nonce: nonce++,
-      expiryHeight: this.height + 10,
-      module: call.module ?? 'governance',
-      method: call.method,
-      args: canonicalJson(call.args),
-    };
-    const bodyBytes = encodeTxBody(body);
-    return encodeSignedTx({ body, bodyBytes, signature: this.fx.suite.sign(call.key, bodyBytes) });
+    return this.signCall({ ...call, module: call.module ?? 'governance' });
   }
 
   /** checkTx of the call at the next height (throws the refusal). */
@@ -213,14 +192,9 @@ export class GovChain {
 
   /** Executes txs as the next block: admitted ones (CheckedTx) and raw ones (not checked first). */
   run(txs: readonly CheckedTx[]): Outcome[] {
-    const height = this.height + 1;
-    const out = this.executor.executeBlock({ height, time: timeOf(height), prevAppHash: this.appHash, txs });
-    this.state.commit(height, out);
-    this.height = height;
-    this.appHash = out.appHash;
-    return out.receipts.map((receipt) => ({
+    return this.commitBlock(txs).map(({ receipt, result }) => ({
       receipt,
-      result: receipt.result.length === 0 ? undefined : parseCanonicalJson(receipt.result),
+      result,
       ok: receipt.status === 'ok',
       code: receipt.code,
     }));

@@ -1,17 +1,9 @@
 /** A real chain for traceability module tests: real crypto and codec, the Executor, in-memory state. */
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import {
-  canonicalJson,
-  encodeSignedTx,
-  encodeTxBody,
-  type JsonValue,
-  parseCanonicalJson,
-  type TxReceipt,
-} from '@xinlian/codec';
+import type { JsonValue, TxReceipt } from '@xinlian/codec';
 import { addressOf, type CryptoSuite, createSuite, type PrivateKey } from '@xinlian/crypto';
-import { Executor, genesisAppHash, MemoryState } from '@xinlian/execution';
-import { utf8 } from '@xinlian/utils';
+import { MemoryChain } from '@xinlian/execution';
 import { createTraceabilityModule, eventHash, TRACEABILITY_MODULE } from '../src/index.js';
 
 export const CHAIN_ID = 'trace-test';
@@ -25,20 +17,29 @@ export interface Call {
 /** The CBV 2.0 event hash of an event's JSON text (what the module uses as its ID). */
 export const idOf = (text: string): string => eventHash(JSON.parse(text));
 
-export class TraceChain {
-  readonly suite: CryptoSuite = createSuite('intl');
-  readonly state = new MemoryState();
+export class TraceChain extends MemoryChain {
+  readonly suite: CryptoSuite;
   /** Organization of each signer address (what governance would say). */
-  readonly orgs = new Map<string, string>();
-  readonly module = createTraceabilityModule({
-    orgOf: (_view, address) => this.orgs.get(address),
-  });
-  readonly executor = new Executor(
-    { chainId: CHAIN_ID, params: { maxTxBytes: 1024 * 1024, maxTxLifetime: 100, maxBlockTxs: 100 } },
-    { suite: this.suite, modules: [this.module], state: this.state, txIndex: this.state },
-  );
-  appHash = genesisAppHash(this.suite, this.suite.hash(utf8('trace test genesis')));
-  height = 0;
+  readonly orgs: Map<string, string>;
+  readonly module;
+
+  constructor() {
+    const suite = createSuite('intl');
+    const orgs = new Map<string, string>();
+    const module = createTraceabilityModule({ orgOf: (_view, address) => orgs.get(address) });
+    super({
+      chainId: CHAIN_ID,
+      suite,
+      modules: [module],
+      params: { maxTxBytes: 1024 * 1024, maxTxLifetime: 100, maxBlockTxs: 100 },
+      genesisLabel: 'trace test genesis',
+      timeOf: TraceChain.timeOf,
+      nonce: () => randomInt(1, 2 ** 47),
+    });
+    this.suite = suite;
+    this.orgs = orgs;
+    this.module = module;
+  }
 
   static timeOf(height: number): number {
     return 1_700_000_000_000 + height * 1000;
@@ -52,35 +53,12 @@ export class TraceChain {
   }
 
   sign(call: Call): Uint8Array {
-    const body = {
-      chainId: CHAIN_ID,
-      signer: call.key.publicKey.bytes,
-      nonce: randomInt(1, 2 ** 47),
-      expiryHeight: this.height + 10,
-      module: TRACEABILITY_MODULE,
-      method: call.method,
-      args: canonicalJson(call.args),
-    };
-    const bodyBytes = encodeTxBody(body);
-    return encodeSignedTx({ body, bodyBytes, signature: this.suite.sign(call.key, bodyBytes) });
+    return this.signCall({ ...call, module: TRACEABILITY_MODULE });
   }
 
   block(calls: readonly Call[]): { receipt: TxReceipt; result: JsonValue | undefined }[] {
     const height = this.height + 1;
-    const txs = calls.map((c) => this.executor.checkTx(this.sign(c), { height }));
-    const out = this.executor.executeBlock({
-      height,
-      time: TraceChain.timeOf(height),
-      prevAppHash: this.appHash,
-      txs,
-    });
-    this.state.commit(height, out);
-    this.height = height;
-    this.appHash = out.appHash;
-    return out.receipts.map((receipt) => ({
-      receipt,
-      result: receipt.result.length === 0 ? undefined : parseCanonicalJson(receipt.result),
-    }));
+    return this.commitBlock(calls.map((c) => this.executor.checkTx(this.sign(c), { height })));
   }
 
   /** One call in its own block; asserts it succeeded and returns its result. */
