@@ -395,8 +395,6 @@ export class NodeService implements NodeApi {
       {
         digest: { algorithm: algorithm as DigestAlgorithm, value: digestHex },
         record: record as JsonValue,
-        // Validator-set changes from genesis up to the block (buildReceipt keeps those ≤ its height).
-        ...(this.#m.validatorSets === undefined ? {} : { validatorSetChain: this.#m.validatorSets.links() }),
         ...(direct || batch === null
           ? {}
           : { batch: { index: batch.leafIndex, tree: this.#batchTree(batch.root) } }),
@@ -439,6 +437,9 @@ export class NodeService implements NodeApi {
       block,
       receipts,
       txIndex: loc.index,
+      // Validator-set changes from genesis up to the block (buildReceipt keeps those ≤ its height):
+      // every receipt (evidence, traceability events, …) verifies from genesis across them.
+      ...(this.#m.validatorSets === undefined ? {} : { validatorSetChain: this.#m.validatorSets.links() }),
       ...input,
     });
   }
