@@ -25,6 +25,7 @@ import {
   spawnNode,
   testNetwork,
   until,
+  untilLinked,
 } from './helpers.js';
 
 const SUITE = 'intl';
@@ -135,10 +136,7 @@ describe('4-validator BFT network under faults (real processes, TCP fault proxie
     for (const r of started) if (r.status === 'rejected') throw r.reason;
     genesis = await clients[0]!.genesis();
     key = generateKey(SUITE);
-    await until('all nodes linked', async () => {
-      const s = await Promise.all(clients.map((c) => c.status()));
-      return s.every((x) => x.consensus?.peers === N - 1) ? true : undefined;
-    });
+    await untilLinked(clients, N - 1);
   });
 
   after(async () => {

@@ -26,6 +26,7 @@ import {
   spawnNode,
   testNetwork,
   until,
+  untilLinked,
 } from './helpers.js';
 
 const SUITE = 'gm';
@@ -67,10 +68,7 @@ describe('4-organization BFT network and an observer (real processes)', { timeou
   });
 
   it('links every pair and commits evidence submitted to different nodes, with identical blocks everywhere', async () => {
-    await until('all nodes linked', async () => {
-      const s = await Promise.all(clients.map((c) => c.status()));
-      return s.every((x) => x.consensus?.peers === 4) ? true : undefined;
-    });
+    await untilLinked(clients, 4);
     const head = (await clients[0]!.status()).height;
     const submitted = Array.from({ length: 16 }, () => evidenceTx(head));
     const results = await Promise.all(

@@ -30,6 +30,7 @@ import {
   spawnNode,
   testNetwork,
   until,
+  untilLinked,
 } from './helpers.js';
 
 const SUITE = 'gm';
@@ -158,10 +159,7 @@ describe('validator-set changes by governance (real processes)', { timeout: 300_
   });
 
   it('adds the observer as a validator, removes one, and receipts verify from genesis across both', async () => {
-    await until('all nodes linked', async () => {
-      const s = await Promise.all(clients.map((c) => c.status()));
-      return s.every((x) => x.consensus?.peers === 5) ? true : undefined;
-    });
+    await untilLinked(clients, 5);
     const genesisSet: ValidatorEntry[] = genesis.validators.map((v) => ({
       name: v.name,
       organization: v.organization as string,

@@ -203,6 +203,17 @@ export async function until<T>(
   }
 }
 
+/** Waits until every node reports `peers` linked peers in its consensus status. */
+export function untilLinked(
+  clients: readonly { status(): Promise<{ consensus?: { peers: number } | undefined }> }[],
+  peers: number,
+): Promise<true> {
+  return until('all nodes linked', async () => {
+    const s = await Promise.all(clients.map((c) => c.status()));
+    return s.every((x) => x.consensus?.peers === peers) ? true : undefined;
+  });
+}
+
 /** A node home made by initHome in a fresh temp dir (suite intl, PASSPHRASE, 20 ms blocks). */
 export interface TestHome {
   readonly dir: string;
