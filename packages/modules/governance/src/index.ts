@@ -9,6 +9,13 @@ export {
 } from './errors.js';
 export { GOVERNANCE_MODULE, targetId } from './keys.js';
 export {
+  type DeclaredMethod,
+  declaredMethods,
+  declaredRoles,
+  type PermissionCell,
+  permissionMatrix,
+} from './matrix.js';
+export {
   auditCsv,
   createGovernance,
   GOVERNANCE_DEFAULT_ROLES,

@@ -7,10 +7,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JsonValue } from '@xinlian/codec';
 import type { PrivateKey } from '@xinlian/crypto';
-import type { ModuleMethod } from '@xinlian/execution';
 import { EVIDENCE_DEFAULT_ROLES } from '@xinlian/module-evidence';
 import type { Role } from '@xinlian/pki';
-import { GOVERNANCE_DEFAULT_ROLES } from '../src/index.js';
+import { declaredMethods, declaredRoles, GOVERNANCE_DEFAULT_ROLES, permissionMatrix } from '../src/index.js';
 import { code, digest, Fixture, GovChain, ROLES } from './harness.js';
 
 const fx = new Fixture();
@@ -117,19 +116,14 @@ const OPERATIONS: Record<string, (chain: GovChain, role: Role) => { module?: str
 };
 
 /**
- * The matrix is generated from the installed modules' method declarations (`ModuleMethod.roles`):
- * every method of every module is a row, so a new method cannot be left out — the first test fails
- * until OPERATIONS has a fixture for it; absent `roles` means any member may call it.
+ * The matrix is generated from the installed modules' method declarations (`ModuleMethod.roles`)
+ * by `permissionMatrix`: every method of every module is a row, so a new method cannot be left out
+ * — the first test fails until OPERATIONS has a fixture for it; absent `roles` means any member
+ * may call it. (The traceability package builds its rows with the same generator.)
  */
-const DECLARED: readonly { op: string; roles: readonly string[] | undefined }[] = new GovChain(
-  fx,
-).modules.flatMap((m) =>
-  Object.entries(m.methods).map(([name, def]: [string, ModuleMethod<unknown>]) => ({
-    op: `${m.name}.${name}`,
-    roles: def.roles,
-  })),
-);
-const allowedRoles = (roles: readonly string[] | undefined) => roles ?? ROLES;
+const INSTALLED = new GovChain(fx).modules;
+const DECLARED = declaredMethods(INSTALLED);
+const MATRIX = permissionMatrix(INSTALLED, ROLES);
 
 describe('permission matrix (role × privileged operation)', () => {
   it('has a fixture for every declared method of every installed module, and the policy shows the declarations', () => {
@@ -137,7 +131,8 @@ describe('permission matrix (role × privileged operation)', () => {
     assert.ok(DECLARED.length >= 14, 'evidence and governance methods are installed');
     const perms = new GovChain(fx).query('permissions') as Record<string, { roles: string[] }>;
     assert.deepEqual(Object.keys(perms).sort(), DECLARED.map((d) => d.op).sort());
-    for (const { op, roles } of DECLARED) assert.deepEqual(perms[op]!.roles, [...allowedRoles(roles)], op);
+    for (const { op, roles } of DECLARED) assert.deepEqual(perms[op]!.roles, [...declaredRoles(roles)], op);
+    assert.equal(MATRIX.length, DECLARED.length * ROLES.length);
     // The declarations are the exported default tables.
     for (const [m, roles] of Object.entries(GOVERNANCE_DEFAULT_ROLES)) {
       assert.deepEqual(DECLARED.find((d) => d.op === `governance.${m}`)?.roles, roles);
@@ -146,24 +141,23 @@ describe('permission matrix (role × privileged operation)', () => {
       assert.deepEqual(d.roles, EVIDENCE_DEFAULT_ROLES);
   });
 
-  for (const { op, roles } of DECLARED) {
-    for (const role of ROLES) {
-      const allowed = allowedRoles(roles).includes(role);
-      it(`${op} by ${role}: ${allowed ? 'allowed' : 'refused'}`, () => {
-        const chain = new GovChain(fx);
-        chain.empty();
-        const fixture = OPERATIONS[op];
-        assert.ok(fixture !== undefined, `no fixture for ${op}`);
-        const { module, args } = fixture(chain, role);
-        const call = { key: fx.keys[role], method: op.split('.')[1]!, args, ...(module ? { module } : {}) };
-        if (allowed) {
-          chain.ok(call);
-        } else {
-          assert.throws(() => chain.check(call), code('PERM_ROLE_NOT_ALLOWED'));
-          chain.fails(call, 'PERM_ROLE_NOT_ALLOWED');
-        }
-      });
-    }
+  for (const { op, role, allowed } of MATRIX) {
+    it(`${op} by ${role}: ${allowed ? 'allowed' : 'refused'}`, () => {
+      const chain = new GovChain(fx);
+      chain.empty();
+      const fixture = OPERATIONS[op];
+      assert.ok(fixture !== undefined, `no fixture for ${op}`);
+      const { module, args } = fixture(chain, role);
+      const call = { key: fx.keys[role], method: op.split('.')[1]!, args, ...(module ? { module } : {}) };
+      if (allowed) {
+        chain.ok(call);
+      } else {
+        assert.throws(() => chain.check(call), code('PERM_ROLE_NOT_ALLOWED'));
+        chain.fails(call, 'PERM_ROLE_NOT_ALLOWED');
+      }
+    });
+  }
+  for (const { op } of DECLARED) {
     it(`${op} by a non-member: refused`, () => {
       const chain = new GovChain(fx);
       chain.empty();
