@@ -2,7 +2,9 @@
  * Validator-set changes on a network of real node processes (spec/consensus.md §11): a 4-org network
  * with an observer node (obs1) votes by governance to add obs1 as a validator; from the defined
  * height (execution + 2) it signs, which the chain needs once org4 is down (4 of 5 is the quorum).
- * Governance then removes org4; the chain continues with {org1, org2, org3, obs1}, and org4, restarted,
+ * Governance then removes org4; the chain continues with {org1, org2, org3, obs1}. org4, restarted
+ * with its genesis key, is refused by every node (out of the set, a genesis validator key is no
+ * longer admitted); once org4 registers that key as an observer node on chain it is admitted,
  * catches up by block sync across both changes (each certificate checked against the set of its
  * height) and follows as an observer. Receipts of blocks before, between and after the changes
  * verify offline from the genesis alone; a receipt with a link of its chain removed does not.
@@ -14,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeCommitCertificate } from '@xinlian/codec';
-import { createSuite, decryptKeyFile, type PrivateKey } from '@xinlian/crypto';
+import { addressOf, createSuite, decryptKeyFile, type PrivateKey } from '@xinlian/crypto';
 import { createCaCertificate, issueCertificate, toPem } from '@xinlian/pki';
 import type { Genesis, Receipt } from '@xinlian/schemas';
 import { buildTx, digestOf, evidenceArgs, verifyReceipt, XinlianClient } from '@xinlian/sdk';
@@ -218,9 +220,44 @@ describe('validator-set changes by governance (real processes)', { timeout: 300_
       ['org1-validator', 'org2-validator', 'org3-validator', 'obs1-validator'],
     );
 
-    // 3. org4 restarts, catches up by block sync across both changes, and follows as an observer.
+    // 3. org4 restarts with its genesis validator key. Out of the set, that key is no longer
+    //    admitted to connect (a chain without governance section made it org4's admin record,
+    //    which is no node role): every node refuses it at the handshake.
+    const notMember = 'xinlian_p2p_connections_closed_total{reason="not_member"}';
+    const refusedBefore = await metric(nodes[0]!.url, notMember);
     nodes[3] = await spawnNode(homes[3]!, 30_000);
     clients[3] = new XinlianClient({ url: nodes[3].url });
+    await until(
+      'org4 refused by org1',
+      async () => ((await metric(nodes[0]!.url, notMember)) > refusedBefore ? true : undefined),
+      15_000,
+    );
+    const s4r = await clients[3]!.status();
+    assert.equal(s4r.consensus?.peers, 0, 'no node links the removed validator');
+    assert.ok(s4r.height < removed, 'it cannot sync past the change');
+    //    org4 makes the key an observer node on chain: a second admin, who replaces the key's
+    //    admin record by an observer record. Then it is admitted again, catches up by block sync
+    //    across both changes, and follows as an observer.
+    const org4Admin = generateKey(SUITE);
+    const org4Key = admins[3]!;
+    await govTx(
+      org4Key,
+      'registerKey',
+      { org: 'org4', publicKey: toHexKey(org4Admin), role: 'admin', name: 'org4-admin-2' },
+      clients[0]!,
+    );
+    await govTx(
+      org4Admin,
+      'removeMember',
+      { address: addressOf(suite, org4Key.publicKey.bytes) },
+      clients[0]!,
+    );
+    await govTx(
+      org4Admin,
+      'registerKey',
+      { org: 'org4', publicKey: toHexKey(org4Key), role: 'observer', name: 'org4-observer' },
+      clients[0]!,
+    );
     const target = await head();
     await until(
       'org4 caught up',

@@ -182,21 +182,26 @@ describe('ChainRegistry: who may connect, from committed governance state', () =
     records?: Record<string, NodeMemberRecord>;
     refused?: Set<string>;
     orgs?: Set<string>;
+    /** Committed height (default 10) and extra sets scheduled by governance. */
+    committed?: number;
+    later?: { height: number; validators: readonly unknown[] }[];
   }) => {
     const records = opts.records ?? {};
+    const committed = opts.committed ?? 10;
     const sets = new ValidatorSets({
       suite,
       query: () => [
         { height: 0, validators: genesis.validators },
         { height: 12, validators: [...genesis.validators, entry(next, 9, 'org2')] },
+        ...(opts.later ?? []),
       ],
-      committedHeight: () => 10,
+      committedHeight: () => committed,
       blockBytes: () => undefined,
     });
     return new ChainRegistry({
       genesis,
       sets,
-      committedHeight: () => 10,
+      committedHeight: () => committed,
       addressOf: (k) => toHex(k),
       member: (address) => records[address],
       identify: (address) => {
@@ -208,7 +213,7 @@ describe('ChainRegistry: who may connect, from committed governance state', () =
   };
   const hex = (k: PrivateKey) => toHex(k.publicKey.bytes);
 
-  it('admits the sets of the next two heights and the genesis nodes, and no stranger', () => {
+  it('admits the sets of the next two heights and the genesis observers, and no stranger', () => {
     const r = make({});
     assert.equal(r.admit(keys[0]!.publicKey.bytes)?.role, 'validator');
     assert.equal(r.admit(keys[3]!.publicKey.bytes)?.role, 'observer');
@@ -237,6 +242,49 @@ describe('ChainRegistry: who may connect, from committed governance state', () =
       make({ records: { [hex(keys[1]!)]: rec('admin') } }).admit(keys[1]!.publicKey.bytes)?.role,
       'validator',
     );
+  });
+
+  it('a genesis validator removed from the set is refused once no set of the next two heights holds it, unless a node record admits it', () => {
+    // Governance removes v2 (org3): the set of height 20 is {v0, v1, next}.
+    const without2 = [...genesis.validators.slice(0, 2), entry(next, 9, 'org2')];
+    const later = [{ height: 20, validators: without2 }];
+    const v2 = keys[2]!.publicKey.bytes;
+    // Committed 18: height 19 is still decided by a set holding v2.
+    assert.equal(make({ later, committed: 18 }).admit(v2)?.role, 'validator');
+    // Committed 19: the sets of 20 and 21 no longer hold it.
+    assert.equal(make({ later, committed: 19 }).admit(v2), undefined, 'no record: refused');
+    assert.equal(
+      make({
+        later,
+        committed: 19,
+        records: { [hex(keys[2]!)]: { org: 'org3', role: 'admin', name: 'a' } },
+      }).admit(v2),
+      undefined,
+      'an admin record (a chain without governance section) is no node route',
+    );
+    const asObserver = make({
+      later,
+      committed: 19,
+      records: { [hex(keys[2]!)]: { org: 'org3', role: 'observer', name: 'o' } },
+    });
+    assert.equal(asObserver.admit(v2)?.role, 'observer', 'registered as an observer node');
+    // A revoked node record is refused too.
+    assert.equal(
+      make({
+        later,
+        committed: 19,
+        records: { [hex(keys[2]!)]: { org: 'org3', role: 'observer', name: 'o' } },
+        refused: new Set([hex(keys[2]!)]),
+      }).admit(v2),
+      undefined,
+    );
+    // Scheduled back into the set (height 30, committed 28): admitted again as a validator.
+    const back = [...later, { height: 30, validators: genesis.validators }];
+    assert.equal(make({ later: back, committed: 27 }).admit(v2), undefined);
+    assert.equal(make({ later: back, committed: 28 }).admit(v2)?.role, 'validator');
+    // The other validators and the genesis observer are unaffected.
+    assert.equal(make({ later, committed: 19 }).admit(keys[0]!.publicKey.bytes)?.role, 'validator');
+    assert.equal(make({ later, committed: 19 }).admit(keys[3]!.publicKey.bytes)?.role, 'observer');
   });
 
   it('a listed node without a record is refused once its organization is removed', () => {

@@ -2,8 +2,9 @@
  * Who may connect a node (spec/network.md, spec/governance.md §9): the network's MemberRegistry
  * answered from committed state — the validator sets scheduled by governance, the genesis node
  * list, and the governance member records (certificate, revocation, organization) — not only from
- * the genesis. Re-checked after every block that changes governance state, so a revocation drops
- * the node's links right after the block commits.
+ * the genesis. Re-checked after every block that changes governance state or ends a validator
+ * set, so a revocation or a removal from the set drops the node's links right after the block
+ * commits.
  */
 import type { PublicKey } from '@xinlian/crypto';
 import type { MemberInfo, MemberRegistry } from '@xinlian/network';
@@ -43,15 +44,13 @@ const NODE_ROLES = new Set(['validator', 'observer']);
 
 export class ChainRegistry implements MemberRegistry {
   readonly #m: ChainRegistryModules;
-  readonly #genesisNodes = new Map<string, { org: string; name: string }>();
+  /** Genesis observers (genesis validators are admitted through the validator sets only). */
+  readonly #genesisObservers = new Map<string, { org: string; name: string }>();
 
   constructor(modules: ChainRegistryModules) {
     this.#m = modules;
-    for (const v of modules.genesis.validators) {
-      this.#genesisNodes.set(v.publicKey.toLowerCase(), { org: v.organization ?? '', name: v.name });
-    }
     for (const o of modules.genesis.observers ?? []) {
-      this.#genesisNodes.set(o.publicKey.toLowerCase(), { org: o.organization, name: o.name });
+      this.#genesisObservers.set(o.publicKey.toLowerCase(), { org: o.organization, name: o.name });
     }
   }
 
@@ -60,10 +59,13 @@ export class ChainRegistry implements MemberRegistry {
   }
 
   /**
-   * A node key is admitted when it is in the validator set of the next two heights, listed as a
-   * genesis validator/observer, or registered on chain with role validator/observer; and then:
-   * if it has a governance member record, that record passes `identify` (organization present,
-   * certificate and CA unrevoked, valid now); without one, its organization still exists.
+   * A node key is admitted when it is in the validator set of the next two heights (the current
+   * set and the one scheduled to follow it), listed as a genesis observer, or registered on chain
+   * with role validator/observer; and then: if it has a governance member record, that record
+   * passes `identify` (organization present, certificate and CA unrevoked, valid now); without
+   * one, its organization still exists. Being a genesis validator admits a key only through the
+   * sets: once governance has removed it from the set (and no later set holds it), it is refused
+   * unless a member record with a node role (e.g. its node certificate) admits it.
    */
   admit(key: Uint8Array): MemberInfo | undefined {
     const hex = toHex(key);
@@ -75,7 +77,7 @@ export class ChainRegistry implements MemberRegistry {
         inSet = { org: s.organizations[i] ?? '', name: s.set.validators[i]?.name ?? '' };
       }
     }
-    const listed = this.#genesisNodes.get(hex);
+    const listed = this.#genesisObservers.get(hex);
     const address = this.#m.addressOf(key);
     const record = this.#m.member(address);
     const role = inSet !== undefined ? 'validator' : 'observer';

@@ -244,12 +244,16 @@ export function createBftChain(
   const walPath = join(opts.dataDir, 'consensus.wal');
   const wal = selfIndex !== undefined || existsSync(walPath) ? new FileWal(walPath) : undefined;
   const governancePrefix = namespacePrefix('governance');
-  /** After a block that changed governance state: drop the links of nodes no longer admitted. */
+  /** After a block that changed governance state or ended a set: drop the links of nodes no longer admitted. */
   let lastRecheckTime = head.time;
   const recheckPeers = (c: CommittedBlock) => {
     // Also once a minute of block time: a certificate that expired needs no governance write.
     const due = c.block.header.time - lastRecheckTime >= PEER_RECHECK_MS;
-    if (!due && !c.execution.stateWrites.some((w) => startsWith(w.key, governancePrefix))) return;
+    // A validator set that decided this height and not the next: its removed keys leave the window.
+    const h = c.block.header.height;
+    const setEnded = sets.at(h).since !== sets.at(h + 1).since;
+    if (!due && !setEnded && !c.execution.stateWrites.some((w) => startsWith(w.key, governancePrefix)))
+      return;
     lastRecheckTime = c.block.header.time;
     for (const peer of network.peers()) {
       if (registry.isMember(m.suite.publicKeyFromBytes(fromHex(peer.key))) !== undefined) continue;
