@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 /**
- * Process entry: `node packages/node/dist/src/main.js --home DIR [--api-host H] [--api-port N] [--log-level L]`.
+ * Process entry: `node packages/node/dist/src/main.js --home DIR [--api-host H] [--api-port N] [--log-level L]
+ * [--supported-upgrade NAME]…`. `--supported-upgrade` adds an upgrade name to the ones this release
+ * supports (SUPPORTED_UPGRADES): for a scheduled upgrade that needs no new code (a coordinated
+ * restart point) and for upgrade rehearsals; a node without it halts before the upgrade's height.
  * The passphrase comes from the environment variable XINLIAN_PASSPHRASE. Logs (JSON) go to
  * stderr; stdout carries one JSON line per lifecycle event: {"event":"ready","apiUrl":...} once
  * serving and {"event":"stopped"} after a clean shutdown on SIGTERM/SIGINT.
@@ -11,6 +14,7 @@ import type { LogLevel } from './config.js';
 import { readHome } from './home.js';
 import { createLogger } from './logger.js';
 import { startNode } from './node.js';
+import { SUPPORTED_UPGRADES } from './upgrades.js';
 
 function emit(event: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(event)}\n`);
@@ -23,6 +27,7 @@ async function main(): Promise<void> {
       'api-host': { type: 'string' },
       'api-port': { type: 'string' },
       'log-level': { type: 'string' },
+      'supported-upgrade': { type: 'string', multiple: true },
     },
   });
   if (values.home === undefined) {
@@ -51,6 +56,9 @@ async function main(): Promise<void> {
     logger,
     ...(values['api-host'] === undefined ? {} : { apiHost: values['api-host'] }),
     ...(port === undefined ? {} : { apiPort: port }),
+    ...(values['supported-upgrade'] === undefined
+      ? {}
+      : { supportedUpgrades: [...SUPPORTED_UPGRADES, ...values['supported-upgrade']] }),
   });
   emit({
     event: 'ready',

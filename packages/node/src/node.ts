@@ -388,16 +388,22 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     const address = app.server.address();
     const apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${typeof address === 'object' && address !== null ? address.port : port}`;
     let p2pPort: number | undefined;
-    // The block source's stop once halted (or never started: halted at start).
+    // The solo producer's stop once halted (or never started: halted at start). A BFT driver only
+    // halts consensus: its links and block sync serving stay up, so peers that are behind can
+    // still fetch the blocks up to the halt (and halt there too).
     let halted: Promise<void> | undefined;
     halt = () => {
-      halted ??= bft === undefined ? producer.stop() : bft.stop();
+      if (bft !== undefined) bft.halt();
+      else halted ??= producer.stop();
     };
-    if (rules.check(head.height) !== undefined) {
+    const haltedAtStart = rules.check(head.height) !== undefined;
+    if (bft !== undefined) {
+      if (haltedAtStart) bft.halt();
+      p2pPort = (await bft.start()).p2pPort;
+    } else if (haltedAtStart) {
       // Halted for an upgrade at restart: serve reads and status only.
       halted = Promise.resolve();
-    } else if (bft === undefined) producer.start();
-    else p2pPort = (await bft.start()).p2pPort;
+    } else producer.start();
     logger.info(
       {
         apiUrl,
@@ -417,9 +423,9 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       );
       blockStream.close();
       await app.close();
-      if (halted !== undefined) await halted;
-      else if (bft === undefined) await producer.stop();
-      else await bft.stop();
+      if (bft !== undefined) await bft.stop();
+      else if (halted !== undefined) await halted;
+      else await producer.stop();
       await closeAll();
       logger.info({ height: (bft ?? producer).head.height }, 'node stopped');
     };

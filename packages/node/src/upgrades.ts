@@ -7,7 +7,7 @@
  *   from here before each block.
  * - Upgrades (Cosmos x/upgrade style): an upgrade `name` scheduled at `height` makes a node whose
  *   software does not support `name` halt cleanly after committing `height − 1`: it stops producing
- *   and voting, logs the reason, refuses new txs with NODE_UPGRADE_REQUIRED, keeps serving reads,
+ *   and voting (a BFT node keeps its links and serves block sync up to there), logs the reason, refuses new txs with NODE_UPGRADE_REQUIRED, keeps serving reads,
  *   and shows the halt in `/v1/status`. Software that supports it goes on at `height`.
  */
 import type { StateView } from '@xinlian/execution';

@@ -52,9 +52,13 @@ export interface NodeProcess {
   kill(): Promise<void>;
 }
 
-/** Spawns `node main.js --home` and resolves once it printed {"event":"ready"}. */
-export function spawnNode(home: string, timeoutMs = 20_000): Promise<NodeProcess> {
-  const proc = spawn(process.execPath, [MAIN, '--home', home, '--log-level', 'warn'], {
+/** Spawns `node main.js --home … [args]` and resolves once it printed {"event":"ready"}. */
+export function spawnNode(
+  home: string,
+  timeoutMs = 20_000,
+  args: readonly string[] = [],
+): Promise<NodeProcess> {
+  const proc = spawn(process.execPath, [MAIN, '--home', home, '--log-level', 'warn', ...args], {
     env: { ...process.env, XINLIAN_PASSPHRASE: PASSPHRASE },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -135,6 +135,8 @@ export class BftDriver {
   #heightStartedAt = 0;
   #lastCommitAt: number | null = null;
   #stopped = false;
+  /** Halted for an upgrade this software lacks (`halt()`): no consensus, no commits; links stay. */
+  #halted = false;
   #unsubscribe: (() => void) | undefined;
   #syncServer: BlockSyncServer | undefined;
   /** Latest message heard from each validator, by public key hex. */
@@ -219,6 +221,36 @@ export class BftDriver {
     return { p2pPort: port };
   }
 
+  /** Stopped, or halted: takes no part in consensus and commits nothing more. */
+  get #idle(): boolean {
+    return this.#stopped || this.#halted;
+  }
+
+  /**
+   * Halts consensus for good at the committed head (a scheduled upgrade this software does not
+   * support; node.ts): no new height, no votes, no proposals, no commits — by consensus or by
+   * block sync. Unlike `stop()`, the links and the block sync server stay up, so a node that is
+   * behind can still fetch the blocks up to this head (and halts there itself), and the API keeps
+   * showing the peers. Callable before `start()` (a node halted at restart).
+   */
+  halt(): void {
+    if (this.#halted) return;
+    this.#halted = true;
+    for (const t of this.#timers) this.#m.timers.clearTimeout(t);
+    this.#timers.clear();
+    if (this.#startWait !== undefined) this.#m.timers.clearTimeout(this.#startWait);
+    this.#startWait = undefined;
+    this.#pendingStart = undefined;
+    this.#m.logger.warn(
+      { height: this.#head.height },
+      'consensus halted; links and block sync serving stay up',
+    );
+  }
+
+  get halted(): boolean {
+    return this.#halted;
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const t of this.#timers) this.#m.timers.clearTimeout(t);
@@ -239,7 +271,7 @@ export class BftDriver {
    * it to every peer it was linked to (a peer that missed it gets it in a proposal; §9).
    */
   onTxAdmitted(entry: PendingTx): void {
-    if (this.#stopped) return;
+    if (this.#idle) return;
     const bytes = entry.checked.bytes;
     // A tx received by gossip is in the seen set already (#onTx); admission keeps its bytes object.
     if (!this.#gossipPayloads.has(bytes)) {
@@ -327,7 +359,7 @@ export class BftDriver {
           break; // written above
 
         case 'broadcast': {
-          if (this.#stopped) break;
+          if (this.#idle) break;
           const bytes = encodeConsensusMessage(o.msg);
           if (sent.some((b) => equalBytes(b, bytes))) break;
           sent.push(bytes);
@@ -341,9 +373,9 @@ export class BftDriver {
           break;
         }
         case 'scheduleTimeout': {
-          if (this.#stopped) break;
+          if (this.#idle) break;
           const fire = () => {
-            if (this.#stopped) return;
+            if (this.#idle) return;
             this.#run(this.#core.onTimeout({ height: o.height, round: o.round, step: o.step }));
           };
           const handle = this.#m.timers.setTimeout(() => {
@@ -397,15 +429,16 @@ export class BftDriver {
   }
 
   #onDecide(height: number, blockBytes: Uint8Array, certificate: CommitCertificate): void {
+    if (this.#idle) return;
     this.#enqueueApply(async () => {
-      if (height !== this.#head.height + 1) return; // already applied (block sync got there first)
+      if (height !== this.#head.height + 1 || this.#idle) return; // already applied (block sync got there first), or halted
       await this.#commit(height, blockBytes, certificate, 'consensus');
     }).catch(() => {
       // The decision stands (the core is decided at this height): retry storing it.
-      if (this.#stopped) return;
+      if (this.#idle) return;
       const retry = this.#m.timers.setTimeout(() => {
         this.#timers.delete(retry);
-        if (!this.#stopped) this.#onDecide(height, blockBytes, certificate);
+        if (!this.#idle) this.#onDecide(height, blockBytes, certificate);
       }, COMMIT_RETRY_MS);
       this.#timers.add(retry);
     });
@@ -457,7 +490,7 @@ export class BftDriver {
     );
     this.#compactWal(height);
     this.#m.onCommit(ready.committed);
-    if (this.#syncing === undefined) this.#scheduleStart(height + 1);
+    if (this.#syncing === undefined && !this.#idle) this.#scheduleStart(height + 1);
   }
 
   #compactWal(committed: number): void {
@@ -473,14 +506,14 @@ export class BftDriver {
 
   /** Starts `height` once there is work, a peer is there already, or the heartbeat is due. */
   #scheduleStart(height: number): void {
-    if (this.#stopped || this.#core.state.height >= height) return;
+    if (this.#idle || this.#core.state.height >= height) return;
     this.#pendingStart = { height, since: this.#m.clock.now() };
     this.#checkStart();
   }
 
   #checkStart(): void {
     const p = this.#pendingStart;
-    if (p === undefined || this.#stopped) return;
+    if (p === undefined || this.#idle) return;
     if (this.#startWait !== undefined) {
       this.#m.timers.clearTimeout(this.#startWait);
       this.#startWait = undefined;
@@ -506,7 +539,7 @@ export class BftDriver {
     for (const slot of this.#preparedSlots) {
       if (Number(slot.slice(0, slot.indexOf('/'))) < height) this.#preparedSlots.delete(slot);
     }
-    if (this.#stopped || (this.#core.state.height >= height && this.#heightStartedAt !== 0)) return;
+    if (this.#idle || (this.#core.state.height >= height && this.#heightStartedAt !== 0)) return;
     this.#heightStartedAt = this.#m.clock.now();
     this.#m.metrics.height.set(height);
     this.#useSetOf(height);
@@ -552,6 +585,7 @@ export class BftDriver {
   #onMessage(peer: PeerInfo, channel: Channel, payload: Uint8Array): void {
     if (this.#stopped) return;
     if (!this.#linked.has(peer.key)) this.#onPeerLinked(peer.key);
+    if (this.#halted) return; // consensus messages and txs are of heights this node cannot commit
     if (channel === 'consensus') this.#onConsensus(peer, payload);
     else if (channel === 'txs') this.#onTx(peer, payload);
   }
@@ -620,7 +654,7 @@ export class BftDriver {
         this.#preparing.set(key, entry);
         const deliver = () => {
           this.#preparing.delete(key);
-          if (this.#stopped) return;
+          if (this.#idle) return;
           this.#run(this.#core.onProposal(p, receivedAt));
           for (const fire of entry.timeouts) fire();
           if (this.#pendingStart !== undefined && p.height >= this.#pendingStart.height) this.#checkStart();
@@ -668,6 +702,7 @@ export class BftDriver {
   /** A newly linked peer gets this node's current round messages at once (§9 gossip). */
   #onPeerLinked(key: string): void {
     this.#linked.add(key);
+    if (this.#halted) return;
     this.#m.logger.debug({ peer: key.slice(0, 16) }, 'peer linked: re-sending current round');
     if (this.#pendingStart === undefined) this.#run(this.#core.rebroadcast());
     // After a restart or a partition, blocks decided meanwhile are fetched at once (when the peer
@@ -701,7 +736,7 @@ export class BftDriver {
       this.#sigsCounted.main = app.signaturesVerified;
     }
     this.#ticks++;
-    if (this.#ticks % REBROADCAST_TICKS !== 0) return;
+    if (this.#ticks % REBROADCAST_TICKS !== 0 || this.#halted) return;
     if (this.#pendingStart === undefined) this.#run(this.#core.rebroadcast(), true);
     this.#updateLag();
     // Peers decided heights we have not: after one quiet tick, fetch them by block sync.
@@ -756,7 +791,7 @@ export class BftDriver {
         syncer.close();
         this.#syncing = undefined;
         this.#behindSince = undefined;
-        if (!this.#stopped && this.#core.state.height <= this.#head.height) {
+        if (!this.#idle && this.#core.state.height <= this.#head.height) {
           this.#scheduleStart(this.#head.height + 1);
         }
       });
@@ -767,6 +802,16 @@ export class BftDriver {
     const { suite } = this.#m;
     const block = decodeBlock(blockBytes);
     const height = block.header.height;
+    // Halted (an upgrade this software lacks is due at the next height): nothing more is committed.
+    if (this.#halted) {
+      throw new XinlianError(
+        'NODE_UPGRADE_REQUIRED',
+        `halted after ${this.#head.height}: block ${height} not applied`,
+        {
+          height,
+        },
+      );
+    }
     // Not asked for (or decided by consensus meanwhile): refused, so a peer that keeps sending
     // known blocks cannot keep the sync (which holds back the next height) running forever.
     if (height <= this.#head.height) {
