@@ -35,6 +35,11 @@ export interface AdmissionModules {
   readonly onAdmitted?: (entry: PendingTx) => void;
   /** Builds batch trees (the root check) on a worker thread; without it they are built inline. */
   readonly treeBuilder?: { build(leaves: Uint8Array, leafBytes: number): Promise<MerkleTree> };
+  /**
+   * The chain's maxTxBytes now: re-checked just before a tx enters the mempool, as governance may
+   * have lowered it while the signature was being verified (checkTx saw the old value).
+   */
+  readonly maxTxBytes?: () => number;
 }
 
 /**
@@ -165,6 +170,7 @@ export class Admission {
     const { mempool } = this.#m;
     const raced = mempool.get(txId);
     if (raced !== undefined) return raced;
+    this.#checkSize(checked);
     const entry: PendingTx = {
       txId,
       size: checked.bytes.length,
@@ -175,6 +181,14 @@ export class Admission {
     mempool.add(entry);
     this.#m.onAdmitted?.(entry);
     return entry;
+  }
+
+  #checkSize(checked: CheckedTx): void {
+    const limit = this.#m.maxTxBytes?.();
+    const size = checked.bytes.length;
+    if (limit !== undefined && size > limit) {
+      throw new XinlianError('TX_TOO_LARGE', `transaction is ${size} bytes, limit ${limit}`, { size, limit });
+    }
   }
 
   async #admit(req: AdmissionRequest): Promise<PendingTx> {
@@ -238,6 +252,7 @@ export class Admission {
         if (raced !== undefined) return raced;
       }
       const batch = building === undefined ? undefined : await building; // settled above
+      this.#checkSize(checked);
       const entry: PendingTx = {
         txId,
         size,

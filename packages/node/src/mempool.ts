@@ -107,6 +107,13 @@ export class Mempool<T extends MempoolTx> {
     return this.remove(expired);
   }
 
+  /** Removes and returns every tx for which `pred` holds (e.g. over a lowered size limit). */
+  removeWhere(pred: (tx: T) => boolean): T[] {
+    const out: string[] = [];
+    for (const tx of this.#txs.values()) if (pred(tx)) out.push(tx.txId);
+    return this.remove(out);
+  }
+
   /** Removes everything (used on shutdown). */
   clear(): T[] {
     return this.remove([...this.#txs.keys()]);

@@ -169,9 +169,37 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       },
       { governance, state: store, logger: logger.child({ component: 'upgrade' }) },
     );
-    // After each commit: halt before a height that needs an upgrade this software lacks.
+    // After each commit: purge the mempool of txs over a lowered maxTxBytes (they would only
+    // become failed receipts), and halt before a height that needs an upgrade this software lacks.
     let halt: (() => void) | undefined;
+    let maxTxBytes = rules.params().maxTxBytes;
     const afterCommit = (height: number) => {
+      const limit = rules.params().maxTxBytes;
+      if (limit < maxTxBytes) {
+        const purged = mempool.removeWhere((t) => t.checked.bytes.length > limit);
+        if (purged.length > 0) {
+          logger.info(
+            { height, maxTxBytes: limit, count: purged.length },
+            'purged txs over the lowered maxTxBytes',
+          );
+          metrics.mempoolSize.set(mempool.size);
+          for (const t of purged) {
+            const size = t.checked.bytes.length;
+            service?.onDrop(
+              [t],
+              new XinlianError(
+                'TX_TOO_LARGE',
+                `transaction is ${size} bytes, limit ${limit} since height ${height + 1}`,
+                {
+                  size,
+                  limit,
+                },
+              ),
+            );
+          }
+        }
+      }
+      maxTxBytes = limit;
       if (rules.check(height) !== undefined) halt?.();
     };
     // The solo proposer signs alone: only for a chain without p2p (one validator holding a quorum).
@@ -290,6 +318,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       },
       verifier,
       treeBuilder,
+      maxTxBytes: () => maxTxBytes,
     });
     service = new NodeService(
       { genesis, genesisHash, nodeVersion: NODE_VERSION },

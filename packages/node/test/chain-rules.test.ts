@@ -74,6 +74,136 @@ describe('chain params and upgrades from governance', { timeout: 90_000 }, () =>
     assert.equal((await evidence()).status, 200);
   });
 
+  /** A small evidence tx (under every limit used here). */
+  const filler = (expiry: number) =>
+    makeTx(
+      admin,
+      chainId,
+      {
+        module: 'evidence',
+        method: 'submit',
+        args: { digests: [{ algorithm: 'sha256', value: toHex(new Uint8Array(32).fill(nonce % 256)) }] },
+      },
+      expiry,
+      ++nonce,
+    );
+
+  it('setParams: pending txs over a lowered maxTxBytes are purged from the mempool, not committed as failed receipts', async () => {
+    // One tx per block, so txs admitted together with the vote are still pending when it executes.
+    await pass({ type: 'setParams', params: { maxBlockTxs: 1 } });
+    await evidence();
+    assert.equal(((await status()).params as { maxBlockTxs: number }).maxBlockTxs, 1);
+    const limit = 350;
+    const p = await send('governance', 'propose', {
+      action: { type: 'setParams', params: { maxTxBytes: limit, maxBlockTxs: 5000 } },
+      title: 'smaller txs',
+      deadlineHeight: node.height() + 50,
+    });
+    const proposal = (p.body.result as { result: { proposal: number } }).result.proposal;
+    const expiry = node.height() + 500;
+    const vote = makeTx(
+      admin,
+      chainId,
+      { module: 'governance', method: 'vote', args: { proposal, choice: 'yes' } },
+      expiry,
+      ++nonce,
+    );
+    // Evidence txs of ~470 bytes: under the 600 in force, over the coming 350.
+    const medium = Array.from({ length: 3 }, (_, k) =>
+      makeTx(
+        admin,
+        chainId,
+        {
+          module: 'evidence',
+          method: 'submit',
+          args: {
+            digests: [{ algorithm: 'sha256', value: toHex(new Uint8Array(32).fill(200 + k)) }],
+            tags: Array.from({ length: 3 }, (_, i) => String(i).repeat(64)),
+          },
+        },
+        expiry,
+        ++nonce,
+      ),
+    );
+    for (const t of medium)
+      assert.ok(t.bytes.length > limit && t.bytes.length <= 600, `${t.bytes.length} bytes`);
+    assert.ok(vote.bytes.length <= limit);
+    // Admitted together, in order: the vote (block H: the proposal passes), a small tx (block
+    // H + 1 executes the proposal; the new limit governs H + 2 on), the others pending behind.
+    const batch = await http(`${node.apiUrl}/v1/txs/batch`, {
+      body: { txs: [vote, filler(expiry), ...medium].map((t) => toBase64(t.bytes)) },
+    });
+    assert.equal(batch.status, 200, JSON.stringify(batch.body));
+    const results = (batch.body as { results: ({ txId: string } | { error: unknown })[] }).results;
+    assert.equal(results.length, 5);
+    assert.ok(
+      results.every((r) => 'txId' in r),
+      `all admitted under the old limit: ${JSON.stringify(results)}`,
+    );
+    await until('the proposal executed', async () => {
+      const s = await status();
+      return (s.params as { maxTxBytes: number }).maxTxBytes === limit ? true : undefined;
+    });
+    // Purged right after the block that lowered the limit: neither pending nor committed.
+    for (const t of medium) {
+      const r = await http(`${node.apiUrl}/v1/txs/${t.txId}`);
+      assert.equal(r.status, 404, `${t.txId}: ${JSON.stringify(r.body)}`);
+    }
+    const after = node.height();
+    await evidence(); // blocks go on; the purged txs never show up
+    for (const t of medium) assert.equal((await http(`${node.apiUrl}/v1/txs/${t.txId}`)).status, 404);
+    assert.ok(node.height() > after);
+    // Back to 600 for the tests below.
+    await pass({ type: 'setParams', params: { maxTxBytes: 600 } });
+    await evidence();
+    assert.equal(((await status()).params as { maxTxBytes: number }).maxTxBytes, 600);
+  });
+
+  it('a tx waiting for commit when maxTxBytes is lowered gets TX_TOO_LARGE (413), not a failed receipt', async () => {
+    await pass({ type: 'setParams', params: { maxBlockTxs: 1 } });
+    await evidence();
+    const p = await send('governance', 'propose', {
+      action: { type: 'setParams', params: { maxTxBytes: 350, maxBlockTxs: 5000 } },
+      title: 'smaller txs again',
+      deadlineHeight: node.height() + 50,
+    });
+    const proposal = (p.body.result as { result: { proposal: number } }).result.proposal;
+    const expiry = node.height() + 500;
+    const vote = makeTx(
+      admin,
+      chainId,
+      { module: 'governance', method: 'vote', args: { proposal, choice: 'yes' } },
+      expiry,
+      ++nonce,
+    );
+    const medium = makeTx(
+      admin,
+      chainId,
+      {
+        module: 'evidence',
+        method: 'submit',
+        args: {
+          digests: [{ algorithm: 'sha256', value: toHex(new Uint8Array(32).fill(77)) }],
+          tags: Array.from({ length: 3 }, (_, i) => String(i).repeat(64)),
+        },
+      },
+      expiry,
+      ++nonce,
+    );
+    const batch = await http(`${node.apiUrl}/v1/txs/batch`, {
+      body: { txs: [vote, filler(expiry), medium].map((t) => toBase64(t.bytes)) },
+    });
+    assert.equal(batch.status, 200);
+    // Resubmitting a pending tx with wait=commit waits for it: it is dropped with the reason.
+    const waited = await http(`${node.apiUrl}/v1/txs?wait=commit`, { body: { tx: toBase64(medium.bytes) } });
+    assert.equal(waited.status, 413, JSON.stringify(waited.body));
+    assert.equal(waited.body.code, 'TX_TOO_LARGE');
+    assert.equal((waited.body.details as { limit: number }).limit, 350);
+    assert.equal((await http(`${node.apiUrl}/v1/txs/${medium.txId}`)).status, 404);
+    await pass({ type: 'setParams', params: { maxTxBytes: 600 } });
+    await evidence();
+  });
+
   it('setModule: a disabled module refuses txs at the node (403 PERM_MODULE_DISABLED) until enabled again', async () => {
     await pass({ type: 'setModule', module: 'evidence', enabled: false });
     // The next block executes it; governance txs keep working.
