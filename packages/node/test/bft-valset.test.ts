@@ -7,7 +7,8 @@
  * longer admitted); once org4 registers that key as an observer node on chain it is admitted,
  * catches up by block sync across both changes (each certificate checked against the set of its
  * height) and follows as an observer. Receipts of blocks before, between and after the changes
- * verify offline from the genesis alone; a receipt with a link of its chain removed does not.
+ * (evidence, and a traceability event captured after both) verify offline from the genesis
+ * alone; a receipt with a link of its chain removed does not.
  */
 import assert from 'node:assert/strict';
 import { randomBytes as random, randomBytes } from 'node:crypto';
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeCommitCertificate } from '@xinlian/codec';
 import { addressOf, createSuite, decryptKeyFile, type PrivateKey } from '@xinlian/crypto';
+import { eventHash } from '@xinlian/module-traceability';
 import { createCaCertificate, issueCertificate, toPem } from '@xinlian/pki';
 import type { Genesis, Receipt } from '@xinlian/schemas';
 import { buildTx, digestOf, evidenceArgs, verifyReceipt, XinlianClient } from '@xinlian/sdk';
@@ -214,6 +216,18 @@ describe('validator-set changes by governance (real processes)', { timeout: 300_
     await until('the set without org4 in effect', async () => ((await head()) >= removed ? true : undefined));
     const after = await submitEvidence(clients[1]!);
     assert.ok(after.height >= removed);
+    // A traceability event captured (by org2's node) after both changes.
+    const event = {
+      '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+      type: 'ObjectEvent',
+      eventTime: '2026-03-05T10:00:00.000+08:00',
+      eventTimeZoneOffset: '+08:00',
+      action: 'OBSERVE',
+      bizStep: 'shipping',
+      epcList: ['https://id.gs1.org/01/09520123456788/21/VALSET1'],
+    };
+    const captured = await clients[1]!.traceability.captureEvent(event);
+    assert.ok(captured.height >= removed);
     const s4 = await clients[0]!.status();
     assert.deepEqual(
       s4.validators.map((v) => v.name),
@@ -284,6 +298,15 @@ describe('validator-set changes by governance (real processes)', { timeout: 300_
       const report = verifyReceipt(r, { genesis, file: e.data });
       assert.equal(report.ok, true, `${name}: ${JSON.stringify(report.steps.filter((s) => !s.ok))}`);
     }
+    // The traceability event's receipt too: certified by the third set, chained from genesis.
+    const eventReceipt = await until('the event receipt', () =>
+      clients[0]!.traceability.receipt(captured.eventID),
+    );
+    const eventReport = verifyReceipt(eventReceipt, { genesis, eventHash: (e) => eventHash(e) });
+    assert.equal(eventReport.ok, true, JSON.stringify(eventReport.steps.filter((s) => !s.ok)));
+    assert.equal(eventReceipt.validatorSetChain?.length, 2, 'both changes are links of its chain');
+    const { validatorSetChain: _links, ...eventNoChain } = eventReceipt;
+    assert.equal(verifyReceipt(eventNoChain, { genesis, eventHash: (e) => eventHash(e) }).ok, false);
     assert.equal(receipts.before!.validatorSetChain, undefined, 'no change up to that block');
     assert.equal(receipts.between!.validatorSetChain?.length, 1);
     assert.equal(receipts.after!.validatorSetChain?.length, 2);
