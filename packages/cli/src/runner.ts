@@ -42,18 +42,26 @@ export async function runNode(
     apiHost?: string | undefined;
     apiPort?: number | undefined;
     logLevel?: LogLevel | undefined;
+    /** Upgrade names supported on top of the release's own (`--supported-upgrade`). */
+    supportedUpgrades?: readonly string[] | undefined;
   },
   ctx: CommandContext,
   announce: (info: ReadyInfo) => void,
 ): Promise<void> {
-  const { logLevel, ...nodeOpts } = opts;
+  const { logLevel, supportedUpgrades, ...nodeOpts } = opts;
   // Node logs (JSON lines) go to stderr so that stdout carries only the banner or the --json document.
-  const { createLogger, readHome, startNode } = await loadNode();
+  const { createLogger, readHome, startNode, SUPPORTED_UPGRADES } = await loadNode();
   const level = logLevel ?? (await readHome(opts.home)).config.log.level;
   const logger = createLogger({ level }, { write: (line: string) => ctx.io.stderr.write(line) });
   let node: RunningNode;
   try {
-    node = await startNode({ ...compact(nodeOpts), logger });
+    node = await startNode({
+      ...compact(nodeOpts),
+      logger,
+      ...(supportedUpgrades === undefined || supportedUpgrades.length === 0
+        ? {}
+        : { supportedUpgrades: [...SUPPORTED_UPGRADES, ...supportedUpgrades] }),
+    });
   } catch (e) {
     if (addressInUse(e)) {
       throw new XinlianError(

@@ -19,6 +19,12 @@ export function registerStart(program: Command, ctx: CommandContext): void {
     .option('--port <n>', 'API port (overrides config.json; 0 = any free port)', parsePort)
     .addOption(new Option('--log-level <level>', 'node log level (default: config.json)').choices(LOG_LEVELS))
     .option('--passphrase-file <file>', 'read the validator key passphrase from the first line of this file')
+    .option(
+      '--supported-upgrade <name>',
+      'treat this scheduled upgrade as supported (repeatable; for upgrades that need no new code and rehearsals)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .action(
       async (opts: {
         home?: string;
@@ -26,6 +32,7 @@ export function registerStart(program: Command, ctx: CommandContext): void {
         port?: number;
         logLevel?: LogLevel;
         passphraseFile?: string;
+        supportedUpgrade: string[];
       }) => {
         const { io, out } = ctx;
         const home = homeDir(opts.home, io);
@@ -45,6 +52,7 @@ export function registerStart(program: Command, ctx: CommandContext): void {
           apiHost: opts.host,
           apiPort: opts.port,
           logLevel: opts.logLevel,
+          supportedUpgrades: opts.supportedUpgrade,
         };
         await runNode(nodeOpts, ctx, (info) => {
           out.line(
