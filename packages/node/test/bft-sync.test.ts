@@ -1,6 +1,7 @@
 /**
  * Block sync in the BFT driver (in-process, a fake peer): a block whose commit certificate lacks a
- * quorum, or carries a signature by the wrong key, is never applied; the genuine one is.
+ * quorum, or carries a signature by the wrong key, is never applied; the genuine one is. A driver
+ * halted for an upgrade applies nothing but keeps serving block sync.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -121,9 +122,12 @@ class FakePeerNet implements DriverNetwork {
   broadcast() {
     return 0;
   }
+  /** Sync messages this node sent other than its own requests (its block sync server's answers). */
+  readonly served: Blocks[] = [];
   send(_key: string, channel: Channel, payload: Uint8Array) {
     if (channel !== 'sync') return true;
     const m = decodeSyncMessage(payload);
+    if (m.type === 'blocks') this.served.push(m);
     if (m.type !== 'get_blocks') return true;
     this.requests++;
     const reply = encodeSyncMessage(this.respond(m));
@@ -159,24 +163,90 @@ const until = async (what: string, ok: () => boolean, timeoutMs = 5000) => {
   }
 };
 
+/** Block 1 as a proposer built it (on its own store), a quorum certificate, and a peer serving it. */
+function blockOne(proposer: Awaited<ReturnType<typeof chainParts>>) {
+  const proposal = proposer.app.propose(1, 0);
+  const blockId = proposer.app.blockId(proposal);
+  const precommit = (i: number, signer = i) =>
+    signVote(suite, keys[signer]!, {
+      chainId: CHAIN,
+      type: 'precommit',
+      height: 1,
+      round: 0,
+      blockId,
+      validatorIndex: i,
+    });
+  const good = makeCommitCertificate(set, [precommit(0), precommit(1), precommit(2)]);
+  const served = (cert: CommitCertificate) => ({
+    block: encodeBlock({ ...decodeBlock(proposal), certificate: cert }),
+    certificate: encodeCommitCertificate(cert),
+  });
+  /** The peer's answer: block 1 (with `cert`) when asked from height 1, nothing above. */
+  const answer = (cert: CommitCertificate) => (req: GetBlocks) =>
+    ({
+      type: 'blocks',
+      requestId: req.requestId,
+      head: 1,
+      items: req.fromHeight <= 1 ? [served(cert)] : [],
+    }) as Blocks;
+  return { proposal, blockId, precommit, good, served, answer };
+}
+
+/** The driver of a non-validator node (key 3) over `node`'s store and the fake peer network. */
+function makeDriver(
+  node: Awaited<ReturnType<typeof chainParts>>,
+  net: FakePeerNet,
+  commits: CommittedBlock[],
+): BftDriver {
+  const core = new TendermintCore(
+    {
+      chainId: CHAIN,
+      validatorSet: set,
+      timeouts: { proposeMs: 10_000, prevoteMs: 10_000, precommitMs: 10_000, deltaMs: 0 },
+      synchrony: { precisionMs: 500, messageDelayMs: 1000 },
+    },
+    { signer: suiteSigner(suite, keys[3]!), verifier: suiteVerifier(suite), app: node.app },
+  );
+  const nodeMetrics = new NodeMetrics();
+  const metrics = new BftMetrics(nodeMetrics.registry);
+  return new BftDriver(
+    {
+      chainId: CHAIN,
+      validatorSet: set,
+      organizations: [null, null, null, null],
+      selfIndex: undefined,
+      rebroadcastMs: 40,
+      emptyBlockMs: 60_000,
+      commitDelayMs: 0,
+      silentAfterMs: 60_000,
+    },
+    {
+      core,
+      app: node.app,
+      wal: undefined,
+      network: net,
+      store: node.store,
+      suite,
+      mempool: node.mempool,
+      clock: { now: () => Date.now() },
+      timers,
+      logger,
+      metrics,
+      nodeMetrics,
+      admitGossip: async () => undefined,
+      onCommit: (c) => commits.push(c),
+    },
+    genesisHead(),
+  );
+}
+
 describe('BftDriver block sync verifies every commit certificate', { timeout: 30_000 }, () => {
   it('refuses a block without a quorum or with a forged signature, applies the certified one', async () => {
     const dirA = await mkdtemp(join(tmpdir(), 'xinlian-sync-a-'));
     const dirB = await mkdtemp(join(tmpdir(), 'xinlian-sync-b-'));
     // Block 1 as a proposer built it (on its own store), and certificates for it.
     const proposer = await chainParts(dirA);
-    const proposal = proposer.app.propose(1, 0);
-    const blockId = proposer.app.blockId(proposal);
-    const precommit = (i: number, signer = i) =>
-      signVote(suite, keys[signer]!, {
-        chainId: CHAIN,
-        type: 'precommit',
-        height: 1,
-        round: 0,
-        blockId,
-        validatorIndex: i,
-      });
-    const good = makeCommitCertificate(set, [precommit(0), precommit(1), precommit(2)]);
+    const { blockId, precommit, good, served, answer } = blockOne(proposer);
     const noQuorum: CommitCertificate = { ...good, signatures: good.signatures.slice(0, 2) };
     const forged: CommitCertificate = {
       ...good,
@@ -185,62 +255,10 @@ describe('BftDriver block sync verifies every commit certificate', { timeout: 30
         { validatorIndex: 2, signature: precommit(2, 3).signature },
       ],
     };
-    const served = (cert: CommitCertificate) => ({
-      block: encodeBlock({ ...decodeBlock(proposal), certificate: cert }),
-      certificate: encodeCommitCertificate(cert),
-    });
-    /** The peer's answer: block 1 (with `cert`) when asked from height 1, nothing above. */
-    const answer = (cert: CommitCertificate) => (req: GetBlocks) =>
-      ({
-        type: 'blocks',
-        requestId: req.requestId,
-        head: 1,
-        items: req.fromHeight <= 1 ? [served(cert)] : [],
-      }) as Blocks;
-
     const node = await chainParts(dirB);
     const net = new FakePeerNet();
     const commits: CommittedBlock[] = [];
-    const core = new TendermintCore(
-      {
-        chainId: CHAIN,
-        validatorSet: set,
-        timeouts: { proposeMs: 10_000, prevoteMs: 10_000, precommitMs: 10_000, deltaMs: 0 },
-        synchrony: { precisionMs: 500, messageDelayMs: 1000 },
-      },
-      { signer: suiteSigner(suite, keys[3]!), verifier: suiteVerifier(suite), app: node.app },
-    );
-    const nodeMetrics = new NodeMetrics();
-    const metrics = new BftMetrics(nodeMetrics.registry);
-    const driver = new BftDriver(
-      {
-        chainId: CHAIN,
-        validatorSet: set,
-        organizations: [null, null, null, null],
-        selfIndex: undefined,
-        rebroadcastMs: 40,
-        emptyBlockMs: 60_000,
-        commitDelayMs: 0,
-        silentAfterMs: 60_000,
-      },
-      {
-        core,
-        app: node.app,
-        wal: undefined,
-        network: net,
-        store: node.store,
-        suite,
-        mempool: node.mempool,
-        clock: { now: () => Date.now() },
-        timers,
-        logger,
-        metrics,
-        nodeMetrics,
-        admitGossip: async () => undefined,
-        onCommit: (c) => commits.push(c),
-      },
-      genesisHead(),
-    );
+    const driver = makeDriver(node, net, commits);
     node.setHead(genesisHead());
     try {
       for (const bad of [noQuorum, forged]) {
@@ -282,6 +300,48 @@ describe('BftDriver block sync verifies every commit certificate', { timeout: 30
       await until('a sync request', () => net.requests > before);
       await until('the sync ended', () => !driver.status().syncing);
       assert.equal(driver.head.height, 1);
+    } finally {
+      await driver.stop();
+      await node.store.close();
+      await proposer.store.close();
+      await rm(dirA, { recursive: true, force: true });
+      await rm(dirB, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('BftDriver halted for an upgrade', { timeout: 30_000 }, () => {
+  it('commits nothing more, by consensus or block sync, while its links and block sync server stay up', async () => {
+    const dirA = await mkdtemp(join(tmpdir(), 'xinlian-halt-a-'));
+    const dirB = await mkdtemp(join(tmpdir(), 'xinlian-halt-b-'));
+    const proposer = await chainParts(dirA);
+    const { good, answer } = blockOne(proposer);
+    const node = await chainParts(dirB);
+    const net = new FakePeerNet();
+    const commits: CommittedBlock[] = [];
+    const driver = makeDriver(node, net, commits);
+    node.setHead(genesisHead());
+    try {
+      // Halted before it starts (as a node halted at restart): the peer has a certified block 1.
+      net.respond = answer(good);
+      driver.halt();
+      await driver.start();
+      assert.equal(driver.halted, true);
+      net.linked = false;
+      await new Promise((r) => setTimeout(r, 30));
+      net.linked = true;
+      // A newly linked peer normally starts a block sync at once (as in the test above); the halted
+      // driver starts none, on linking or on its ticks.
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(net.requests, 0, 'no block sync request');
+      assert.equal(driver.head.height, 0);
+      assert.equal(commits.length, 0);
+      assert.equal(node.store.head(), undefined);
+      // Its block sync server still answers a peer's request (here: nothing above its head 0).
+      const ask = encodeSyncMessage({ type: 'get_blocks', requestId: 7, fromHeight: 1, max: 10 });
+      for (const h of net.handlers) h(net.peer, 'sync', ask);
+      await until('the sync server answered', () => net.served.some((m) => m.requestId === 7));
+      assert.equal(net.served.find((m) => m.requestId === 7)!.head, 0);
     } finally {
       await driver.stop();
       await node.store.close();
