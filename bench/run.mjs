@@ -274,7 +274,7 @@ async function benchSuite(suiteId, validators, verify, o, cleanup) {
       );
 
       log(
-        `         client tree ${round(br.clientTree, 2)} s, tx+body ${round(br.clientTxAndBody, 2)} s (${round(b.bodyMiB)} MiB JSON)` +
+        `         client tree (worker threads) waited for ${round(br.clientTree, 2)} s, tx+body ${round(br.clientTxAndBody, 2)} s (${round(b.bodyMiB)} MiB JSON)` +
           `, per-digest receipts ${round(br.perDigestReceipts, 2)} s, waiting for the node ${round(br.clientWaiting, 2)} s`,
       );
       log(`cpu      ${cpuLine(b.cpu)}`);

@@ -1,14 +1,17 @@
 // Batch anchoring: many digests per signed evidence.anchorBatch tx, each digest with its own
 // offline-verifiable receipt.
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import { batchReceipts, buildBatch, buildTx, evidenceArgs, verifyReceipt } from '@xinlian/sdk';
+import { batchReceipts, buildTx, evidenceArgs, verifyReceipt } from '@xinlian/sdk';
 import { pickSample } from './chain.mjs';
 import { cpuMeter } from './cpu.mjs';
+import { TreePool } from './tree-pool.mjs';
 
 /**
  * Anchors `batches` × `batchSize` random digests and builds every digest's receipt. Timed, end to
- * end: client Merkle tree, anchorBatch tx, JSON body (leavesBase64), POST /v1/evidence/batch
+ * end: client Merkle tree (on worker threads, one per core, `inFlight` batches ahead: the client's
+ * tree work is paid inside the window, spread over the cores), anchorBatch tx, JSON body (leavesBase64), POST /v1/evidence/batch
  * ?wait=commit (node: parse, root check, admission, block, durable commit with the leaf index),
  * then, as each batch commits, one GET .../receipt (the shared tx/result/block part) and, for
  * every digest, its own complete receipt = shared part + the digest + its audit path (SDK
@@ -25,8 +28,12 @@ export async function runBatch(
   const algorithm = suite.hashAlgorithm;
   const inputs = Array.from({ length: batches }, () => {
     const blob = randomBytes(32 * batchSize);
-    return Array.from({ length: batchSize }, (_, i) => blob.subarray(i * 32, (i + 1) * 32));
+    return {
+      blob,
+      digests: Array.from({ length: batchSize }, (_, i) => blob.subarray(i * 32, (i + 1) * 32)),
+    };
   });
+  const trees = new TreePool(suite.id, availableParallelism());
   const key = suite.generateKey();
   const head = await client.getJson('/v1/status');
   const expiryHeight = head.height + genesis.params.maxTxLifetime;
@@ -35,6 +42,12 @@ export async function runBatch(
   const time = (name, fn) => {
     const s = performance.now();
     const out = fn();
+    t[name] += performance.now() - s;
+    return out;
+  };
+  const timeAsync = async (name, promise) => {
+    const s = performance.now();
+    const out = await promise;
     t[name] += performance.now() - s;
     return out;
   };
@@ -58,40 +71,50 @@ export async function runBatch(
   const posts = new Set();
   const cpu = cpuMeter(nodePid);
   const started = performance.now();
-  for (const digests of inputs) {
-    const batch = time('tree', () => buildBatch(digests, suite));
-    const { body, hex } = time('body', () => {
-      const tx = buildTx({
-        chainId,
-        ...evidenceArgs.anchorBatch({ root: toHex(batch.root), size: batch.size, algorithm }),
-        key,
-        expiryHeight,
-        suite,
+  try {
+    const pendingTrees = [];
+    const requestTree = (k) => {
+      if (k < inputs.length) pendingTrees[k] = trees.build(inputs[k].blob);
+    };
+    for (let k = 0; k < inFlight; k++) requestTree(k);
+    for (const [k, { blob, digests }] of inputs.entries()) {
+      const batch = await timeAsync('tree', pendingTrees[k]);
+      requestTree(k + inFlight);
+      const { body, hex } = time('body', () => {
+        const tx = buildTx({
+          chainId,
+          ...evidenceArgs.anchorBatch({ root: toHex(batch.root), size: batch.size, algorithm }),
+          key,
+          expiryHeight,
+          suite,
+        });
+        const hex = toHex(digests[0]); // names the batch in the receipt GET (the shared part)
+        const body = `{"tx":"${Buffer.from(tx.bytes).toString('base64')}","leavesBase64":"${blob.toString('base64')}"}`;
+        return { body, hex };
       });
-      const hex = toHex(digests[0]); // names the batch in the receipt GET (the shared part)
-      const body = `{"tx":"${Buffer.from(tx.bytes).toString('base64')}","leavesBase64":"${Buffer.concat(digests).toString('base64')}"}`;
-      return { body, hex };
-    });
-    bodyBytes += body.length;
-    const index = built.length;
-    const entry = { batch, hex, digests, committed: undefined };
-    built.push(entry);
-    const p = client
-      .request('POST', '/v1/evidence/batch?wait=commit', body)
-      .then(async (res) => {
-        if (res.status !== 200) {
-          errors.push(`batch: HTTP ${res.status} ${res.text.slice(0, 300)}`);
-          return;
-        }
-        entry.committed = JSON.parse(res.text);
-        const base = await client.getJson(`/v1/evidence/${algorithm}/${hex}/receipt`);
-        receiptCount += time('receipts', () => buildReceipts(base, entry, index));
-      })
-      .finally(() => posts.delete(p));
-    posts.add(p);
-    if (posts.size >= inFlight) await Promise.race(posts);
+      bodyBytes += body.length;
+      const index = built.length;
+      const entry = { batch, hex, digests, committed: undefined };
+      built.push(entry);
+      const p = client
+        .request('POST', '/v1/evidence/batch?wait=commit', body)
+        .then(async (res) => {
+          if (res.status !== 200) {
+            errors.push(`batch: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+            return;
+          }
+          entry.committed = JSON.parse(res.text);
+          const base = await client.getJson(`/v1/evidence/${algorithm}/${hex}/receipt`);
+          receiptCount += time('receipts', () => buildReceipts(base, entry, index));
+        })
+        .finally(() => posts.delete(p));
+      posts.add(p);
+      if (posts.size >= inFlight) await Promise.race(posts);
+    }
+    await Promise.all(posts);
+  } finally {
+    await trees.close();
   }
-  await Promise.all(posts);
   const seconds = (performance.now() - started) / 1000;
   const usage = cpu.stop();
   const digests = batches * batchSize;

@@ -13,6 +13,7 @@ import { LmdbChainStore } from '@xinlian/store';
 import { equalBytes, fromHex, systemClock, toHex, utf8, XinlianError } from '@xinlian/utils';
 import type { Logger } from 'pino';
 import { Admission } from './admission.js';
+import { DigestIndex, DigestIndexCompactor } from './batch.js';
 import { createBftChain } from './bft/wire.js';
 import type { LogLevel } from './config.js';
 import { EpcisService } from './epcis/service.js';
@@ -218,6 +219,14 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     if (consensusPool !== undefined) cleanup.push(() => consensusPool.close());
     const treeBuilder = new TreeBuilder({ suite: genesis.suite });
     cleanup.push(() => treeBuilder.close());
+    const digestIndex = new DigestIndex({ aux: store });
+    const compactor = new DigestIndexCompactor({
+      index: digestIndex,
+      store,
+      logger: logger.child({ component: 'digest-index' }),
+    });
+    cleanup.push(() => compactor.close());
+    compactor.schedule(); // catches up on runs left unmerged by a stop
     const verifier = new VerifyBatcher(
       { maxBatch: 512 },
       { verifier: pool, defer: (fn) => setImmediate(fn) },
@@ -325,6 +334,8 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       {
         suite,
         store,
+        digestIndex,
+        compactor,
         executor,
         mempool,
         admission,

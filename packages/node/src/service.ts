@@ -29,7 +29,7 @@ import { type BuildReceiptInput, buildReceipt, verifyReceipt } from '@xinlian/sd
 import type { LmdbChainStore } from '@xinlian/store';
 import { concatBytes, fromHex, toHex, XinlianError } from '@xinlian/utils';
 import type { Admission } from './admission.js';
-import { type BatchLocation, batchLeaves, findBatch } from './batch.js';
+import { type BatchLocation, batchLeaves, type DigestIndex } from './batch.js';
 import type { HeightValidatorSet } from './bft/valsets.js';
 import type { NodeApi, SubmitRequest } from './http/routes.js';
 import type { EventStream } from './http/sse.js';
@@ -56,6 +56,10 @@ export interface NodeServiceOptions {
 export interface NodeServiceModules {
   readonly suite: CryptoSuite;
   readonly store: LmdbChainStore;
+  /** Lookups of batch-anchored digests (over `store`). */
+  readonly digestIndex: DigestIndex;
+  /** Background merging of the digest index's runs; scheduled after blocks that anchor batches. */
+  readonly compactor?: { schedule(): void };
   readonly executor: Executor;
   readonly mempool: Mempool<PendingTx>;
   readonly admission: Admission;
@@ -217,10 +221,13 @@ export class NodeService implements NodeApi {
     if (this.blockStream.clientCount > 0)
       this.blockStream.publish('block', blockView(this.#m.suite, c.block));
     // The root check built each anchored batch's tree: keep it for the receipts that follow.
+    let anchored = false;
     c.txs.forEach((t, index) => {
-      if (t.batch?.tree !== undefined && c.execution.receipts[index]?.status === 'ok')
-        this.#cacheTree(toHex(t.batch.root), t.batch.tree);
+      if (t.batch === undefined || c.execution.receipts[index]?.status !== 'ok') return;
+      anchored = true;
+      if (t.batch.tree !== undefined) this.#cacheTree(toHex(t.batch.root), t.batch.tree);
     });
+    if (anchored) this.#m.compactor?.schedule();
   }
 
   /** Fails the waiters of txs dropped from the mempool. */
@@ -361,7 +368,7 @@ export class NodeService implements NodeApi {
       algorithm,
       value: digestHex,
     }) as EvidenceRecord | null;
-    const batch = findBatch(this.#m.store, algorithm, fromHex(digestHex));
+    const batch = this.#m.digestIndex.find(algorithm, fromHex(digestHex));
     if (direct !== null || batch === null) return { direct: true, record: direct, batch };
     return { direct: false, record: this.evidenceRecord(batch.recordId), batch };
   }

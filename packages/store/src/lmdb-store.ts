@@ -31,6 +31,7 @@ import type {
   LmdbStoreOptions,
   ScanOptions,
   SenderTx,
+  StateWrite,
   StoreLogger,
   StoreModules,
   StoreStats,
@@ -333,6 +334,22 @@ export class LmdbChainStore implements ChainStore {
 
   scanAux(prefix: Uint8Array, opts: ScanOptions = {}): KeyValue[] {
     return this.read(() => rangeScan(this.dbs.aux, prefix, opts));
+  }
+
+  async commitAux(writes: readonly StateWrite[]): Promise<void> {
+    this.assertOpen();
+    for (const w of writes) checkKey('aux key', w.key);
+    try {
+      await this.env.childTransaction(() => {
+        for (const { key, value } of writes) {
+          if (value === null) this.dbs.aux.removeSync(key);
+          else this.dbs.aux.putSync(key, value);
+        }
+      });
+    } catch (e) {
+      if (e instanceof XinlianError) throw e;
+      throw ioError('commitAux', e, { writes: writes.length });
+    }
   }
 
   getMeta(key: string): Uint8Array | undefined {

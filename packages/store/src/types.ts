@@ -106,6 +106,11 @@ export interface ChainStore extends StateReader {
   /** Node-local auxiliary data (not consensus state). */
   getAux(key: Uint8Array): Uint8Array | undefined;
   scanAux(prefix: Uint8Array, opts?: ScanOptions): KeyValue[];
+  /**
+   * Atomically and durably writes node-local aux data outside a block (e.g. an index compaction):
+   * all of `writes` or none; resolves once on disk.
+   */
+  commitAux(writes: readonly StateWrite[]): Promise<void>;
   /** Small metadata (genesis, node identity); written durably. */
   getMeta(key: string): Uint8Array | undefined;
   putMeta(key: string, value: Uint8Array): Promise<void>;
