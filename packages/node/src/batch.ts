@@ -93,18 +93,48 @@ export function isBatchIndexed(aux: AuxReader, root: Uint8Array): boolean {
 /** Aux writes indexing one anchored batch: its meta, its leaves and its level-0 run. */
 export function batchAuxWrites(b: AnchoredBatch): StateWrite[] {
   const size = b.leaves.length / LEAF_BYTES;
-  const records = new Uint8Array(size * RECORD_BYTES);
-  const view = new DataView(records.buffer);
-  for (let i = 0; i < size; i++) {
-    records.set(b.leaves.subarray(i * LEAF_BYTES, (i + 1) * LEAF_BYTES), i * RECORD_BYTES);
-    view.setUint32(i * RECORD_BYTES + LEAF_BYTES + 4, i); // batch 0, leafIndex i
+  // Sorting the leaves themselves keeps equal digests in leaf order (the sort is stable), so each
+  // digest's first record is its first position; records are built straight from the order.
+  const leaves = aligned(b.leaves);
+  const order = sortRecords(leaves, LEAF_BYTES);
+  const src = new Uint32Array(leaves.buffer, leaves.byteOffset, leaves.length / 4);
+  const out = new Uint32Array(size * (RECORD_BYTES / 4));
+  let count = 0;
+  let prev = -1;
+  for (let j = 0; j < size; j++) {
+    const i = order[j]!;
+    const at = i * 8;
+    if (prev >= 0 && sameWords(src, prev, at, 8)) continue;
+    const o = count * 10;
+    for (let w = 0; w < 8; w++) out[o + w] = src[at + w]!;
+    out[o + 8] = 0; // batch 0
+    out[o + 9] = BIG_ENDIAN ? i : swap32(i);
+    count++;
+    prev = at;
   }
-  const run = buildRun(records, [{ height: b.height, root: b.root }]);
+  const records = new Uint8Array(out.buffer, 0, count * RECORD_BYTES);
+  const run = { records, count, batches: [{ height: b.height, root: b.root }] };
   return [
     { key: concatBytes(ROOT, b.root), value: concatBytes(b.recordId, u64be(size), u64be(b.height)) },
     { key: concatBytes(LEAVES, b.root), value: b.leaves },
     ...runWrites(b.algorithm, runId(0, b.height, b.root), run),
   ];
+}
+
+const BIG_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 0;
+
+function swap32(x: number): number {
+  return (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
+}
+
+/** `bytes` itself if its offset allows a Uint32Array view, else an aligned copy. */
+function aligned(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset % 4 === 0 ? bytes : Uint8Array.from(bytes);
+}
+
+function sameWords(a: Uint32Array, x: number, y: number, words: number): boolean {
+  for (let k = 0; k < words; k++) if (a[x + k] !== a[y + k]) return false;
+  return true;
 }
 
 interface BatchRef {
@@ -126,22 +156,19 @@ interface Run {
 function buildRun(records: Uint8Array, batches: readonly BatchRef[]): Run {
   const n = records.length / RECORD_BYTES;
   const order = sortRecords(records, RECORD_BYTES);
-  const out = new Uint8Array(n * RECORD_BYTES);
+  const words = RECORD_BYTES / 4;
+  const src = new Uint32Array(records.buffer, records.byteOffset, n * words);
+  const out = new Uint32Array(n * words);
   let count = 0;
   let prev = -1;
   for (let j = 0; j < n; j++) {
-    const at = order[j]! * RECORD_BYTES;
-    if (prev >= 0 && sameDigest(records, prev, at)) continue;
-    out.set(records.subarray(at, at + RECORD_BYTES), count * RECORD_BYTES);
+    const at = order[j]! * words;
+    if (prev >= 0 && sameWords(src, prev, at, LEAF_BYTES / 4)) continue;
+    out.set(src.subarray(at, at + words), count * words);
     count++;
     prev = at;
   }
-  return { records: out.subarray(0, count * RECORD_BYTES), count, batches };
-}
-
-function sameDigest(buf: Uint8Array, a: number, b: number): boolean {
-  for (let k = 0; k < LEAF_BYTES; k++) if (buf[a + k] !== buf[b + k]) return false;
-  return true;
+  return { records: new Uint8Array(out.buffer, 0, count * RECORD_BYTES), count, batches };
 }
 
 /**
@@ -245,24 +272,28 @@ interface RunInfo {
 }
 
 /**
- * Bloom filter bits of a digest: double hashing over bytes 4–11 of the digest (digests are
- * already hashes; bytes 0–3 order the runs, so they are not reused here).
+ * Bloom filter of a run: a power-of-two number of bits (10–20 per digest), BLOOM_PROBES probes
+ * `(h1 + j·h2) mod bits` (double hashing) with h1 = u32be(digest[4..8]), h2 = u32be(digest[8..12])
+ * | 1 — digests are already hashes; bytes 0–3 order the runs, so they are not reused here.
  */
-function bloomProbe(digest: Uint8Array, at: number, j: number, bits: number): number {
-  const h1 =
-    ((digest[at + 4]! << 24) | (digest[at + 5]! << 16) | (digest[at + 6]! << 8) | digest[at + 7]!) >>> 0;
-  const h2 =
-    ((digest[at + 8]! << 24) | (digest[at + 9]! << 16) | (digest[at + 10]! << 8) | digest[at + 11]! | 1) >>>
-    0;
-  return (h1 + j * h2) % bits;
+function bloomSeeds(d: Uint8Array, at: number): [number, number] {
+  const h1 = ((d[at + 4]! << 24) | (d[at + 5]! << 16) | (d[at + 6]! << 8) | d[at + 7]!) >>> 0;
+  const h2 = ((d[at + 8]! << 24) | (d[at + 9]! << 16) | (d[at + 10]! << 8) | d[at + 11]! | 1) >>> 0;
+  return [h1, h2];
 }
 
 function buildBloom(run: Run): Uint8Array {
-  const bloom = new Uint8Array(Math.max(8, Math.ceil((run.count * BLOOM_BITS_PER_DIGEST) / 8)));
-  const bits = bloom.length * 8;
+  let bytes = 8;
+  while (bytes * 8 < run.count * BLOOM_BITS_PER_DIGEST) bytes *= 2;
+  const bloom = new Uint8Array(bytes);
+  const mask = bytes * 8 - 1;
+  const d = run.records;
   for (let r = 0; r < run.count; r++) {
+    const at = r * RECORD_BYTES;
+    const h1 = ((d[at + 4]! << 24) | (d[at + 5]! << 16) | (d[at + 6]! << 8) | d[at + 7]!) >>> 0;
+    const h2 = ((d[at + 8]! << 24) | (d[at + 9]! << 16) | (d[at + 10]! << 8) | d[at + 11]! | 1) >>> 0;
     for (let j = 0; j < BLOOM_PROBES; j++) {
-      const b = bloomProbe(run.records, r * RECORD_BYTES, j, bits);
+      const b = (h1 + Math.imul(j, h2)) & mask;
       bloom[b >>> 3]! |= 1 << (b & 7);
     }
   }
@@ -270,9 +301,10 @@ function buildBloom(run: Run): Uint8Array {
 }
 
 function mayContain(bloom: Uint8Array, digest: Uint8Array): boolean {
-  const bits = bloom.length * 8;
+  const mask = bloom.length * 8 - 1;
+  const [h1, h2] = bloomSeeds(digest, 0);
   for (let j = 0; j < BLOOM_PROBES; j++) {
-    const b = bloomProbe(digest, 0, j, bits);
+    const b = (h1 + Math.imul(j, h2)) & mask;
     if ((bloom[b >>> 3]! & (1 << (b & 7))) === 0) return false;
   }
   return true;
@@ -293,7 +325,12 @@ function readRun(aux: AuxReader, id: Uint8Array, summary: Uint8Array): RunInfo {
   const meta = aux.getAux(concatBytes(RUN_META, id));
   const fencesAt = batchCount * BATCH_ENTRY_BYTES;
   const bloomAt = fencesAt + chunks * LEAF_BYTES;
-  if (meta === undefined || meta.length !== bloomAt + bloomBytes || bloomBytes === 0)
+  if (
+    meta === undefined ||
+    meta.length !== bloomAt + bloomBytes ||
+    bloomBytes < 8 ||
+    (bloomBytes & (bloomBytes - 1)) !== 0
+  )
     throw corrupt('digest-index run meta missing or malformed', { run: toHex(id) });
   const batches: BatchRef[] = [];
   for (let i = 0; i < batchCount; i++) {

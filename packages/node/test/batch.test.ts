@@ -158,6 +158,14 @@ describe('batch index (sorted runs)', () => {
     assert.equal(findBatch(aux, 'sm3', digestAt(leaves, 0))?.treeSize, 3);
   });
 
+  it('indexes leaves at any byte offset (an unaligned view is copied, not misread)', () => {
+    const backing = new Uint8Array(1 + leaves.length);
+    backing.set(leaves, 1);
+    const aux = new MemAux();
+    aux.apply(batchAuxWrites({ height: 1, root, algorithm: 'sm3', leaves: backing.subarray(1), recordId }));
+    for (let i = 0; i < 5; i++) assert.equal(findBatch(aux, 'sm3', digestAt(leaves, i))?.leafIndex, i);
+  });
+
   it('keeps reading the old per-digest entries (ev/digest/) of an existing data directory', async () => {
     const aux = new MemAux();
     const oldRoot = randomBytes(32);
