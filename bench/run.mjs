@@ -278,6 +278,10 @@ async function benchSuite(suiteId, validators, verify, o, cleanup) {
           `, per-digest receipts ${round(br.perDigestReceipts, 2)} s, waiting for the node ${round(br.clientWaiting, 2)} s`,
       );
       log(`cpu      ${cpuLine(b.cpu)}`);
+      const perDigest = (seconds) => round((seconds * 1e6) / b.digests, 2);
+      log(
+        `         CPU per digest: node ${perDigest(b.cpu.nodeCpuSeconds)} µs (main thread ${perDigest(b.cpu.nodeMainThreadCpuSeconds)} µs), bench client ${perDigest(b.cpu.clientCpuSeconds)} µs`,
+      );
       log(
         `         sample: ${b.sample.verified}/${b.sample.sampled} verified offline, ${b.sample.matchedNode} equal to the node's`,
       );

@@ -339,6 +339,35 @@ describe('LmdbChainStore: state, scans and history', () => {
     }));
 });
 
+describe('LmdbChainStore: commitAux', () => {
+  it('writes and deletes aux data outside a block, all or nothing, durable across a reopen', () =>
+    withTempDir(async (dir) => {
+      let store = await LmdbChainStore.open({ path: dir }, {});
+      await store.commitBlock(block(1, { auxWrites: [{ key: b('a/1'), value: b('one') }] }));
+      await store.commitAux([
+        { key: b('a/1'), value: null },
+        { key: b('a/2'), value: b('two') },
+      ]);
+      assert.equal(store.getAux(b('a/1')), undefined);
+      assert.deepEqual(store.getAux(b('a/2')), b('two'));
+      // An invalid key anywhere: nothing of the call is written.
+      await assert.rejects(
+        store.commitAux([
+          { key: b('a/3'), value: b('three') },
+          { key: new Uint8Array(MAX_KEY_BYTES + 1), value: b('x') },
+        ]),
+        errorCode('STORE_BAD_ARGUMENT'),
+      );
+      assert.equal(store.getAux(b('a/3')), undefined);
+      assert.equal(store.head()?.height, 1, 'aux commits do not touch the head');
+      await store.close();
+      store = await LmdbChainStore.open({ path: dir }, {});
+      assert.deepEqual(keysOf(store.scanAux(b('a/'))), ['a/2']);
+      await store.close();
+      await assert.rejects(store.commitAux([]), errorCode('STORE_CLOSED'));
+    }));
+});
+
 describe('LmdbChainStore: lifecycle', () => {
   it('reopens with everything kept and refuses use after close', () =>
     withTempDir(async (dir) => {
