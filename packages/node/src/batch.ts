@@ -117,7 +117,12 @@ export function batchAuxWrites(b: AnchoredBatch): StateWrite[] {
     prev = at;
   }
   const records = new Uint8Array(out.buffer, 0, count * RECORD_BYTES);
-  const run = { records, count, batches: [{ height: b.height, root: b.root }] };
+  const run = {
+    records,
+    count,
+    bloom: buildBloom(records, count),
+    batches: [{ height: b.height, root: b.root }],
+  };
   return [
     { key: concatBytes(ROOT, b.root), value: concatBytes(b.recordId, u64be(size), u64be(b.height)) },
     { key: concatBytes(LEAVES, b.root), value: b.leaves },
@@ -141,23 +146,29 @@ function sameWords(a: Uint32Array, x: number, y: number, words: number): boolean
   return true;
 }
 
-interface BatchRef {
+export interface BatchRef {
   readonly height: number;
   readonly root: Uint8Array;
 }
 
-interface Run {
-  /** Sorted, one record per digest. */
+/** A run's sorted content: what a merge computes (on a worker thread in the node). */
+export interface SortedRun {
+  /** Sorted, one record per digest (count × RECORD_BYTES). */
   readonly records: Uint8Array;
   readonly count: number;
+  /** The run's Bloom filter. */
+  readonly bloom: Uint8Array;
+}
+
+interface Run extends SortedRun {
   readonly batches: readonly BatchRef[];
 }
 
 /**
- * Sorts `records` (RECORD_BYTES each; batch numbers index `batches`, which is sorted by (height,
- * root)) and keeps each digest's first record.
+ * Sorts `records` (RECORD_BYTES each, batch numbers in batch order), keeps each digest's first
+ * record and builds the Bloom filter. Pure: the node runs it on its tree worker thread.
  */
-function buildRun(records: Uint8Array, batches: readonly BatchRef[]): Run {
+export function sortRun(records: Uint8Array): SortedRun {
   const n = records.length / RECORD_BYTES;
   const order = sortRecords(records, RECORD_BYTES);
   const words = RECORD_BYTES / 4;
@@ -173,7 +184,8 @@ function buildRun(records: Uint8Array, batches: readonly BatchRef[]): Run {
     count++;
     prev = at;
   }
-  return { records: new Uint8Array(out.buffer, 0, count * RECORD_BYTES), count, batches };
+  const sorted = new Uint8Array(out.buffer, 0, count * RECORD_BYTES);
+  return { records: sorted, count, bloom: buildBloom(sorted, count) };
 }
 
 /**
@@ -242,7 +254,7 @@ function runWrites(algorithm: string, id: Uint8Array, run: Run): StateWrite[] {
   sv.setUint32(1, run.count);
   sv.setUint32(5, run.batches.length);
   sv.setUint32(9, chunks);
-  const bloom = buildBloom(run);
+  const bloom = run.bloom;
   sv.setUint32(13, bloom.length);
   const meta = new Uint8Array(run.batches.length * BATCH_ENTRY_BYTES + chunks * LEAF_BYTES + bloom.length);
   meta.set(bloom, meta.length - bloom.length);
@@ -265,7 +277,7 @@ function runWrites(algorithm: string, id: Uint8Array, run: Run): StateWrite[] {
 }
 
 /** A stored run as a lookup needs it (immutable: cached by runId). */
-interface RunInfo {
+export interface RunInfo {
   readonly id: Uint8Array;
   readonly level: number;
   readonly count: number;
@@ -287,13 +299,12 @@ function bloomSeeds(d: Uint8Array, at: number): [number, number] {
   return [h1, h2];
 }
 
-function buildBloom(run: Run): Uint8Array {
+function buildBloom(d: Uint8Array, count: number): Uint8Array {
   let bytes = 8;
-  while (bytes * 8 < run.count * BLOOM_BITS_PER_DIGEST) bytes *= 2;
+  while (bytes * 8 < count * BLOOM_BITS_PER_DIGEST) bytes *= 2;
   const bloom = new Uint8Array(bytes);
   const mask = bytes * 8 - 1;
-  const d = run.records;
-  for (let r = 0; r < run.count; r++) {
+  for (let r = 0; r < count; r++) {
     const at = r * RECORD_BYTES;
     const h1 = ((d[at + 4]! << 24) | (d[at + 5]! << 16) | (d[at + 6]! << 8) | d[at + 7]!) >>> 0;
     const h2 = ((d[at + 8]! << 24) | (d[at + 9]! << 16) | (d[at + 10]! << 8) | d[at + 11]! | 1) >>> 0;
@@ -465,11 +476,16 @@ export class DigestIndex {
   /**
    * One compaction step: if some level holds FAN_IN runs (of one algorithm) small enough to merge,
    * the writes replacing them by one merged run of the next level (apply them in one
-   * transaction); else undefined. Call again until undefined.
+   * transaction); else undefined. Call again until undefined. (The compactor does the same with
+   * the sort on a worker: planCompaction, sortRun, completeCompaction.)
    */
-  compactionStep():
-    | { readonly writes: StateWrite[]; readonly merged: number; readonly records: number }
-    | undefined {
+  compactionStep(): CompactionStep | undefined {
+    const plan = this.planCompaction();
+    return plan === undefined ? undefined : this.completeCompaction(plan, sortRun(plan.records));
+  }
+
+  /** The next merge (its inputs read and re-numbered into one batch table), or undefined. */
+  planCompaction(): CompactionPlan | undefined {
     const algorithms = new Set<string>();
     for (const { key } of this.#aux.scanAux(RUN)) {
       const rest = key.subarray(RUN.length);
@@ -487,20 +503,32 @@ export class DigestIndex {
       for (const [level, runs] of [...byLevel].sort((a, b) => a[0] - b[0])) {
         if (runs.length < FAN_IN || level >= 255) continue;
         // runIds sort by (level, highest height): merge the oldest FAN_IN.
-        const inputs = runs.slice(0, FAN_IN);
-        return { ...this.#merge(algorithm, level + 1, inputs), merged: inputs.length };
+        return this.#plan(algorithm, level + 1, runs.slice(0, FAN_IN));
       }
     }
     return undefined;
   }
 
-  #merge(algorithm: string, level: number, inputs: readonly RunInfo[]) {
+  /** The writes of a planned merge, given `sortRun(plan.records)` (computed anywhere). */
+  completeCompaction(plan: CompactionPlan, sorted: SortedRun): CompactionStep {
+    const { inputs } = plan;
+    const highest = Math.max(...inputs.map((r) => readU64be(r.id, 1)));
+    const id = runId(plan.level, highest, inputs[0]!.id.subarray(9));
+    const run: Run = { ...sorted, batches: plan.batches };
+    return {
+      writes: [...plan.deletes, ...runWrites(plan.algorithm, id, run)],
+      merged: inputs.length,
+      records: sorted.count,
+    };
+  }
+
+  #plan(algorithm: string, level: number, inputs: readonly RunInfo[]): CompactionPlan {
     const batches = inputs.flatMap((r) => r.batches).sort(compareBatch);
     const position = new Map(batches.map((b, i) => [toHex(b.root), i]));
     const total = inputs.reduce((n, r) => n + r.count, 0);
     const records = new Uint8Array(total * RECORD_BYTES);
     const words = new Uint32Array(records.buffer);
-    const writes: StateWrite[] = [];
+    const deletes: StateWrite[] = [];
     let at = 0;
     for (const run of inputs) {
       const remap = run.batches.map((b) => position.get(toHex(b.root))!);
@@ -517,18 +545,35 @@ export class DigestIndex {
           words[w] = BIG_ENDIAN ? now : swap32(now);
         }
         at += chunk.length;
-        writes.push({ key: chunkKey(run.id, c), value: null });
+        deletes.push({ key: chunkKey(run.id, c), value: null });
       }
-      writes.push({ key: runKey(algorithm, run.id), value: null });
-      writes.push({ key: concatBytes(RUN_META, run.id), value: null });
+      deletes.push({ key: runKey(algorithm, run.id), value: null });
+      deletes.push({ key: concatBytes(RUN_META, run.id), value: null });
     }
     if (at !== records.length)
       throw corrupt('digest-index run size mismatch', { expected: total, actual: at });
-    const run = buildRun(records, batches);
-    const highest = Math.max(...inputs.map((r) => readU64be(r.id, 1)));
-    const id = runId(level, highest, inputs[0]!.id.subarray(9));
-    return { writes: [...writes, ...runWrites(algorithm, id, run)], records: run.count };
+    return { algorithm, level, inputs, batches, records, deletes };
   }
+}
+
+/** A merge prepared by DigestIndex.planCompaction. */
+export interface CompactionPlan {
+  readonly algorithm: string;
+  readonly level: number;
+  readonly inputs: readonly RunInfo[];
+  readonly batches: readonly BatchRef[];
+  /** The inputs' records, re-numbered into `batches` (may be transferred to a worker). */
+  readonly records: Uint8Array;
+  /** Removal of the inputs. */
+  readonly deletes: readonly StateWrite[];
+}
+
+export interface CompactionStep {
+  readonly writes: StateWrite[];
+  /** Runs merged. */
+  readonly merged: number;
+  /** Records in the merged run. */
+  readonly records: number;
 }
 
 /** A digest's entry in the pre-run index format (`ev/digest/`, read only). */
@@ -558,7 +603,14 @@ export function batchLeaves(aux: AuxReader, root: Uint8Array): Uint8Array[] | un
 
 export interface DigestIndexCompactorModules {
   readonly index: DigestIndex;
+  /** sortRun off the main thread (the node's TreeBuilder); absent: inline. */
+  readonly sortRun?: (records: Uint8Array) => Promise<SortedRun>;
   readonly store: { commitAux(writes: readonly StateWrite[]): Promise<void> };
+  /** Counts merge steps and their time (the node's metrics). */
+  readonly metrics?: {
+    readonly digestIndexMerges: { inc(): void };
+    readonly digestIndexMergeSeconds: { observe(seconds: number): void };
+  };
   /** pino fits. */
   readonly logger: {
     info(obj: Record<string, unknown>, msg: string): void;
@@ -614,9 +666,15 @@ export class DigestIndexCompactor {
         await new Promise((resolve) => setImmediate(resolve));
         if (this.#closed) return;
         const started = performance.now();
-        const step = this.#m.index.compactionStep();
-        if (step === undefined) return;
+        const { index, sortRun: offThread } = this.#m;
+        const plan = index.planCompaction();
+        if (plan === undefined) return;
+        const sorted = offThread === undefined ? sortRun(plan.records) : await offThread(plan.records);
+        if (this.#closed) return;
+        const step = index.completeCompaction(plan, sorted);
         await this.#m.store.commitAux(step.writes);
+        this.#m.metrics?.digestIndexMerges.inc();
+        this.#m.metrics?.digestIndexMergeSeconds.observe((performance.now() - started) / 1000);
         this.#m.logger.info(
           { runs: step.merged, records: step.records, ms: Math.round(performance.now() - started) },
           'digest index runs merged',

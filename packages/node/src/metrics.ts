@@ -14,6 +14,8 @@ export class NodeMetrics {
   readonly blockExecution: Histogram;
   readonly storeCommit: Histogram;
   readonly httpRequests: Counter<'route' | 'status'>;
+  readonly digestIndexMerges: Counter;
+  readonly digestIndexMergeSeconds: Histogram;
 
   constructor() {
     const registers = [this.registry];
@@ -76,6 +78,17 @@ export class NodeMetrics {
       name: 'xinlian_http_requests_total',
       help: 'HTTP requests by route and status',
       labelNames: ['route', 'status'],
+      registers,
+    });
+    this.digestIndexMerges = new Counter({
+      name: 'xinlian_digest_index_merges_total',
+      help: 'Merge steps of the batch digest index (FAN_IN runs into one, spec/batch-index.md)',
+      registers,
+    });
+    this.digestIndexMergeSeconds = new Histogram({
+      name: 'xinlian_digest_index_merge_seconds',
+      help: 'Time of one digest-index merge step (read, sort on the worker, durable commit)',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     });
   }

@@ -222,7 +222,9 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     const digestIndex = new DigestIndex({ aux: store });
     const compactor = new DigestIndexCompactor({
       index: digestIndex,
+      sortRun: (records) => treeBuilder.sortRun(records),
       store,
+      metrics,
       logger: logger.child({ component: 'digest-index' }),
     });
     cleanup.push(() => compactor.close());

@@ -2,10 +2,12 @@ import { Worker } from 'node:worker_threads';
 import { MerkleTree } from '@xinlian/codec';
 import type { SuiteId } from '@xinlian/crypto';
 import { XinlianError } from '@xinlian/utils';
+import type { SortedRun } from './batch.js';
 import type { TreeRequest, TreeResponse } from './tree-worker.js';
 
 interface Pending {
-  readonly resolve: (tree: MerkleTree) => void;
+  /** Turns the worker's answer into the caller's result (throws if it is not one). */
+  readonly settle: (response: TreeResponse) => void;
   readonly reject: (err: unknown) => void;
 }
 
@@ -30,17 +32,49 @@ export class TreeBuilder {
 
   /** The tree over `leaves` (leaf data of `leafBytes` each, concatenated; not modified). */
   build(leaves: Uint8Array, leafBytes: number): Promise<MerkleTree> {
+    // postMessage copies the leaves: the caller keeps its buffer.
+    return this.#request(
+      (id) => ({ id, kind: 'tree', leaves, leafBytes }),
+      [],
+      ({ size, levels, error }) => {
+        if (levels === undefined)
+          throw new XinlianError('NODE_WORKER_FAILED', `the batch tree could not be built: ${error}`, {});
+        return MerkleTree.fromLevels(size, levels);
+      },
+    );
+  }
+
+  /**
+   * The digest index's sortRun (a merge's sort, de-duplication and Bloom filter) on the worker.
+   * `records` is transferred: the caller must not use it afterwards.
+   */
+  sortRun(records: Uint8Array): Promise<SortedRun> {
+    return this.#request(
+      (id) => ({ id, kind: 'run', records }),
+      [records.buffer as ArrayBuffer],
+      ({ run, error }) => {
+        if (run === undefined)
+          throw new XinlianError('NODE_WORKER_FAILED', `the index run could not be sorted: ${error}`, {});
+        return run;
+      },
+    );
+  }
+
+  #request<T>(
+    make: (id: number) => TreeRequest,
+    transfer: ArrayBuffer[],
+    result: (response: TreeResponse) => T,
+  ): Promise<T> {
     if (this.#closed) {
       return Promise.reject(
         new XinlianError('NODE_STOPPING', 'the node is shutting down', { retryAfterSeconds: 1 }),
       );
     }
     const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref();
-      this.#pending.set(id, { resolve, reject });
-      const request: TreeRequest = { id, leaves, leafBytes };
-      this.#worker.postMessage(request); // copies the leaves: the caller keeps its buffer
+      this.#pending.set(id, { settle: (response) => resolve(result(response)), reject });
+      this.#worker.postMessage(make(id), transfer);
     });
   }
 
@@ -58,19 +92,13 @@ export class TreeBuilder {
     const worker = new Worker(WORKER_URL, { workerData: { suite: this.#suite } });
     worker.unref();
     let failure: unknown;
-    worker.on('message', ({ id, size, levels, error }: TreeResponse) => {
-      const pending = this.#pending.get(id);
-      this.#pending.delete(id);
+    worker.on('message', (response: TreeResponse) => {
+      const pending = this.#pending.get(response.id);
+      this.#pending.delete(response.id);
       if (this.#pending.size === 0) worker.unref();
       if (pending === undefined) return;
-      if (levels === undefined) {
-        pending.reject(
-          new XinlianError('NODE_WORKER_FAILED', `the batch tree could not be built: ${error}`, {}),
-        );
-        return;
-      }
       try {
-        pending.resolve(MerkleTree.fromLevels(size, levels));
+        pending.settle(response);
       } catch (e) {
         pending.reject(e);
       }

@@ -19,6 +19,7 @@ import {
   isBatchIndexed,
   sortRecords,
 } from '../src/batch.js';
+import { TreeBuilder } from '../src/tree-builder.js';
 
 /** An in-memory aux store: keys in byte order like lmdb's; writes applied all at once. */
 class MemAux implements AuxReader {
@@ -300,10 +301,18 @@ describe('batch index (sorted runs)', () => {
         await store.commitAux(batchAuxWrites({ ...b, algorithm: 'sha256', recordId: b.root }));
       }
       const index = new DigestIndex({ aux: store });
-      const compactor = new DigestIndexCompactor({ index, store, logger: silent });
+      const trees = new TreeBuilder({ suite: 'intl' });
+      // The merge's sort on the worker thread, as in the node.
+      const compactor = new DigestIndexCompactor({
+        index,
+        store,
+        logger: silent,
+        sortRun: (records) => trees.sortRun(records),
+      });
       compactor.schedule();
       await compactor.idle();
       await compactor.close();
+      await trees.close();
       assert.equal(store.scanAux(utf8('ev/run/sha256\0')).length, 1 + 3);
       await store.close();
       store = await LmdbChainStore.open({ path: dir });

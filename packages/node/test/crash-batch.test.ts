@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { createSuite } from '@xinlian/crypto';
 import { buildBatch, evidenceArgs, generateKey, type Receipt, verifyReceipt } from '@xinlian/sdk';
 import { toBase64, toHex } from '@xinlian/utils';
-import { http, makeTx, type NodeProcess, spawnNode, tempHome } from './helpers.js';
+import { http, makeTx, metric, type NodeProcess, spawnNode, tempHome } from './helpers.js';
 
 interface AckedBatch {
   readonly root: string;
@@ -40,6 +40,20 @@ describe('crash safety of batch anchoring and the digest index (kill -9)', { tim
     // A digest anchored again in a later batch must still resolve to the earliest one.
     const repeated = suite.hash(randomBytes(16));
     let chainId = '';
+    /** Anchors one batch (with `repeated` in it); records it when acknowledged. */
+    const anchorOne = async (url: string, expiry: number) => {
+      const digests = Array.from({ length: BATCH }, () => suite.hash(randomBytes(16)));
+      digests[randomInt(BATCH)] = repeated;
+      const batch = buildBatch(digests, suite);
+      const args = evidenceArgs.anchorBatch({ root: toHex(batch.root), size: BATCH, algorithm: 'sha256' });
+      const tx = makeTx(key, chainId, args, expiry);
+      const res = await http(`${url}/v1/evidence/batch?wait=commit`, {
+        body: { tx: toBase64(tx.bytes), leavesBase64: Buffer.concat(digests).toString('base64') },
+      });
+      if (res.status === 200)
+        acked.push({ root: toHex(batch.root), digests, height: (res.body as { height: number }).height });
+      return res.status;
+    };
     for (let round = 0; round < ROUNDS; round++) {
       node = await spawnNode(home.home);
       const url = node.url;
@@ -48,25 +62,8 @@ describe('crash safety of batch anchoring and the digest index (kill -9)', { tim
       let running = true;
       const worker = async () => {
         while (running) {
-          const digests = Array.from({ length: BATCH }, () => suite.hash(randomBytes(16)));
-          digests[randomInt(BATCH)] = repeated;
-          const batch = buildBatch(digests, suite);
-          const args = evidenceArgs.anchorBatch({
-            root: toHex(batch.root),
-            size: BATCH,
-            algorithm: 'sha256',
-          });
-          const tx = makeTx(key, chainId, args, startHeight + 500);
           try {
-            const res = await http(`${url}/v1/evidence/batch?wait=commit`, {
-              body: { tx: toBase64(tx.bytes), leavesBase64: Buffer.concat(digests).toString('base64') },
-            });
-            if (res.status === 200)
-              acked.push({
-                root: toHex(batch.root),
-                digests,
-                height: (res.body as { height: number }).height,
-              });
+            await anchorOne(url, startHeight + 500);
           } catch {
             return; // the node is gone
           }
@@ -82,6 +79,13 @@ describe('crash safety of batch anchoring and the digest index (kill -9)', { tim
 
     node = await spawnNode(home.home);
     const url = node.url;
+    // 8 more batches on the restarted node: at least one merge (FAN_IN = 8 level-0 runs → one).
+    const head = ((await http(`${url}/v1/status`)).body as { height: number }).height;
+    for (let i = 0; i < 8; i++) assert.equal(await anchorOne(url, head + 500), 200);
+    const deadline = Date.now() + 20_000;
+    while ((await metric(url, 'xinlian_digest_index_merges_total')) < 1 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.ok((await metric(url, 'xinlian_digest_index_merges_total')) >= 1, 'no merge after restart');
     const earliest = (
       (await http(`${url}/v1/evidence/sha256/${toHex(repeated)}`)).body as { batch: { root: string } | null }
     ).batch;

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { MerkleTree } from '@xinlian/codec';
 import { createSuite } from '@xinlian/crypto';
 import { isXinlianError } from '@xinlian/utils';
+import { RECORD_BYTES, sortRun } from '../src/batch.js';
 import { TreeBuilder } from '../src/tree-builder.js';
 
 describe('TreeBuilder', () => {
@@ -32,6 +33,24 @@ describe('TreeBuilder', () => {
       }
     });
   }
+
+  it('sorts digest-index runs on the worker exactly like sortRun inline', async () => {
+    const builder = new TreeBuilder({ suite: 'intl' });
+    try {
+      for (const n of [1, 5, 3000]) {
+        const records = new Uint8Array(randomBytes(n * RECORD_BYTES));
+        // Some duplicate digests (different batch/leaf numbers) to exercise de-duplication.
+        for (let i = 1; i < n; i += 7) records.copyWithin(i * RECORD_BYTES, 0, 32);
+        const inline = sortRun(records.slice());
+        const worker = await builder.sortRun(records.slice());
+        assert.equal(worker.count, inline.count);
+        assert.deepEqual(worker.records, inline.records);
+        assert.deepEqual(worker.bloom, inline.bloom);
+      }
+    } finally {
+      await builder.close();
+    }
+  });
 
   it('fails builds after close with NODE_STOPPING', async () => {
     const builder = new TreeBuilder({ suite: 'intl' });
