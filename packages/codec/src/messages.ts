@@ -306,9 +306,18 @@ export function encodeBlockWithTxBytes(block: Block, txBytes: readonly Uint8Arra
   });
 }
 
-/** Decodes a canonical Block, including every transaction (each must be canonical too). */
+/**
+ * Decodes a canonical Block, including every transaction (each must be canonical too). The
+ * re-encoding that checks canonical form writes each tx's received bytes as they are: each was
+ * accepted by decodeSignedTx, which accepts only a tx's canonical encoding, so this is the same
+ * check as comparing with encodeBlock(block) without encoding every tx again.
+ */
 export function decodeBlock(bytes: Uint8Array): Block {
-  return decodeCanonical(PB.Block, bytes, blockFromPb, encodeBlock);
+  const m = decodeWith(PB.Block, bytes);
+  const block = blockFromPb(m);
+  const txBytes = (m.txs as readonly Uint8Array[]).map(bytesFrom);
+  requireSame(PB.Block.name, bytes, encodeBlockWithTxBytes(block, txBytes));
+  return block;
 }
 
 // ---- Vote ----

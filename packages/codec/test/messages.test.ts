@@ -322,6 +322,17 @@ describe('canonical wire form', () => {
     assert.throws(() => decodeBlock(new Uint8Array(0)), rejects('CODEC_MALFORMED'));
   });
 
+  it('rejects a block holding a tx in a non-canonical form (fields out of order)', () => {
+    const body = u8(0x0a, 0x01, 0x61);
+    const canonicalTx = u8(0x0a, 0x03, ...body, 0x12, 0x01, 0xff);
+    const reorderedTx = u8(0x12, 0x01, 0xff, 0x0a, 0x03, ...body);
+    const block = (tx: Uint8Array) => u8(0x0a, 0x00, 0x12, tx.length, ...tx, 0x1a, 0x00);
+    const ok = decodeBlock(block(canonicalTx));
+    assert.deepEqual(ok.txs[0]?.signature, u8(0xff));
+    assert.deepEqual(encodeBlock(ok), block(canonicalTx));
+    assert.throws(() => decodeBlock(block(reorderedTx)), rejects('CODEC_NON_CANONICAL'));
+  });
+
   it('accepts uint64 up to 2^53 - 1 and rejects larger values as malformed', () => {
     assert.equal(decodeTxBody(u8(0x18, ...MAX_SAFE_VARINT)).nonce, Number.MAX_SAFE_INTEGER);
     assert.throws(() => decodeTxBody(u8(0x18, ...TWO_POW_53_VARINT)), rejects('CODEC_MALFORMED'));

@@ -8,8 +8,8 @@ import {
   type BlockHeader,
   type CommitCertificate,
   decodeBlock,
-  encodeBlock,
   encodeBlockHeader,
+  encodeBlockWithTxBytes,
   encodeSignedTx,
   type ValidatorSet,
 } from '@xinlian/codec';
@@ -200,7 +200,11 @@ export class BftApp implements ConsensusApp {
       txs: checked.map((c) => c.tx),
       certificate: placeholderCertificate(height),
     };
-    const bytes = encodeBlock(block);
+    // Each tx's canonical bytes (checked at admission) are written as they are, not re-encoded.
+    const bytes = encodeBlockWithTxBytes(
+      block,
+      checked.map((c) => c.bytes),
+    );
     this.#prepared.set(toHex(this.#m.suite.hash(encodeBlockHeader(header))), {
       header,
       block,
@@ -319,7 +323,10 @@ export class BftApp implements ConsensusApp {
       commit: {
         height,
         blockId,
-        blockBytes: encodeBlock(block),
+        blockBytes: encodeBlockWithTxBytes(
+          block,
+          p.txs.map((t) => t.checked.bytes),
+        ),
         receipts: p.execution.receiptBytes,
         txIds: p.execution.txIds,
         appHash: p.execution.appHash,
