@@ -6,8 +6,8 @@
 // Usage: node bench/net-probe.mjs [TXS] [WARMUP]
 // env: SUITE=intl|gm (default intl), PROPOSE=ms raises the consensus timeouts, QUIET=1 no status
 // lines, PROFILE=DIR runs the nodes with --cpu-prof into DIR, RATE=N sends the measured txs at N tx/s
-// (one batch every 100 ms) instead of all at once
-import { readFileSync } from 'node:fs';
+// (one batch every 100 ms) instead of all at once, NODE_FLAGS='--flag …' extra node flags. Prints per node CPU per tx, by thread too.
+import { readdirSync, readFileSync } from 'node:fs';
 import { Cleanup } from './lib/cleanup.mjs';
 import { HttpClient } from './lib/http.mjs';
 import { startNetwork } from './lib/network-process.mjs';
@@ -25,7 +25,10 @@ const net = await startNetwork(
     mainJs: new URL('../packages/node/dist/src/main.js', import.meta.url).pathname,
     mempoolCapacity: 1e6,
     mempoolMaxBytes: 2 ** 31,
-    ...(process.env.PROFILE ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE}`] } : {}),
+    nodeFlags: [
+      ...(process.env.PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE}`] : []),
+      ...(process.env.NODE_FLAGS ? process.env.NODE_FLAGS.split(' ') : []),
+    ],
     ...(process.env.PROPOSE
       ? { consensus: { proposeMs: Number(process.env.PROPOSE), prevoteMs: 1500, precommitMs: 1500 } }
       : {}),
@@ -48,6 +51,31 @@ function cpuSeconds(pid) {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
   return (Number(rest[11]) + Number(rest[12])) / 100;
+}
+/** CPU seconds per thread of a process, by thread: `{ name, cpu }` (name `main` for the main thread). */
+function threadCpu(pid) {
+  const out = new Map();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = tid === String(pid) ? 'main' : f.slice(f.indexOf('(') + 1, f.lastIndexOf(')'));
+      const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, { name, cpu: (Number(rest[11]) + Number(rest[12])) / 100 });
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+/** Per thread (main first, then busiest first): CPU seconds between two threadCpu snapshots. */
+function threadDelta(a, b) {
+  const rows = [...b].map(([tid, t]) => [
+    t.name === 'main' ? 'main' : `${t.name}:${tid}`,
+    t.cpu - (a.get(tid)?.cpu ?? 0),
+  ]);
+  return rows
+    .filter(([, v]) => v > 0.005)
+    .sort((x, y) => (x[0] === 'main' ? -1 : y[0] === 'main' ? 1 : y[1] - x[1]));
 }
 const metric = (text, name) =>
   text
@@ -107,9 +135,11 @@ async function burst(list, label) {
 await burst(txs.slice(0, WARMUP), 'warm-up');
 const load0 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const before = net.nodes.map((n) => cpuSeconds(n.pid));
+const threadsBefore = net.nodes.map((n) => threadCpu(n.pid));
 const m0 = await Promise.all(net.nodes.map(async (n) => (await fetch(`${n.apiUrl}/metrics`)).text()));
 const secs = await burst(txs.slice(WARMUP), 'measured');
 const after = net.nodes.map((n) => cpuSeconds(n.pid));
+const threadsAfter = net.nodes.map((n) => threadCpu(n.pid));
 const m1 = await Promise.all(net.nodes.map(async (n) => (await fetch(`${n.apiUrl}/metrics`)).text()));
 const names = {
   blocks: 'xinlian_blocks_committed_total',
@@ -133,6 +163,10 @@ net.nodes.forEach((_n, i) => {
   });
   console.log(
     `node ${i + 1}: cpu ${cpu.toFixed(2)} s = ${((cpu / TXS) * 1000).toFixed(3)} ms/tx; ${d.join(', ')}`,
+  );
+  const threads = threadDelta(threadsBefore[i], threadsAfter[i]);
+  console.log(
+    `  threads (ms/tx): ${threads.map(([n, v]) => `${n} ${((v / TXS) * 1000).toFixed(3)}`).join(', ')}`,
   );
 });
 const load1 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
