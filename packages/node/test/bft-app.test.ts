@@ -354,4 +354,41 @@ describe('FileWal', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('appendAllDurable writes in order at once and resolves once synced; no compaction meanwhile', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'xinlian-wal-'));
+    try {
+      const path = join(dir, 'consensus.wal');
+      const wal = new FileWal(path);
+      const first = wal.appendAllDurable([{ kind: 'vote', vote: vote(1, 0) }]);
+      const second = wal.appendAllDurable([
+        { kind: 'vote', vote: vote(1, 1) },
+        { kind: 'vote', vote: vote(2, 0) },
+      ]);
+      // Written (in the page cache, in order) before any sync completed; the records list has them.
+      assert.equal(wal.syncing, true);
+      assert.equal(wal.records.length, 3);
+      assert.equal(readWal(path).records.length, 3);
+      assert.throws(
+        () => wal.compact([]),
+        (e: unknown) => (e as { code?: unknown }).code === 'NODE_WAL_BUSY',
+      );
+      await second;
+      await first;
+      await wal.flush();
+      assert.equal(wal.syncing, false);
+      wal.compact([{ kind: 'vote', vote: vote(2, 0) }]);
+      await wal.appendAllDurable([{ kind: 'vote', vote: vote(2, 1) }]);
+      wal.close();
+      assert.deepEqual(
+        new FileWal(path).records.map((r) => (r.kind === 'vote' ? [r.vote.height, r.vote.round] : [])),
+        [
+          [2, 0],
+          [2, 1],
+        ],
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -11,9 +11,11 @@ import { describe, it } from 'node:test';
 import {
   type CommitCertificate,
   decodeBlock,
+  decodeConsensusMessage,
   encodeBlock,
   encodeCommitCertificate,
   validatorSetHash,
+  type WalRecord,
 } from '@xinlian/codec';
 import {
   makeCommitCertificate,
@@ -41,6 +43,7 @@ import pino from 'pino';
 import { BftApp } from '../src/bft/app.js';
 import { BftDriver, type DriverNetwork } from '../src/bft/driver.js';
 import { BftMetrics } from '../src/bft/metrics.js';
+import type { ConsensusWal } from '../src/bft/wal.js';
 import { Mempool } from '../src/mempool.js';
 import { NodeMetrics } from '../src/metrics.js';
 import type { CommittedBlock, HeadState, PendingTx } from '../src/producer.js';
@@ -348,6 +351,125 @@ describe('BftDriver halted for an upgrade', { timeout: 30_000 }, () => {
       await proposer.store.close();
       await rm(dirA, { recursive: true, force: true });
       await rm(dirB, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A WAL whose appendAllDurable promises resolve only when the test releases them, in order. */
+class GatedWal implements ConsensusWal {
+  readonly records: WalRecord[] = [];
+  readonly gates: (() => void)[] = [];
+  append(record: WalRecord): void {
+    this.records.push(record);
+  }
+  appendAll(records: readonly WalRecord[]): void {
+    this.records.push(...records);
+  }
+  appendAllDurable(records: readonly WalRecord[]): Promise<void> {
+    this.records.push(...records);
+    return new Promise((resolve) => this.gates.push(resolve));
+  }
+  get syncing(): boolean {
+    return this.gates.length > 0;
+  }
+  release(): void {
+    this.gates.shift()?.();
+  }
+  async flush(): Promise<void> {
+    while (this.gates.length > 0) this.release();
+  }
+  compact(): void {}
+  close(): void {}
+}
+
+/** Records what the driver broadcasts on the consensus channel. */
+class RecordingNet extends FakePeerNet {
+  readonly sent: Uint8Array[] = [];
+  override broadcast(channel?: Channel, payload?: Uint8Array) {
+    if (channel === 'consensus' && payload !== undefined) this.sent.push(payload);
+    return 0;
+  }
+  override send(key: string, channel: Channel, payload: Uint8Array) {
+    if (channel === 'consensus') this.sent.push(payload);
+    return super.send(key, channel, payload);
+  }
+}
+
+describe('BftDriver and the WAL', { timeout: 30_000 }, () => {
+  it('sends nothing before the WAL records written for it are durable (fdatasync off the main thread)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'xinlian-walorder-'));
+    const node = await chainParts(dir);
+    const coreOf = (selfIndex: number | undefined) =>
+      new TendermintCore(
+        {
+          chainId: CHAIN,
+          validatorSet: set,
+          ...(selfIndex === undefined ? {} : { selfIndex }),
+          timeouts: { proposeMs: 10_000, prevoteMs: 10_000, precommitMs: 10_000, deltaMs: 0 },
+          synchrony: { precisionMs: 500, messageDelayMs: 1000 },
+        },
+        {
+          signer: suiteSigner(suite, keys[selfIndex ?? 0]!),
+          verifier: suiteVerifier(suite),
+          app: node.app,
+        },
+      );
+    // This node proposes height 1, round 0: its proposal and prevote are written to the WAL first.
+    const self = coreOf(undefined).proposerOf(1, 0);
+    const net = new RecordingNet();
+    net.linked = false; // no peer: no block sync request
+    const wal = new GatedWal();
+    const nodeMetrics = new NodeMetrics();
+    const driver = new BftDriver(
+      {
+        chainId: CHAIN,
+        validatorSet: set,
+        organizations: [null, null, null, null],
+        selfIndex: self,
+        rebroadcastMs: 60_000,
+        emptyBlockMs: 60_000,
+        commitDelayMs: 0,
+        silentAfterMs: 60_000,
+      },
+      {
+        core: coreOf(self),
+        app: node.app,
+        wal,
+        network: net,
+        store: node.store,
+        suite,
+        mempool: node.mempool,
+        clock: { now: () => Date.now() },
+        timers,
+        logger,
+        metrics: new BftMetrics(nodeMetrics.registry),
+        nodeMetrics,
+        admitGossip: async () => undefined,
+        onCommit: () => undefined,
+      },
+      genesisHead(),
+    );
+    node.setHead(genesisHead());
+    try {
+      await driver.start();
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(
+        wal.records.map((r) => r.kind),
+        ['proposal', 'vote'],
+        "the proposal and this node's prevote were written",
+      );
+      assert.equal(net.sent.length, 0, 'nothing is sent while their fdatasync is in flight');
+      wal.release();
+      await until('the proposal and prevote sent', () => net.sent.length >= 2);
+      const kinds = net.sent.map((b) => {
+        const m = decodeConsensusMessage(b);
+        return m.kind === 'proposal' ? 'proposal' : m.vote.type;
+      });
+      assert.deepEqual(kinds.slice(0, 2), ['proposal', 'prevote']);
+    } finally {
+      await driver.stop();
+      await node.store.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

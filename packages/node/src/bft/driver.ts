@@ -167,6 +167,15 @@ export class BftDriver {
   readonly #preparedSlots = new Set<string>();
   /** The last `height/round/blockId` each validator voted for (a block, not nil), heard over its own link. */
   readonly #votedIn = new Map<string, string>();
+  /** WAL appends whose fdatasync has not completed yet. */
+  #walPending = 0;
+  /** Resolves once the latest WAL append is durable. */
+  #durable: Promise<void> = Promise.resolve();
+  /** Output lists waiting for a WAL append to be durable (carried out in order by #outputChain). */
+  #deferred = 0;
+  #outputChain: Promise<void> = Promise.resolve();
+  /** A WAL fdatasync failed: nothing is sent any more (durability cannot be guaranteed). */
+  #walFailed = false;
 
   constructor(opts: BftDriverOptions, modules: BftDriverModules, head: HeadState) {
     this.#o = opts;
@@ -262,6 +271,7 @@ export class BftDriver {
     await this.#m.network.stop();
     await this.#applying;
     await this.#syncing;
+    await this.#wal?.flush().catch(() => undefined);
     this.#wal?.close();
   }
 
@@ -336,27 +346,71 @@ export class BftDriver {
 
   /**
    * Carries out outputs in order, except that all persist records of the list are written first,
-   * in their order, with one fdatasync (§9: a record is durable before anything after it, and
-   * making it durable earlier is always allowed — it records a message the core already holds).
+   * in their order, with one write (§9: a record is durable before anything after it, and making it
+   * durable earlier is always allowed — it records a message the core already holds). The
+   * fdatasync runs off the main thread: until every record written so far is on disk, the outputs
+   * (sends, commits, timers) of this and every later list wait, in order, so no message leaves
+   * before the record that justifies it is durable; the event loop keeps admitting txs and feeding
+   * the core meanwhile.
    */
   #run(outputs: readonly Output[], resend = false): void {
-    const { metrics, logger, network, clock } = this.#m;
+    const { metrics, logger, clock } = this.#m;
     const wal = this.#wal;
     if (wal !== undefined) {
       const records: WalRecord[] = [];
       for (const o of outputs) if (o.kind === 'persist') records.push(o.record);
-      if (records.length > 0) {
+      if (records.length > 0 && !this.#walFailed) {
         const t0 = clock.now();
-        wal.appendAll(records);
-        metrics.walAppend.observe((clock.now() - t0) / 1000);
+        this.#walPending++;
+        const durable = wal.appendAllDurable(records);
+        this.#durable = durable;
+        durable.then(
+          () => {
+            this.#walPending--;
+            metrics.walAppend.observe((clock.now() - t0) / 1000);
+          },
+          (e: unknown) => {
+            this.#walPending--;
+            if (this.#walFailed) return;
+            this.#walFailed = true;
+            logger.error(
+              { err: e },
+              'consensus WAL sync failed: this validator sends nothing more (restart it)',
+            );
+          },
+        );
       }
     }
+    if (this.#walFailed) return;
+    if (this.#walPending === 0 && this.#deferred === 0) {
+      this.#carryOut(outputs, resend);
+      return;
+    }
+    // Behind the latest WAL write, after every list deferred before this one.
+    const durable = this.#durable;
+    this.#deferred++;
+    this.#outputChain = this.#outputChain
+      .then(() => durable)
+      .then(
+        () => {
+          this.#deferred--;
+          if (!this.#walFailed) this.#carryOut(outputs, resend);
+        },
+        () => {
+          this.#deferred--;
+        },
+      );
+  }
+
+  /** Carries out a list of outputs whose WAL records are durable (persist outputs: already written). */
+  #carryOut(outputs: readonly Output[], resend: boolean): void {
+    const { metrics, logger, network } = this.#m;
     // The core may list one message twice (e.g. a new proposal and its re-send at start): send once.
     const sent: Uint8Array[] = [];
     for (const o of outputs) {
       switch (o.kind) {
         case 'persist':
-          break; // written above
+          break; // written by #run
 
         case 'broadcast': {
           if (this.#idle) break;
@@ -495,7 +549,8 @@ export class BftDriver {
 
   #compactWal(committed: number): void {
     const wal = this.#wal;
-    if (wal === undefined || wal.records.length < WAL_COMPACT_RECORDS) return;
+    // While an fdatasync is in flight the file stays as it is (compacted after a later commit).
+    if (wal === undefined || wal.syncing || wal.records.length < WAL_COMPACT_RECORDS) return;
     const last = wal.records[wal.records.length - 1] as WalRecord;
     const keep = wal.records.filter((r) => recordHeight(r) > committed);
     if (!keep.includes(last)) keep.push(last);

@@ -1,4 +1,13 @@
-import { closeSync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasync,
+  fdatasyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { decodeWalRecord, encodeWalRecord, type WalRecord } from '@xinlian/codec';
 import { XinlianError } from '@xinlian/utils';
@@ -11,22 +20,37 @@ export interface ConsensusWal {
   append(record: WalRecord): void;
   /** Appends records in order with one write and one fdatasync; returns once all are on disk. */
   appendAll(records: readonly WalRecord[]): void;
-  /** Rewrites the file with only `keep` (atomically: temp file, fsync, rename). */
+  /**
+   * Appends records in order with one write now; the fdatasync runs off the main thread. Resolves
+   * once these records and every record appended before them are on disk; rejects
+   * (NODE_WAL_SYNC_FAILED) if that cannot be guaranteed.
+   */
+  appendAllDurable(records: readonly WalRecord[]): Promise<void>;
+  /** True while an fdatasync of appendAllDurable is in flight (compact and close must wait). */
+  readonly syncing: boolean;
+  /** Resolves once every append issued so far is on disk (or rejects as appendAllDurable). */
+  flush(): Promise<void>;
+  /** Rewrites the file with only `keep` (atomically: temp file, fsync, rename). Not while syncing. */
   compact(keep: readonly WalRecord[]): void;
   close(): void;
 }
 
 /**
  * File write-ahead log of the consensus messages this validator signed (spec/consensus.md §8).
- * Format: a sequence of `u32 big-endian length ‖ encoded WalRecord`. Appends are synchronous and
- * fdatasync'd, so when `append` returns the record survives a crash; the driver carries out no later
- * output before that. A record cut short by a crash (length or body incomplete, or not decoding) ends
+ * Format: a sequence of `u32 big-endian length ‖ encoded WalRecord`. `append`/`appendAll` write
+ * and fdatasync synchronously, so when they return the records survive a crash;
+ * `appendAllDurable` writes at once and fdatasyncs on the thread pool, and the driver carries out no
+ * later externally visible output (a send, a commit) before its promise resolves. A record cut short by a crash (length or body incomplete, or not decoding) ends
  * the log: everything before it is kept, and the file is rewritten without it on open.
  */
 export class FileWal implements ConsensusWal {
   readonly #path: string;
   #fd: number;
   #records: WalRecord[];
+  /** fdatasyncs in flight (appendAllDurable). */
+  #inFlight = 0;
+  /** Resolves once every append issued so far is durable. */
+  #durable: Promise<void> = Promise.resolve();
 
   constructor(path: string) {
     this.#path = path;
@@ -47,6 +71,51 @@ export class FileWal implements ConsensusWal {
 
   appendAll(records: readonly WalRecord[]): void {
     if (records.length === 0) return;
+    this.#write(records);
+    fdatasyncSync(this.#fd);
+  }
+
+  appendAllDurable(records: readonly WalRecord[]): Promise<void> {
+    if (records.length === 0) return this.#durable;
+    this.#write(records);
+    this.#inFlight++;
+    const fd = this.#fd;
+    const path = this.#path;
+    // An fdatasync covers everything written to the file before it was issued; the promise also
+    // waits for the earlier ones (the thread pool may finish them in any order).
+    const synced = new Promise<void>((resolve, reject) => {
+      fdatasync(fd, (err) => {
+        this.#inFlight--;
+        if (err === null) resolve();
+        else {
+          reject(
+            new XinlianError(
+              'NODE_WAL_SYNC_FAILED',
+              `cannot sync the consensus WAL ${path}`,
+              { path },
+              { cause: err },
+            ),
+          );
+        }
+      });
+    });
+    const durable = Promise.all([this.#durable, synced]).then(() => undefined);
+    // Marked handled here; callers get the same promise and handle a failure themselves.
+    durable.catch(() => undefined);
+    this.#durable = durable;
+    return durable;
+  }
+
+  get syncing(): boolean {
+    return this.#inFlight > 0;
+  }
+
+  flush(): Promise<void> {
+    return this.#durable;
+  }
+
+  /** Writes the records at the end of the file (page cache; not yet durable). */
+  #write(records: readonly WalRecord[]): void {
     const bodies = records.map((r) => encodeWalRecord(r));
     const frame = new Uint8Array(bodies.reduce((n, body) => n + 4 + body.length, 0));
     const view = new DataView(frame.buffer);
@@ -58,11 +127,15 @@ export class FileWal implements ConsensusWal {
     }
     let off = 0;
     while (off < frame.length) off += writeSync(this.#fd, frame, off, frame.length - off);
-    fdatasyncSync(this.#fd);
     for (const r of records) this.#records.push(r);
   }
 
   compact(keep: readonly WalRecord[]): void {
+    if (this.#inFlight > 0) {
+      throw new XinlianError('NODE_WAL_BUSY', 'cannot compact the consensus WAL while it syncs', {
+        path: this.#path,
+      });
+    }
     closeSync(this.#fd);
     this.#rewrite(keep);
     this.#records = [...keep];
