@@ -72,6 +72,7 @@ const { values: cli } = parseArgs({
     json: { type: 'boolean', default: false },
     name: { type: 'string' },
     txs: { type: 'string' },
+    'latency-rate': { type: 'string' },
     phases: { type: 'string', default: PHASES.join(',') },
     'block-interval': { type: 'string', default: '100' },
     window: { type: 'string', default: '256' },
@@ -85,7 +86,7 @@ const { values: cli } = parseArgs({
 
 const USAGE = `usage: node bench/run.mjs [--suite gm|intl|all] [--quick] [--json] [--name NAME]
   [--txs N] [--phases tx,latency,batch] [--block-interval MS] [--window N] [--tx-batch N]
-  [--batch-window N] [--validators 1,4] [--profile]`;
+  [--batch-window N] [--validators 1,4] [--latency-rate N] [--profile]`;
 
 const out = cli.json ? process.stderr : process.stdout;
 const log = (line = '') => out.write(`${line}\n`);
@@ -100,6 +101,7 @@ function options() {
     batchWindow: Number(cli['batch-window']),
   };
   const txs = cli.txs === undefined ? undefined : Number(cli.txs);
+  const latencyRate = cli['latency-rate'] === undefined ? undefined : Number(cli['latency-rate']);
   const validators = cli.validators.split(',').filter(Boolean).map(Number);
   const bad =
     validators.length === 0 ||
@@ -107,13 +109,24 @@ function options() {
     !suites.every((s) => s === 'gm' || s === 'intl') ||
     !phases.every((p) => PHASES.includes(p)) ||
     !Object.values(ints).every((n) => Number.isSafeInteger(n) && n > 0) ||
-    (txs !== undefined && !(Number.isSafeInteger(txs) && txs > 0));
+    (txs !== undefined && !(Number.isSafeInteger(txs) && txs > 0)) ||
+    (latencyRate !== undefined && !(Number.isSafeInteger(latencyRate) && latencyRate > 0));
   if (cli.help || bad) {
     process.stderr.write(`${USAGE}\n`);
     process.exit(cli.help ? 0 : 2);
   }
   const mode = cli.quick ? 'quick' : 'full';
-  return { suites, phases, validators, mode, size: PROFILES[mode], txs, profile: cli.profile, ...ints };
+  return {
+    suites,
+    phases,
+    validators,
+    mode,
+    size: PROFILES[mode],
+    txs,
+    latencyRate,
+    profile: cli.profile,
+    ...ints,
+  };
 }
 
 /** Verification rate of a suite on all cores, measured once per suite and run. */
@@ -237,7 +250,8 @@ async function benchSuite(suiteId, validators, verify, o, cleanup) {
     }
 
     if (o.phases.includes('latency')) {
-      const rate = Math.max(10, Math.round((txPerSecond ?? 1000) / 2));
+      // Half the measured tx/s, or a fixed rate (--latency-rate: the same load for two builds).
+      const rate = o.latencyRate ?? Math.max(10, Math.round((txPerSecond ?? 1000) / 2));
       const txs = await presign(Math.round(rate * o.size.latencySeconds));
       const l = await runLatency(client, {
         ...txs,
