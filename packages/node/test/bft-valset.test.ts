@@ -182,6 +182,10 @@ describe('validator-set changes by governance (real processes)', { timeout: 300_
     // 1. Add obs1: proposed by org1, yes from org1, org2, org3 (MAJORITY of 4 organizations).
     const added = await changeSet([...genesisSet, obsEntry], [0, 1, 2], clients[1]!);
     await until('the 5-validator set in effect', async () => ((await head()) >= added ? true : undefined));
+    // obs1's own status: it may commit `added` a moment after node 0 does.
+    await until('obs1 at the 5-validator set', async () =>
+      (await clients[4]!.status()).height >= added ? true : undefined,
+    );
     const s5 = await clients[4]!.status();
     assert.equal(s5.validators.length, 5, 'status lists the current set');
     assert.equal(s5.validatorSet?.since, added);
