@@ -4,8 +4,9 @@
 // Per block of 5,000 evidence.submit txs: Executor.checkTx (signature skipped, as when the verifier
 // pool has checked it), executeBlock, the block encoding, and the durable lmdb commit. The first
 // two blocks warm up and are not counted. Figures are process CPU time (all threads) per tx.
-// The executor is wired as in the node: evidence + governance modules and the governance host
-// authorizer on an open chain (`--no-governance`: evidence only, no authorizer).
+// The executor is wired as in the node: evidence + governance modules, the governance host
+// authorizer on an open chain, its params source and the sender index (`--no-governance`:
+// evidence only, no authorizer).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { createEvidenceModule } from '@xinlian/module-evidence';
 import { createGovernance } from '@xinlian/module-governance';
 import { buildTx, createSuite, evidenceArgs } from '@xinlian/sdk';
 import { LmdbChainStore } from '@xinlian/store';
-import { toHex } from '@xinlian/utils';
+import { fromHex, toHex } from '@xinlian/utils';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const withGovernance = !process.argv.includes('--no-governance');
@@ -54,7 +55,11 @@ try {
       modules: governance === undefined ? [evidence] : [evidence, governance.module],
       state: store,
       txIndex: store,
-      ...(governance === undefined ? {} : { authorizer: governance.authorizer }),
+      ...(governance === undefined
+        ? {}
+        : { authorizer: governance.authorizer, params: governance.paramsSource }),
+      // As the node wires it (older builds without the store's stateVersion run without it).
+      ...(typeof store.stateVersion === 'function' ? { stateVersion: () => store.stateVersion() } : {}),
     },
   );
   let prevAppHash = new Uint8Array(32);
@@ -105,6 +110,7 @@ try {
       txIds: ex.txIds,
       appHash: ex.appHash,
       stateWrites: ex.stateWrites,
+      txSenders: checked.map((c) => fromHex(c.sender.address)),
     });
     const commit = lap();
     prevAppHash = ex.appHash;

@@ -26,6 +26,7 @@ import type {
   CheckedTx,
   ExecutionParams,
   ExecutionStateReader,
+  KeyValue,
   Module,
   ModuleMethod,
   ParamsSource,
@@ -51,6 +52,13 @@ export interface ExecutorModules {
   readonly authorizer?: TxAuthorizer;
   /** On-chain overrides of `ExecutorOptions.params` (governance); absent: the options' params always. */
   readonly params?: ParamsSource;
+  /**
+   * A number that changes whenever committed state may have changed (the store's stateVersion:
+   * bumped when a commit starts and when it ends). With it, checkTx reuses the chain params and the
+   * authorizer's committed-state reads while the version stays the same, instead of reading them
+   * from the store for every tx. executeBlock never uses these caches.
+   */
+  readonly stateVersion?: () => number;
 }
 
 export interface CheckTxOptions {
@@ -135,6 +143,9 @@ export class Executor {
   readonly #namespaces = new Map<string, Uint8Array>();
   /** Signer address by public key (latin1 string of its bytes); cleared when it grows past ADDRESS_CACHE_SIZE. */
   readonly #addresses = new Map<string, string>();
+  readonly #stateVersion: (() => number) | undefined;
+  /** checkTx's view of committed state at one stateVersion (see ExecutorModules.stateVersion). */
+  #snapshot: CheckSnapshot | undefined;
 
   constructor(opts: ExecutorOptions, modules: ExecutorModules) {
     const byName = new Map<string, Module>();
@@ -159,6 +170,7 @@ export class Executor {
     this.#paramsSource = modules.params;
     this.#beginBlock = modules.modules.filter((m) => m.beginBlock !== undefined);
     this.#hash = modules.suite.hash;
+    this.#stateVersion = modules.stateVersion;
   }
 
   /**
@@ -172,7 +184,7 @@ export class Executor {
     ctx: { readonly height: number; readonly time?: number },
     opts?: CheckTxOptions,
   ): CheckedTx {
-    const params = this.params();
+    const { params, view } = this.#checkSnapshot();
     const checked = this.#admit(bytes, opts?.skipSignature === true, params.maxTxBytes);
     this.#checkExpiry(checked.tx.body, ctx.height, params.maxTxLifetime);
     if (this.#txIndex.getTxLocation(checked.txId) !== undefined) throw duplicate(checked.txId);
@@ -188,7 +200,7 @@ export class Executor {
         sender: checked.sender,
         height: ctx.height,
       };
-      this.#authorizer.authorize(ctx.time === undefined ? req : { ...req, time: ctx.time }, this.#state);
+      this.#authorizer.authorize(ctx.time === undefined ? req : { ...req, time: ctx.time }, view);
     }
     this.#verified.set(checked, args);
     return checked;
@@ -275,6 +287,22 @@ export class Executor {
     }
     this.#paramsCache = { raw: raw === undefined ? undefined : raw.slice(), params };
     return params;
+  }
+
+  /**
+   * The params and the committed-state reader checkTx uses: with a stateVersion, one snapshot per
+   * version (params read once, reads memoized); without, fresh reads every time.
+   */
+  #checkSnapshot(): { readonly params: ExecutionParams; readonly view: StateView } {
+    const versionOf = this.#stateVersion;
+    if (versionOf === undefined) return { params: this.params(), view: this.#state };
+    const version = versionOf();
+    const current = this.#snapshot;
+    if (current !== undefined && current.version === version) return current;
+    const snapshot = new CheckSnapshot(version, this.params(), this.#state);
+    // A commit that started while the params were read would leave them stale: keep them for one call only.
+    if (versionOf() === version) this.#snapshot = snapshot;
+    return snapshot;
   }
 
   /** Runs a module query on the latest committed state (QUERY_UNKNOWN, QUERY_BAD_PARAMS). */
@@ -499,6 +527,48 @@ export class Executor {
 }
 
 const ADDRESS_CACHE_SIZE = 10_000;
+/** Committed values a CheckSnapshot keeps (cleared when full). */
+const SNAPSHOT_READS = 4096;
+
+/**
+ * Committed state as of one stateVersion, for checkTx: the params, and point reads memoized by key
+ * (the authorizer reads the same few governance keys for every tx). Scans are not cached.
+ */
+class CheckSnapshot implements StateView {
+  readonly #reads = new Map<string, Uint8Array | undefined>();
+  readonly #committed: ExecutionStateReader;
+
+  constructor(
+    readonly version: number,
+    readonly params: ExecutionParams,
+    committed: ExecutionStateReader,
+  ) {
+    this.#committed = committed;
+  }
+
+  /** Itself: the state view checkTx's authorizer reads. */
+  get view(): StateView {
+    return this;
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    const id = Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
+    const reads = this.#reads;
+    const hit = reads.get(id);
+    if (hit !== undefined || reads.has(id)) return hit;
+    const value = this.#committed.get(key);
+    if (reads.size >= SNAPSHOT_READS) reads.clear();
+    reads.set(id, value);
+    return value;
+  }
+
+  scan(
+    prefix: Uint8Array,
+    opts?: { readonly start?: Uint8Array; readonly end?: Uint8Array; readonly limit?: number },
+  ): readonly KeyValue[] {
+    return this.#committed.scan(prefix, opts);
+  }
+}
 
 function checkSize(size: number, maxTxBytes: number): void {
   if (size > maxTxBytes) {

@@ -5,30 +5,43 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSuite } from '@xinlian/crypto';
-import { concatBytes, fromUtf8, utf8 } from '@xinlian/utils';
+import { concatBytes, fromUtf8, utf8, XinlianError } from '@xinlian/utils';
 import {
   type ExecutionParams,
+  type ExecutionStateReader,
   Executor,
   genesisAppHash,
   MemoryState,
   namespacePrefix,
+  type TxAuthorizer,
 } from '../src/index.js';
 import { CHAIN_ID, kvModule, PARAMS, signTx } from './helpers.js';
 
-function chain() {
+function chain(opts: { readonly stateVersion?: () => number; readonly authorizer?: TxAuthorizer } = {}) {
   const suite = createSuite('intl');
   const state = new MemoryState();
+  const counts = { gets: 0 };
+  const counted: ExecutionStateReader = {
+    get: (key) => {
+      counts.gets++;
+      return state.get(key);
+    },
+    scan: (prefix, o) => state.scan(prefix, o),
+    history: (key) => state.history(key),
+  };
   const executor = new Executor(
     { chainId: CHAIN_ID, params: PARAMS },
     {
       suite,
       modules: [kvModule('kv')],
-      state,
+      state: counted,
       txIndex: state,
       params: {
         key: concatBytes(namespacePrefix('kv'), utf8('params')),
         decode: (v) => JSON.parse(fromUtf8(v)) as Partial<ExecutionParams>,
       },
+      ...(opts.stateVersion === undefined ? {} : { stateVersion: opts.stateVersion }),
+      ...(opts.authorizer === undefined ? {} : { authorizer: opts.authorizer }),
     },
   );
   const key = suite.generateKey();
@@ -44,7 +57,7 @@ function chain() {
   const tx = (args: { key: string; value: string }, expiryHeight = height + 5) =>
     signTx(suite, key, { args, expiryHeight }).bytes;
   const check = (bytes: Uint8Array) => executor.checkTx(bytes, { height: height + 1 });
-  return { executor, block, tx, check };
+  return { executor, block, tx, check, counts };
 }
 
 describe('chain params from committed state', () => {
@@ -81,5 +94,51 @@ describe('chain params from committed state', () => {
     c.block([ok]);
     c.block([c.check(c.tx({ key: 'params', value: 'not json' }, 5))]);
     assert.deepEqual(c.executor.params(), PARAMS);
+  });
+
+  it('with a stateVersion, checkTx reads params and authorizer state once per version; executeBlock always', () => {
+    let version = 0;
+    const reads: string[] = [];
+    const authorizer: TxAuthorizer = {
+      authorize: (_req, view) => {
+        const v = view.get(concatBytes(namespacePrefix('kv'), utf8('deny')));
+        reads.push(v === undefined ? '-' : fromUtf8(v));
+        if (v !== undefined) throw new XinlianError('PERM_DENIED', 'denied', {});
+      },
+    };
+    const c = chain({ stateVersion: () => version, authorizer });
+    c.block([c.check(c.tx({ key: 'params', value: JSON.stringify({ maxTxBytes: 300 }) }))]);
+    c.block([c.check(c.tx({ key: 'deny', value: 'yes' }))]);
+    // The version did not change although state did: checkTx keeps its first snapshot.
+    const big = c.tx({ key: 'big', value: 'x'.repeat(400) });
+    const checked = c.check(big);
+    // executeBlock reads the committed params and state itself.
+    const r = c.block([checked]);
+    assert.equal(r.receipts[0]!.code, 'TX_TOO_LARGE');
+    version++;
+    assert.throws(() => c.check(c.tx({ key: 'big2', value: 'x'.repeat(400) })), { code: 'TX_TOO_LARGE' });
+    assert.throws(() => c.check(c.tx({ key: 'small', value: 'v' })), { code: 'PERM_DENIED' });
+  });
+
+  it('a snapshot memoizes committed reads within one version', () => {
+    let version = 0;
+    const authorizer: TxAuthorizer = {
+      authorize: (_req, view) => {
+        view.get(utf8('anything'));
+      },
+    };
+    const c = chain({ stateVersion: () => version, authorizer });
+    const before = c.counts.gets;
+    for (let i = 0; i < 5; i++) c.check(c.tx({ key: `k${i}`, value: 'v' }));
+    // One read of the params key and one of `anything`, for five txs.
+    assert.equal(c.counts.gets - before, 2);
+    version++;
+    c.check(c.tx({ key: 'k9', value: 'v' }));
+    assert.equal(c.counts.gets - before, 4);
+    // Without a stateVersion: both reads for every tx.
+    const d = chain({ authorizer });
+    const start = d.counts.gets;
+    for (let i = 0; i < 3; i++) d.check(d.tx({ key: `k${i}`, value: 'v' }));
+    assert.equal(d.counts.gets - start, 6);
   });
 });

@@ -21,6 +21,11 @@ export interface AdmissionModules {
   readonly clock: Clock;
   readonly mempool: Mempool<PendingTx>;
   readonly txIndex: TxIndexReader;
+  /**
+   * The store's stateVersion: when it has not changed while a signature was verified, no block
+   * committed meanwhile and the tx index need not be read again. Absent: always read again.
+   */
+  readonly stateVersion?: () => number;
   readonly metrics: NodeMetrics;
   /** Executor.checkTx at the next height; `skipSignature` when the batcher verifies it. */
   readonly checkTx: (bytes: Uint8Array, skipSignature: boolean) => CheckedTx;
@@ -113,6 +118,7 @@ export class Admission {
     const items: VerifyItem[] = [];
     let reservedBytes = 0;
     let valid: boolean[] = [];
+    const version = this.#m.stateVersion?.();
     try {
       for (let i = 0; i < txs.length; i++) {
         const bytes = txs[i]!;
@@ -150,7 +156,7 @@ export class Admission {
       const i = waiting[k]!;
       const checked = checkedOf[k]!;
       try {
-        out[i] = this.#insert(checked, valid[k] === true, now);
+        out[i] = this.#insert(checked, valid[k] === true, now, version);
       } catch (e) {
         reject(i, e);
       }
@@ -159,12 +165,17 @@ export class Admission {
   }
 
   /** After the signature check: refuses a bad signature or a committed tx, else adds (or finds) the entry. */
-  #insert(checked: CheckedTx, signatureOk: boolean, admittedAt: number): PendingTx {
+  #insert(
+    checked: CheckedTx,
+    signatureOk: boolean,
+    admittedAt: number,
+    version: number | undefined,
+  ): PendingTx {
     if (!signatureOk)
       throw new XinlianError('TX_BAD_SIGNATURE', 'signature does not verify with the signer key', {});
     const txId = toHex(checked.txId);
     // While verifying, the same tx may have been admitted or even committed.
-    if (this.#m.txIndex.getTxLocation(checked.txId) !== undefined) {
+    if (this.#committedSince(version, checked.txId)) {
       throw new XinlianError('TX_DUPLICATE', 'transaction already committed', { txId });
     }
     const { mempool } = this.#m;
@@ -191,8 +202,15 @@ export class Admission {
     }
   }
 
+  /** Whether txId may have been committed since checkTx ran at `version` (the index is read only if a commit happened since). */
+  #committedSince(version: number | undefined, txId: Uint8Array): boolean {
+    if (version !== undefined && this.#m.stateVersion?.() === version) return false;
+    return this.#m.txIndex.getTxLocation(txId) !== undefined;
+  }
+
   async #admit(req: AdmissionRequest): Promise<PendingTx> {
     const { mempool, verifier } = this.#m;
+    const version = this.#m.stateVersion?.();
     const size = req.bytes.length + (req.leaves?.length ?? 0) * LEAF_BYTES;
     mempool.ensureRoom(1, size, this.#inFlight);
     const checked = this.#m.checkTx(req.bytes, verifier !== undefined);
@@ -245,7 +263,7 @@ export class Admission {
         if (!ok)
           throw new XinlianError('TX_BAD_SIGNATURE', 'signature does not verify with the signer key', {});
         // While verifying, the same tx may have been admitted or even committed.
-        if (this.#m.txIndex.getTxLocation(checked.txId) !== undefined) {
+        if (this.#committedSince(version, checked.txId)) {
           throw new XinlianError('TX_DUPLICATE', 'transaction already committed', { txId });
         }
         const raced = mempool.get(txId);

@@ -161,6 +161,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
         txIndex: store,
         authorizer: governance.authorizer,
         params: governance.paramsSource,
+        stateVersion: () => store.stateVersion(),
       },
     );
     const rules = new ChainRules(
@@ -318,6 +319,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       clock: systemClock,
       mempool,
       txIndex: store,
+      stateVersion: () => store.stateVersion(),
       metrics,
       checkTx: (bytes, skipSignature) => {
         rules.assertRunning();

@@ -194,28 +194,37 @@ export class BlockProducer {
     const expired = mempool.removeExpired(height);
     if (expired.length > 0)
       this.#drop(expired, new XinlianError('TX_EXPIRED', 'transaction expired before inclusion', { height }));
-    // Admission re-checks the tx index after its async signature check, so this only guards
-    // the tx index against a tx committed twice.
     const limits = this.#limits();
-    const picked = mempool.peek(limits.maxBlockTxs, limits.maxBlockBytes);
-    const committed = picked.filter((t) => store.getTxLocation(t.checked.txId) !== undefined);
-    if (committed.length > 0) {
-      mempool.remove(committed.map((t) => t.txId));
-      this.#drop(committed, new XinlianError('TX_DUPLICATE', 'transaction already committed', {}));
-    }
-    const txs = committed.length === 0 ? picked : picked.filter((t) => !committed.includes(t));
+    let txs = mempool.peek(limits.maxBlockTxs, limits.maxBlockBytes);
     const now = clock.now();
     if (txs.length === 0 && now - parent.time < this.#opts.heartbeatMs) return undefined;
 
     const time = Math.max(now, parent.time + 1);
-    const execStart = clock.now();
-    const execution = this.#m.executor.executeBlock({
-      height,
-      time,
-      prevAppHash: parent.appHash,
-      txs: txs.map((t) => t.checked),
-    });
-    metrics.blockExecution.observe((clock.now() - execStart) / 1000);
+    const execute = (): BlockExecution => {
+      const execStart = clock.now();
+      const out = this.#m.executor.executeBlock({
+        height,
+        time,
+        prevAppHash: parent.appHash,
+        txs: txs.map((t) => t.checked),
+      });
+      metrics.blockExecution.observe((clock.now() - execStart) / 1000);
+      return out;
+    };
+    let execution = execute();
+    // Admission re-checks the tx index after its async signature check, so this only guards the
+    // tx index against a tx committed twice. executeBlock has looked every tx up in it: a tx whose
+    // receipt is 'ok' is not committed; only failed ones need a look here.
+    const committed = txs.filter(
+      (t, i) => execution.receipts[i]?.status !== 'ok' && store.getTxLocation(t.checked.txId) !== undefined,
+    );
+    if (committed.length > 0) {
+      mempool.remove(committed.map((t) => t.txId));
+      this.#drop(committed, new XinlianError('TX_DUPLICATE', 'transaction already committed', {}));
+      txs = txs.filter((t) => !committed.includes(t));
+      if (txs.length === 0 && now - parent.time < this.#opts.heartbeatMs) return undefined;
+      execution = execute();
+    }
 
     const header: BlockHeader = {
       chainId: this.#opts.chainId,

@@ -26,6 +26,8 @@ describe('Admission.admitMany (one verifier call per request)', { timeout: 30_00
   let metrics: NodeMetrics;
   let admission: Admission;
   let calls: number[];
+  let indexReads: number;
+  let duringVerify: (() => Promise<void>) | undefined;
   const key = generateKey('intl');
   let nonce = 0;
   const tx = (chainId = CHAIN) =>
@@ -37,10 +39,12 @@ describe('Admission.admitMany (one verifier call per request)', { timeout: 30_00
       ...evidenceArgs.submit({ digests: [digestOf('sha256', new Uint8Array([nonce & 0xff, nonce >> 8]))] }),
     });
 
-  const setup = (capacity: number) => {
+  const setup = (capacity: number, withVersion = false) => {
     mempool = new Mempool<PendingTx>({ capacity, maxBytes: 1 << 20 });
     metrics = new NodeMetrics();
     calls = [];
+    indexReads = 0;
+    duringVerify = undefined;
     const executor = new Executor(
       { chainId: CHAIN, params: { maxTxBytes: 4096, maxTxLifetime: 100, maxBlockTxs: 100 } },
       { suite, modules: [createEvidenceModule()], state: store, txIndex: store },
@@ -52,6 +56,7 @@ describe('Admission.admitMany (one verifier call per request)', { timeout: 30_00
         verifier: {
           verifyBatch: async (items: readonly VerifyItem[]) => {
             calls.push(items.length);
+            await duringVerify?.();
             return items.map((it) =>
               suite.verify({ suite: 'intl', bytes: it.publicKey }, it.message, it.signature),
             );
@@ -64,7 +69,13 @@ describe('Admission.admitMany (one verifier call per request)', { timeout: 30_00
       suite,
       clock: { now: () => 1_000 },
       mempool,
-      txIndex: store,
+      txIndex: {
+        getTxLocation: (txId) => {
+          indexReads++;
+          return store.getTxLocation(txId);
+        },
+      },
+      ...(withVersion ? { stateVersion: () => store.stateVersion() } : {}),
       metrics,
       checkTx: (bytes, skipSignature) => executor.checkTx(bytes, { height: 1 }, { skipSignature }),
       verifier,
@@ -125,5 +136,42 @@ describe('Admission.admitMany (one verifier call per request)', { timeout: 30_00
     await assert.rejects(admission.admitMany([tx().bytes]), (e: unknown) => {
       return e instanceof XinlianError && e.code === 'MEMPOOL_FULL';
     });
+  });
+
+  it('with a stateVersion, re-reads the tx index after verification only if a block committed meanwhile', async () => {
+    setup(100, true);
+    const [a, b] = [tx(), tx()];
+    // Executor.checkTx reads the index directly from the store; these count Admission's own reads.
+    const first = await admission.admitMany([a.bytes, b.bytes]);
+    assert.ok(first.every((r) => !(r instanceof XinlianError)));
+    assert.equal(indexReads, 0, 'no commit while verifying: no second look');
+    for (const bytes of [a.bytes, b.bytes]) await admission.admit({ bytes }); // pending: no verification
+    assert.equal(indexReads, 0);
+
+    // A block with c commits while c's signature is being verified (the race the re-check guards).
+    const c = tx();
+    const d = tx();
+    duringVerify = () =>
+      store.commitBlock({
+        height: 1,
+        blockId: new Uint8Array(32).fill(7),
+        blockBytes: Uint8Array.of(1),
+        receipts: [Uint8Array.of(2)],
+        txIds: [Buffer.from(c.txId, 'hex')],
+        appHash: new Uint8Array(32),
+        stateWrites: [],
+      });
+    const second = await admission.admitMany([c.bytes, d.bytes]);
+    assert.deepEqual(
+      second.map((r) => (r instanceof XinlianError ? r.code : r.txId)),
+      ['TX_DUPLICATE', d.txId],
+    );
+    assert.equal(indexReads, 2);
+  });
+
+  it('without a stateVersion, always re-reads the tx index after verification', async () => {
+    const results = await admission.admitMany([tx().bytes, tx().bytes]);
+    assert.ok(results.every((r) => !(r instanceof XinlianError)));
+    assert.equal(indexReads, 2);
   });
 });

@@ -160,6 +160,29 @@ describe('BlockProducer (injected clock, real store/executor/consensus)', { time
     assert.equal(store.getTxLocation(Buffer.from(c.txId, 'hex')), undefined);
   });
 
+  it('drops a tx of the mempool that is already committed and makes the block without it', async () => {
+    const a = await submit();
+    await producer.produce();
+    // The race admission guards against (a tx committed while its signature was verified): the
+    // committed entry is back in the mempool.
+    mempool.add(a);
+    const b = await submit();
+    const block = await producer.produce();
+    assert.deepEqual(
+      block?.txs.map((t) => t.txId),
+      [b.txId],
+    );
+    assert.deepEqual(drops, [{ txIds: [a.txId], code: 'TX_DUPLICATE' }]);
+    assert.deepEqual(store.getTxLocation(Buffer.from(a.txId, 'hex')), { height: 1, index: 0 });
+    assert.equal(mempool.size, 0);
+    // Alone: dropped, and no block (no heartbeat due).
+    mempool.add(a);
+    assert.equal(await producer.produce(), undefined);
+    assert.equal(drops.length, 2);
+    assert.equal(mempool.size, 0);
+    assert.equal(producer.head.height, 2);
+  });
+
   it('keeps head and mempool when the store commit fails, then retries the same signed block', async () => {
     const tx = await submit();
     const realCommit = store.commitBlock.bind(store);

@@ -96,6 +96,8 @@ interface MutableStats {
  */
 export class LmdbChainStore implements ChainStore {
   private closed = false;
+  /** See stateVersion(). */
+  private version = 0;
   private readonly counters: MutableStats = {
     commits: 0,
     commitErrors: 0,
@@ -166,15 +168,18 @@ export class LmdbChainStore implements ChainStore {
     this.assertOpen();
     const started = performance.now();
     let bytes: number;
+    this.version++;
     try {
       bytes = await this.env.childTransaction(() => this.writeBlock(commit));
     } catch (e) {
+      this.version++;
       this.counters.commitErrors++;
       if (e instanceof XinlianError) throw e;
       const err = ioError('commit', e, { height: commit.height });
       this.logger?.warn({ err, height: commit.height }, 'block commit failed');
       throw err;
     }
+    this.version++;
     const ms = performance.now() - started;
     const c = this.counters;
     c.commits++;
@@ -183,6 +188,17 @@ export class LmdbChainStore implements ChainStore {
     c.lastCommitBytes = bytes;
     c.totalCommitBytes += bytes;
     c.stateWrites += commit.stateWrites.length;
+  }
+
+  /**
+   * A counter that changes whenever committed state, the tx index or the head may have changed:
+   * incremented when a block commit starts and again when it settles. Two equal readings with no
+   * commit in flight in between mean nothing changed; while a commit is in flight its writes may
+   * become visible at any moment, and the value changes again when it settles (so a cache kept per
+   * value is dropped then). Executor's and Admission's stateVersion.
+   */
+  stateVersion(): number {
+    return this.version;
   }
 
   getBlockBytes(height: number): Uint8Array | undefined {

@@ -90,6 +90,8 @@ export interface ChainStore extends StateReader {
   head(): ChainHead | undefined;
   /** Atomically and durably commits a block; resolves only once it is on disk. Heights must be consecutive. */
   commitBlock(commit: BlockCommit): Promise<void>;
+  /** Changes whenever a commit starts and when it settles (LmdbChainStore.stateVersion). */
+  stateVersion(): number;
   getBlockBytes(height: number): Uint8Array | undefined;
   getHeightByBlockId(blockId: Uint8Array): number | undefined;
   getReceipts(height: number): Uint8Array[] | undefined;

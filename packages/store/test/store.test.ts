@@ -123,6 +123,22 @@ describe('LmdbChainStore: blocks, receipts, indexes', () => {
       assert.equal(store.getHeightByBlockId(id('block3')), 3);
     }));
 
+  it('stateVersion changes when a commit starts and when it settles, also when it fails', () =>
+    withStore(async (store) => {
+      const v0 = store.stateVersion();
+      const committing = store.commitBlock(block(1));
+      const v1 = store.stateVersion();
+      assert.notEqual(v1, v0);
+      await committing;
+      const v2 = store.stateVersion();
+      assert.notEqual(v2, v1);
+      assert.notEqual(v2, v0);
+      store.get(b('k'));
+      assert.equal(store.stateVersion(), v2, 'reads do not change it');
+      await assert.rejects(store.commitBlock(block(5)), errorCode('STORE_BAD_HEIGHT'));
+      assert.ok(store.stateVersion() > v2);
+    }));
+
   it('starts at initialHeight', () =>
     withTempDir(async (dir) => {
       const store = await LmdbChainStore.open({ path: dir, initialHeight: 0 }, {});
