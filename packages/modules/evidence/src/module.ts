@@ -106,9 +106,12 @@ function registration(state: Reader, id: string): EvidenceRecord {
   return record;
 }
 
+/** A tx result, its keys in sorted order (canonicalJson then writes it without a sorted copy). */
+const result = (recordId: string, existing: boolean): RecordResult => ({ existing, recordId });
+
 function existingFor(state: Reader, key: Uint8Array): RecordResult | undefined {
   const id = state.get(key);
-  return id === undefined ? undefined : { recordId: toHex(id), existing: true };
+  return id === undefined ? undefined : result(toHex(id), true);
 }
 
 /**
@@ -124,13 +127,17 @@ function withSortedKeys(fields: object, own: Readonly<Record<string, JsonValue>>
   return Object.fromEntries(keys.map((k) => [k, Object.hasOwn(own, k) ? own[k] : values[k]]));
 }
 
-/** Stores a new record with its indexes and emits `evidence.recorded`. */
+/**
+ * Stores a new record with its indexes and emits `evidence.recorded`. `firstAbsent`: the digest key
+ * of `fields.digests[0]`, which the caller has just found unset (not looked up again).
+ */
 function store(
   ctx: TxContext,
   state: ModuleState,
   kind: RecordKind,
   fields: Omit<EvidenceRecord, 'id' | 'kind' | 'submitter' | 'height' | 'time' | 'txId'>,
   eventDigest: string | undefined,
+  firstAbsent?: Uint8Array,
 ): RecordResult {
   const id = toHex(ctx.txId);
   const idBytes = ctx.txId;
@@ -145,7 +152,13 @@ function store(
   state.set(recordKeyOf(idBytes), canonicalJson(record));
   state.set(submitterKey(ctx.sender.address, ctx.height, ctx.txIndex), idBytes);
   state.set(timeKey(ctx.blockTime, ctx.height, ctx.txIndex), idBytes);
-  for (const d of fields.digests ?? []) {
+  const digests = fields.digests ?? [];
+  for (let i = 0; i < digests.length; i++) {
+    const d = digests[i]!;
+    if (i === 0 && firstAbsent !== undefined) {
+      state.set(firstAbsent, idBytes);
+      continue;
+    }
     const key = digestKey(d.algorithm, d.value);
     if (state.get(key) === undefined) state.set(key, idBytes);
   }
@@ -155,7 +168,19 @@ function store(
   ];
   if (eventDigest !== undefined) attributes.push({ key: 'digest', value: eventDigest });
   state.emit({ type: 'evidence.recorded', attributes });
-  return { recordId: id, existing: false };
+  return result(id, false);
+}
+
+/** The existing record of the first digest, else a new record (submit, registerCopyright, reportInfringement). */
+function existingOrStore(
+  ctx: TxContext,
+  state: ModuleState,
+  kind: RecordKind,
+  args: Parameters<typeof store>[3] & WithDigests,
+): RecordResult {
+  const first = args.digests[0]!;
+  const key = digestKey(first.algorithm, first.value);
+  return existingFor(state, key) ?? store(ctx, state, kind, args, digestLabel(first), key);
 }
 
 const digestLabel = (d: Digest) => `${d.algorithm}:${d.value}`;
@@ -224,20 +249,12 @@ function page(
 /** Creates the evidence module (validators are compiled per instance). */
 export function createEvidenceModule(): Module {
   const methods = {
-    submit: method(SubmitArgs, checkDistinctAlgorithms, (ctx, state, args: SubmitArgs) => {
-      const first = args.digests[0]!;
-      return (
-        existingFor(state, digestKey(first.algorithm, first.value)) ??
-        store(ctx, state, 'evidence', args, digestLabel(first))
-      );
-    }),
-    registerCopyright: method(RegisterCopyrightArgs, checkDistinctAlgorithms, (ctx, state, args) => {
-      const first = args.digests[0]!;
-      return (
-        existingFor(state, digestKey(first.algorithm, first.value)) ??
-        store(ctx, state, 'copyright', args, digestLabel(first))
-      );
-    }),
+    submit: method(SubmitArgs, checkDistinctAlgorithms, (ctx, state, args: SubmitArgs) =>
+      existingOrStore(ctx, state, 'evidence', args),
+    ),
+    registerCopyright: method(RegisterCopyrightArgs, checkDistinctAlgorithms, (ctx, state, args) =>
+      existingOrStore(ctx, state, 'copyright', args),
+    ),
     grantLicense: method(
       GrantLicenseArgs,
       (args) => {
@@ -266,11 +283,7 @@ export function createEvidenceModule(): Module {
       checkDistinctAlgorithms,
       (ctx, state, args) => {
         registration(state, args.registration);
-        const first = args.digests[0]!;
-        return (
-          existingFor(state, digestKey(first.algorithm, first.value)) ??
-          store(ctx, state, 'infringement', args, digestLabel(first))
-        );
+        return existingOrStore(ctx, state, 'infringement', args);
       },
       registrationTarget,
     ),
@@ -334,7 +347,7 @@ export function createEvidenceModule(): Module {
 }
 
 function storeBatch(ctx: TxContext, state: ModuleState, args: AnchorBatchArgs): RecordResult {
-  const result = store(ctx, state, 'batch', args, `${args.algorithm}:${args.root}`);
+  const stored = store(ctx, state, 'batch', args, `${args.algorithm}:${args.root}`);
   state.set(batchKey(args.root), ctx.txId);
-  return result;
+  return stored;
 }
