@@ -124,14 +124,14 @@ step(
   }),
 );
 // 6. Execution: the record (canonical JSON) and its four keys, the result and the receipt.
-const records = signed.map((s, i) => ({
-  digests: [{ algorithm: suite.hashAlgorithm, value: toHex(ids[i]) }],
+const records = ids.map((id) => ({
+  digests: [{ algorithm: suite.hashAlgorithm, value: toHex(id) }],
   height: 7,
-  id: toHex(ids[i]),
+  id: toHex(id),
   kind: 'evidence',
-  submitter: toHex(ids[i].subarray(0, 20)),
+  submitter: toHex(id.subarray(0, 20)),
   time: 1_790_000_000_000,
-  txId: toHex(ids[i]),
+  txId: toHex(id),
 }));
 step(
   'record JSON + 4 state keys + result JSON',
