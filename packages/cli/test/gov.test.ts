@@ -4,13 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { cli, PASS_ENV, run, startNodeCli, stop } from './helpers.js';
 
-describe('xinlian gov / regulator', { timeout: 120_000 }, () => {
+describe('xinlian gov / regulator', { timeout: 300_000 }, () => {
   let dir: string;
   let node: ChildProcess;
   let url: string;
@@ -191,5 +191,234 @@ describe('xinlian gov / regulator', { timeout: 120_000 }, () => {
       String(Date.now() + 60_000),
     ]);
     assert.equal((j.entries as unknown[]).length, a.count);
+  });
+  // Uses the regulator registered by the previous test.
+  test('an organization with a CA joins by proposal; its certificates are registered and revoked on chain (--json); the regulator freezes a module and a record and files the audit report', async () => {
+    const caDir = join(dir, 'ca-acme');
+    await run(['ca', 'init', '--dir', caDir, '--org', 'acme', '--suite', 'intl']);
+    const acmeAdmin = join(dir, 'acme-admin.key');
+    const acmeClient = join(dir, 'acme-client.key');
+    await run(['keys', 'new', '--suite', 'intl', '--out', acmeAdmin]);
+    await run(['keys', 'new', '--suite', 'intl', '--out', acmeClient]);
+    const issue = async (role: string, key: string) => {
+      const out = join(dir, `acme-${role}.pem`);
+      const r = await run([
+        'ca',
+        'issue',
+        '--dir',
+        caDir,
+        '--role',
+        role,
+        '--name',
+        `acme-${role}`,
+        '--key',
+        key,
+        '--out',
+        out,
+      ]);
+      return { pem: out, serial: (r.certificate as { serial: string }).serial };
+    };
+    const adminCert = await issue('admin', acmeAdmin);
+    const clientCert = await issue('client', acmeClient);
+
+    const action = JSON.stringify({
+      type: 'addOrganization',
+      org: 'acme',
+      name: 'Acme',
+      caCertificate: await readFile(join(caDir, 'ca.pem'), 'utf8'),
+    });
+    const p = await run([
+      'gov',
+      'propose',
+      '--node',
+      url,
+      '--key',
+      admin,
+      '--action',
+      action,
+      '--title',
+      'admit acme',
+    ]);
+    const id = p.proposal as number;
+    assert.equal(
+      (await run(['gov', 'vote', String(id), 'yes', '--node', url, '--key', admin])).status,
+      'passed',
+    );
+    let status = '';
+    for (let i = 0; i < 100 && status !== 'executed'; i++) {
+      status = ((await run(['gov', 'show', String(id), '--node', url])).proposal as { status: string })
+        .status;
+      if (status !== 'executed') await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(status, 'executed');
+
+    // The new admin registers itself, then its client's certificate.
+    const self = await run([
+      'gov',
+      'register-member',
+      '--node',
+      url,
+      '--cert',
+      adminCert.pem,
+      '--key',
+      acmeAdmin,
+    ]);
+    assert.deepEqual(
+      (({ org, role, serial }) => ({ org, role, serial }))(self.member as Record<string, unknown>),
+      { org: 'acme', role: 'admin', serial: adminCert.serial },
+    );
+    const cl = await run([
+      'gov',
+      'register-member',
+      '--node',
+      url,
+      '--cert',
+      clientCert.pem,
+      '--key',
+      acmeAdmin,
+    ]);
+    assert.equal((cl.member as { role: string }).role, 'client');
+    let n = 0;
+    /** Submits a new file (a known digest would only be looked up). */
+    const submit = async (key: string, code = 0) => {
+      const file = join(dir, `acme-${++n}.txt`);
+      await writeFile(file, `acme evidence ${n}\n`);
+      return run(['evidence', 'submit', file, '--node', url, '--key', key], code);
+    };
+    const [entry] = (await submit(acmeClient)).files as { recordId: string }[];
+    assert.ok(entry);
+
+    // Revoked on chain: the member's next tx is refused. (This chain is open: anyone may submit
+    // evidence, but governance txs need a valid membership, checked before the role.)
+    const clientPropose = async (code: string) => {
+      const r = await run(
+        [
+          'gov',
+          'propose',
+          '--node',
+          url,
+          '--key',
+          acmeClient,
+          '--action',
+          '{"type":"setModule","module":"evidence","enabled":false}',
+          '--title',
+          't',
+        ],
+        1,
+      );
+      assert.equal((r.error as { code: string }).code, code);
+    };
+    await clientPropose('PERM_ROLE_NOT_ALLOWED');
+    const rv = await run([
+      'gov',
+      'revoke',
+      '--node',
+      url,
+      '--org',
+      'acme',
+      '--serial',
+      clientCert.serial,
+      '--reason',
+      'keyCompromise',
+      '--key',
+      acmeAdmin,
+    ]);
+    assert.equal(rv.ok, true);
+    await clientPropose('PERM_REVOKED');
+
+    // A frozen module refuses every call; a frozen record is listed with its legal basis.
+    const supervise = (action: 'freeze' | 'unfreeze', target: string[], reference: string) =>
+      run([
+        'regulator',
+        action,
+        '--node',
+        url,
+        '--key',
+        regKey,
+        ...target,
+        '--legal-basis',
+        'Art. 17',
+        '--reference',
+        reference,
+      ]);
+    await supervise('freeze', ['--module', 'evidence'], 'CASE-2');
+    const frozen = (await submit(acmeAdmin, 1)).error as { code: string; message: string };
+    assert.equal(frozen.code, 'SUPERVISION_FROZEN');
+    assert.match(frozen.message, /module\/evidence is frozen \(CASE-2\)/);
+    await supervise('unfreeze', ['--module', 'evidence'], 'CASE-2b');
+    const rec = await supervise('freeze', ['--record', `evidence/${entry.recordId}`], 'CASE-3');
+    assert.deepEqual(rec.target, { kind: 'record', module: 'evidence', record: entry.recordId });
+
+    // The audit report: exported, its digest filed on chain by the regulator (an admin may not).
+    const to = String(Date.now() + 60_000);
+    const csvFile = join(dir, 'audit-2.csv');
+    await run([
+      'regulator',
+      'audit',
+      '--node',
+      url,
+      '--from',
+      '0',
+      '--to',
+      to,
+      '--format',
+      'csv',
+      '--out',
+      csvFile,
+    ]);
+    const fileReport = (key: string, code = 0) =>
+      run(
+        [
+          'regulator',
+          'file-report',
+          '--node',
+          url,
+          '--key',
+          key,
+          '--from',
+          '0',
+          '--to',
+          to,
+          '--file',
+          csvFile,
+          '--reference',
+          'AUD-1',
+        ],
+        code,
+      );
+    assert.equal(((await fileReport(admin, 1)).error as { code: string }).code, 'PERM_ROLE_NOT_ALLOWED');
+    const filed = await fileReport(regKey);
+    assert.match(filed.digest as string, /^[0-9a-f]{64}$/);
+    const audit = await run([
+      'regulator',
+      'audit',
+      '--node',
+      url,
+      '--from',
+      '0',
+      '--to',
+      String(Date.now() + 60_000),
+    ]);
+    const actions = (audit.entries as { action: string; details: Record<string, unknown> }[]).map(
+      (e) => e.action,
+    );
+    for (const a of [
+      'action.addOrganization',
+      'member.register',
+      'certificate.revoke',
+      'proposal.vote',
+      'supervision.freeze',
+      'supervision.unfreeze',
+      'audit.report',
+    ]) {
+      assert.ok(actions.includes(a), a);
+    }
+    const last = (audit.entries as { action: string; details: { digest: string; reference: string } }[]).at(
+      -1,
+    )!;
+    assert.deepEqual(
+      [last.action, last.details.digest, last.details.reference],
+      ['audit.report', filed.digest, 'AUD-1'],
+    );
   });
 });
