@@ -85,6 +85,16 @@ for (const id of ['gm', 'intl'] as SuiteId[]) {
       const ca = openssl(['x509', '-in', f('ca.pem'), '-noout', '-text', '-nameopt', 'utf8']);
       const leaf = openssl(['x509', '-in', f('validator.pem'), '-noout', '-text', '-nameopt', 'utf8']);
       if (gm) {
+        // SM2-with-SM3 is OID 1.2.156.10197.1.501: in the DER as 06 08 2a 81 1c cf 55 01 83 75
+        // (signature field of the TBS and the outer signatureAlgorithm), which openssl names so.
+        const oid = Buffer.from('06082a811ccf55018375', 'hex');
+        const der = Buffer.from(validator.cert.der);
+        assert.ok(
+          der.indexOf(oid) >= 0 && der.indexOf(oid, der.indexOf(oid) + 1) > 0,
+          'OID 1.2.156.10197.1.501 twice',
+        );
+        const objects = openssl(['asn1parse', '-in', f('validator.pem')]).match(/OBJECT\s+:SM2-with-SM3/g);
+        assert.equal(objects?.length, 2);
         assert.match(leaf, /Signature Algorithm: SM2-with-SM3/);
         assert.match(leaf, /Public Key Algorithm: id-ecPublicKey/);
         assert.match(leaf, /ASN1 OID: SM2/);

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JsonValue } from '@xinlian/codec';
+import type { PrivateKey } from '@xinlian/crypto';
 import { toHex } from '@xinlian/utils';
 import { createGovernance, GOV_ERROR_CODES, PERM_ERROR_CODES } from '../src/index.js';
 import { code, digest, Fixture, GENESIS_TIME, GovChain, timeOf } from './harness.js';
@@ -391,6 +392,53 @@ describe('proposals and voting', () => {
       status: string;
     };
     assert.equal(last.status, 'passed');
+  });
+
+  it('COUNT and FRACTION policies set by governance decide later proposals (3 organizations)', () => {
+    const chain = new GovChain(fx);
+    chain.empty();
+    const vote = (proposal: number, key: PrivateKey) =>
+      (chain.ok({ key, method: 'vote', args: { proposal, choice: 'yes' } }) as { status: string }).status;
+    const open = () =>
+      (
+        chain.ok(propose({ type: 'setParams', params: { maxTxLifetime: 60 } }, chain.height + 10)) as {
+          proposal: number;
+        }
+      ).proposal;
+    chain.pass({ type: 'setVotingPolicy', policy: { kind: 'COUNT', count: 3 } });
+    chain.empty();
+    assert.deepEqual(chain.query('votingPolicy'), { kind: 'COUNT', count: 3 });
+    const c = open();
+    assert.equal(vote(c, fx.keys.admin), 'open');
+    assert.equal(vote(c, fx.admin2), 'open'); // 2 of 3 < count 3 (MAJORITY would pass here)
+    assert.equal(vote(c, fx.admin3), 'passed');
+    chain.empty();
+    const f = open();
+    chain.ok({
+      key: fx.keys.admin,
+      method: 'propose',
+      args: {
+        action: { type: 'setVotingPolicy', policy: { kind: 'FRACTION', numerator: 1, denominator: 3 } },
+        title: 'a third',
+        deadlineHeight: chain.height + 10,
+      },
+    });
+    const frac = (chain.query('proposals', { status: 'open' }) as { id: number }[])
+      .map((x) => x.id)
+      .find((x) => x !== f)!;
+    for (const k of [fx.keys.admin, fx.admin2]) vote(frac, k);
+    assert.equal(vote(frac, fx.admin3), 'passed');
+    chain.empty();
+    assert.deepEqual(chain.query('votingPolicy'), { kind: 'FRACTION', numerator: 1, denominator: 3 });
+    // One yes of three organizations is a third: passes (under COUNT 3 it needed all three).
+    const g = open();
+    assert.equal(vote(g, fx.admin2), 'passed');
+    // A proposal keeps the policy it was created with: f, opened under COUNT 3, needs all three.
+    assert.equal(vote(f, fx.admin3), 'open');
+    assert.deepEqual((chain.query('proposal', { id: f }) as { policy: unknown }).policy, {
+      kind: 'COUNT',
+      count: 3,
+    });
   });
 
   it('adds an organization whose members then register with certificates; removes one (PERM_ORG_REMOVED)', () => {
