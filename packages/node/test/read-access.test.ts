@@ -144,6 +144,38 @@ describe('read access "members"', { timeout: 60_000 }, () => {
     assert.equal((await as(keys.client).governance.members('org1')).length, 4);
   });
 
+  it('the regulator reads the records of every module: evidence, governance, traceability, raw state with history', async () => {
+    const r = (await send(keys.client, 'evidence', 'submit', {
+      digests: [{ algorithm: 'sha256', value: 'ef'.repeat(32) }],
+    })) as { recordId: string };
+    const post = (path: string, body: JsonValue, key?: PrivateKey) =>
+      fetch(`${node.apiUrl}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(key === undefined ? {} : { authorization: readAuthorization({ key, chainId }, 'POST', path) }),
+        },
+        body: JSON.stringify(body),
+      });
+    const reads: [string, (key?: PrivateKey) => Promise<Response>][] = [
+      ['evidence record', (k) => get(`/v1/evidence/records/${r.recordId}`, k)],
+      ['evidence query', (k) => post('/v1/query/evidence/get', { id: r.recordId }, k)],
+      ['governance members', (k) => post('/v1/query/governance/members', {}, k)],
+      ['governance freezes', (k) => post('/v1/query/governance/freezes', {}, k)],
+      ['traceability events', (k) => post('/v1/query/traceability/events', {}, k)],
+      [
+        'governance state with history',
+        (k) => get(`/v1/state/governance/${Buffer.from('vpolicy').toString('hex')}?history=1`, k),
+      ],
+    ];
+    for (const [what, read] of reads) {
+      const ok = await read(keys.regulator);
+      assert.equal(ok.status, 200, `${what}: ${await ok.text()}`);
+      const refused = await read(stranger);
+      assert.equal(refused.status, 403, what);
+    }
+  });
+
   it('a frozen record is readable by the regulator and auditor only', async () => {
     const r = (await send(keys.client, 'evidence', 'submit', {
       digests: [{ algorithm: 'sha256', value: 'cd'.repeat(32) }],
