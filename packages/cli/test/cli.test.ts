@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -10,7 +10,7 @@ import { RECEIPT_STEPS } from '@xinlian/sdk';
 import { InvalidArgumentError } from 'commander';
 import fc from 'fast-check';
 import { parsePort } from '../src/util.js';
-import { cli, errorCode, json, PASS, startCli, stop } from './helpers.js';
+import { BIN, cli, errorCode, json, PASS, startCli, stop } from './helpers.js';
 
 /** The verification step that compares the file with the receipt (the SDK's name for it). */
 const FILE_STEP = RECEIPT_STEPS.find((s) => s === 'fileDigest');
@@ -39,6 +39,19 @@ describe('usage and connectivity', () => {
     assert.equal(help.code, 0);
     assert.match(help.stdout, /evidence/);
     assert.equal((await cli(['--version'])).code, 0);
+  });
+
+  test('a reader that closes the pipe early ends the command quietly (no EPIPE crash)', async () => {
+    const child = spawn(process.execPath, [BIN, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Close our end before the CLI has written anything: its first write then fails with EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|Error/);
   });
 
   test('usage errors exit 2, as text and as JSON', async () => {
