@@ -326,6 +326,35 @@ export class Admission {
   }
 }
 
+/**
+ * The admission rule of a solo node (no p2p, one validator signing alone): it refuses a
+ * governance proposal of a validator-set change (NODE_SOLO_VALIDATOR_SET). Such a chain only ever
+ * runs its genesis validator, so the proposal would pass and be recorded but never take effect.
+ * A solo chain has exactly one node, so this node-local rule is the chain's rule.
+ */
+export function refuseSoloValidatorSet(checked: CheckedTx): void {
+  const { body } = checked.tx;
+  if (body.module !== 'governance' || body.method !== 'propose') return;
+  let args: unknown;
+  try {
+    args = parseCanonicalJson(body.args);
+  } catch {
+    return; // malformed args: the governance module refuses them when the tx executes
+  }
+  const action = (args as { action?: unknown } | null)?.action;
+  if (
+    typeof action === 'object' &&
+    action !== null &&
+    (action as { type?: unknown }).type === 'setValidators'
+  ) {
+    throw new XinlianError(
+      'NODE_SOLO_VALIDATOR_SET',
+      'this is a single-validator (solo) chain: it always signs with its genesis validator key, so a setValidators proposal would never take effect. Validator sets (and validator key rotation) apply on a BFT network: start one (xinlian net up, docs/network.md) and propose the change there',
+      { field: 'args.action.type', action: 'setValidators' },
+    );
+  }
+}
+
 function mismatch(message: string, field: string, details: Record<string, unknown> = {}): XinlianError {
   return new XinlianError('API_BATCH_MISMATCH', message, { field, ...details });
 }

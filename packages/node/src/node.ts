@@ -12,7 +12,7 @@ import type { TxCommitted } from '@xinlian/schemas';
 import { LmdbChainStore } from '@xinlian/store';
 import { equalBytes, fromHex, systemClock, toHex, utf8, XinlianError } from '@xinlian/utils';
 import type { Logger } from 'pino';
-import { Admission } from './admission.js';
+import { Admission, refuseSoloValidatorSet } from './admission.js';
 import { DigestIndex, DigestIndexCompactor } from './batch.js';
 import { createBftChain } from './bft/wire.js';
 import type { LogLevel } from './config.js';
@@ -323,11 +323,14 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       metrics,
       checkTx: (bytes, skipSignature) => {
         rules.assertRunning();
-        return executor.checkTx(
+        const checked = executor.checkTx(
           bytes,
           { height: (bft ?? producer).head.height + 1, time: (bft ?? producer).head.time },
           { skipSignature },
         );
+        // A solo chain runs its genesis validator only: a validator-set proposal is refused.
+        if (bft === undefined) refuseSoloValidatorSet(checked);
+        return checked;
       },
       verifier,
       treeBuilder,

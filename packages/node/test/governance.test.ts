@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { JsonValue } from '@xinlian/codec';
 import { XinlianClient } from '@xinlian/sdk';
 import { toBase64, toHex } from '@xinlian/utils';
 import { initHome, type RunningNode, startNode } from '../src/index.js';
@@ -114,6 +115,55 @@ describe('governance at the node', { timeout: 60_000 }, () => {
     const entries = await client.governance.audit(0, Date.now() + 60_000);
     const csv = await client.governance.auditCsv(0, Date.now() + 60_000);
     assert.equal(csv.trimEnd().split('\r\n').length - 1, entries.length);
+  });
+
+  it('refuses a setValidators proposal on a solo chain (422 NODE_SOLO_VALIDATOR_SET); other proposals pass', async () => {
+    const propose = (action: { [k: string]: JsonValue }, title: string) =>
+      makeTx(
+        home.admin,
+        chainId,
+        { module: 'governance', method: 'propose', args: { action, title, deadlineHeight: 10_000 } },
+        500,
+      );
+    const rotate = propose(
+      {
+        type: 'setValidators',
+        validators: [
+          { name: 'validator-0', organization: 'org1', publicKey: toHex(client.publicKey.bytes), power: 1 },
+        ],
+      },
+      'rotate validator-0 key',
+    );
+    const res = await http(`${node.apiUrl}/v1/txs?wait=commit`, { body: { tx: toBase64(rotate.bytes) } });
+    assert.equal(res.status, 422, JSON.stringify(res.body));
+    assert.equal(res.body.code, 'NODE_SOLO_VALIDATOR_SET');
+    assert.equal(res.body.type, 'urn:xinlian:error:NODE_SOLO_VALIDATOR_SET');
+    assert.match(String(res.body.detail), /BFT network/);
+    // the batch endpoint refuses it the same way
+    const many = await http(`${node.apiUrl}/v1/txs/batch`, { body: { txs: [toBase64(rotate.bytes)] } });
+    assert.equal(many.status, 200);
+    const [result] = many.body.results as { error?: { code: string; status: number } }[];
+    assert.equal(result?.error?.code, 'NODE_SOLO_VALIDATOR_SET');
+    assert.equal(result?.error?.status, 422);
+    // nothing reached the chain
+    assert.equal((await http(`${node.apiUrl}/v1/txs/${rotate.txId}`)).status, 404);
+    const none = await http(`${node.apiUrl}/v1/governance/proposals`);
+    assert.equal(
+      (none.body as unknown as { action: { type: string } }[]).some(
+        (p) => p.action?.type === 'setValidators',
+      ),
+      false,
+    );
+    // another proposal is admitted and committed
+    const params = propose({ type: 'setParams', params: { maxBlockTxs: 5000 } }, 'raise maxBlockTxs');
+    const ok = await http(`${node.apiUrl}/v1/txs?wait=commit`, { body: { tx: toBase64(params.bytes) } });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    const proposals = await http(`${node.apiUrl}/v1/governance/proposals`);
+    const list = proposals.body as unknown as { action: { type: string } }[];
+    assert.deepEqual(
+      list.map((p) => p.action.type),
+      ['setParams'],
+    );
   });
 
   it('refuses an invalid governance section at start (NODE_BAD_GENESIS)', async () => {

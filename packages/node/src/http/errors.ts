@@ -23,6 +23,8 @@ export const NODE_ERROR_CODES = Object.freeze({
   NODE_BAD_GENESIS: 'genesis.json is missing or invalid (details.field)',
   NODE_HOME_EXISTS: 'initHome found an existing node home (use force)',
   NODE_NOT_VALIDATOR: 'the key file does not hold a genesis validator key',
+  NODE_SOLO_VALIDATOR_SET:
+    'a single-validator (solo) chain refuses a setValidators proposal at admission: it runs its genesis validator only (use a BFT network)',
   NODE_GENESIS_MISMATCH: 'the data directory was created for another genesis',
   NODE_LISTEN_FAILED: 'the API address cannot be bound (e.g. the port is taken)',
   NODE_WORKER_FAILED: 'a worker thread of the node failed (e.g. the batch tree worker); retry',
@@ -48,6 +50,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = Object.freeze({
   NODE_STOPPING: 503,
   NODE_WORKER_FAILED: 503,
   NODE_UPGRADE_REQUIRED: 503,
+  NODE_SOLO_VALIDATOR_SET: 422,
   CRYPTO_POOL_CLOSED: 503,
   TX_TOO_LARGE: 413,
   TX_DUPLICATE: 409,
