@@ -1,7 +1,9 @@
 // Generates the API reference (docs/api/openapi.json and docs/api.md) from the schemas, by
 // starting a throwaway node and reading the OpenAPI document it serves.
 // Usage: npm run docs:api        (after npm run build)
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+//        node scripts/gen-api-docs.mjs --check   exits 1 if the committed files are out of date
+//                                                (part of `npm run lint`)
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CODEC_ERROR_CODES } from '@xinlian/codec';
@@ -18,10 +20,21 @@ try {
   await initHome({ home, suite: 'gm', passphrase: 'apidoc', apiPort: 0 });
   node = await startNode({ home, passphrase: 'apidoc', apiPort: 0, logger: pino({ level: 'silent' }) });
   const doc = await (await fetch(`${node.apiUrl}/v1/openapi.json`)).json();
-  await mkdir('docs/api', { recursive: true });
-  await writeFile('docs/api/openapi.json', `${JSON.stringify(doc, null, 2)}\n`);
-  await writeFile('docs/api.md', render(doc));
-  console.log(`wrote docs/api/openapi.json and docs/api.md (${Object.keys(doc.paths).length} paths)`);
+  const files = { 'docs/api/openapi.json': `${JSON.stringify(doc, null, 2)}\n`, 'docs/api.md': render(doc) };
+  if (process.argv.includes('--check')) {
+    const stale = [];
+    for (const [file, text] of Object.entries(files)) {
+      if ((await readFile(file, 'utf8').catch(() => '')) !== text) stale.push(file);
+    }
+    if (stale.length > 0) {
+      console.error(`API reference out of date: ${stale.join(', ')}; run \`npm run docs:api\` and commit`);
+      process.exitCode = 1;
+    } else console.log(`API reference up to date (${Object.keys(doc.paths).length} paths)`);
+  } else {
+    await mkdir('docs/api', { recursive: true });
+    for (const [file, text] of Object.entries(files)) await writeFile(file, text);
+    console.log(`wrote docs/api/openapi.json and docs/api.md (${Object.keys(doc.paths).length} paths)`);
+  }
 } finally {
   await node?.stop();
   await rm(home, { recursive: true, force: true });
