@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { createSuite } from '@xinlian/crypto';
 import { buildBatch, evidenceArgs, generateKey, type Receipt, verifyReceipt } from '@xinlian/sdk';
 import { toBase64, toHex } from '@xinlian/utils';
-import { http, makeTx, metric, type NodeProcess, spawnNode, tempHome } from './helpers.js';
+import { http, loadUntilKilled, makeTx, metric, type NodeProcess, spawnNode, tempHome } from './helpers.js';
 
 interface AckedBatch {
   readonly root: string;
@@ -59,21 +59,7 @@ describe('crash safety of batch anchoring and the digest index (kill -9)', { tim
       const url = node.url;
       if (round === 0) chainId = ((await http(`${url}/v1/genesis`)).body as { chainId: string }).chainId;
       const startHeight = ((await http(`${url}/v1/status`)).body as { height: number }).height;
-      let running = true;
-      const worker = async () => {
-        while (running) {
-          try {
-            await anchorOne(url, startHeight + 500);
-          } catch {
-            return; // the node is gone
-          }
-        }
-      };
-      const workers = Array.from({ length: WORKERS }, worker);
-      await new Promise((r) => setTimeout(r, randomInt(1500, 3000)));
-      await node.kill();
-      running = false;
-      await Promise.all(workers);
+      await loadUntilKilled(node, WORKERS, [1500, 3000], () => anchorOne(url, startHeight + 500));
     }
     assert.ok(acked.length >= 8, `only ${acked.length} batches acknowledged: too few to merge runs`);
 

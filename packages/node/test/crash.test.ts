@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { digestOf, evidenceArgs, generateKey } from '@xinlian/sdk';
 import { toBase64 } from '@xinlian/utils';
-import { http, makeTx, type NodeProcess, spawnNode, tempHome } from './helpers.js';
+import { http, loadUntilKilled, makeTx, type NodeProcess, spawnNode, tempHome } from './helpers.js';
 
 interface Ack {
   readonly txId: string;
@@ -35,31 +35,19 @@ describe('crash safety (kill -9 while clients submit)', { timeout: 120_000 }, ()
       const url = node.url;
       if (round === 0) chainId = ((await http(`${url}/v1/genesis`)).body as { chainId: string }).chainId;
       const startHeight = ((await http(`${url}/v1/status`)).body as { height: number }).height;
-      let running = true;
-      const worker = async () => {
-        while (running) {
-          const tx = makeTx(
-            key,
-            chainId,
-            evidenceArgs.submit({ digests: [digestOf('sha256', randomBytes(16))] }),
-            startHeight + 500,
-          );
-          try {
-            const res = await http(`${url}/v1/evidence?wait=commit`, { body: { tx: toBase64(tx.bytes) } });
-            if (res.status === 200) {
-              const body = res.body as { txId: string; height: number; index: number };
-              acked.push({ txId: body.txId, height: body.height, index: body.index });
-            }
-          } catch {
-            return; // the node is gone
-          }
+      await loadUntilKilled(node, WORKERS, [300, 900], async () => {
+        const tx = makeTx(
+          key,
+          chainId,
+          evidenceArgs.submit({ digests: [digestOf('sha256', randomBytes(16))] }),
+          startHeight + 500,
+        );
+        const res = await http(`${url}/v1/evidence?wait=commit`, { body: { tx: toBase64(tx.bytes) } });
+        if (res.status === 200) {
+          const body = res.body as { txId: string; height: number; index: number };
+          acked.push({ txId: body.txId, height: body.height, index: body.index });
         }
-      };
-      const workers = Array.from({ length: WORKERS }, worker);
-      await new Promise((r) => setTimeout(r, randomInt(300, 900)));
-      await node.kill();
-      running = false;
-      await Promise.all(workers);
+      });
     }
     assert.ok(acked.length > ROUNDS * 5, `only ${acked.length} txs acknowledged`);
 

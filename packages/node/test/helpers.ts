@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -310,4 +311,32 @@ export async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(name));
   return line === undefined ? 0 : Number(line.split(' ').pop());
+}
+
+/**
+ * Runs `workers` loops of `work` against a node, kills it with SIGKILL after a random delay in
+ * [delayMs[0], delayMs[1]) ms, then stops the loops and waits for them. A loop ends at the first
+ * error of `work` (the node is gone).
+ */
+export async function loadUntilKilled(
+  node: NodeProcess,
+  workers: number,
+  delayMs: readonly [number, number],
+  work: () => Promise<unknown>,
+): Promise<void> {
+  let running = true;
+  const worker = async () => {
+    while (running) {
+      try {
+        await work();
+      } catch {
+        return; // the node is gone
+      }
+    }
+  };
+  const loops = Array.from({ length: workers }, worker);
+  await new Promise((r) => setTimeout(r, randomInt(delayMs[0], delayMs[1])));
+  await node.kill();
+  running = false;
+  await Promise.all(loops);
 }
