@@ -88,15 +88,14 @@ describe('chain params and upgrades from governance', { timeout: 90_000 }, () =>
       ++nonce,
     );
 
-  it('setParams: pending txs over a lowered maxTxBytes are purged from the mempool, not committed as failed receipts', async () => {
-    // One tx per block, so txs admitted together with the vote are still pending when it executes.
-    await pass({ type: 'setParams', params: { maxBlockTxs: 1 } });
-    await evidence();
-    assert.equal(((await status()).params as { maxBlockTxs: number }).maxBlockTxs, 1);
-    const limit = 350;
+  /**
+   * Proposes lowering maxTxBytes to `limit` (and maxBlockTxs back to 5000); resolves with the
+   * admin's yes vote on it, built but not sent, and the expiry used.
+   */
+  const proposeSmallerTxs = async (limit: number, title: string) => {
     const p = await send('governance', 'propose', {
       action: { type: 'setParams', params: { maxTxBytes: limit, maxBlockTxs: 5000 } },
-      title: 'smaller txs',
+      title,
       deadlineHeight: node.height() + 50,
     });
     const proposal = (p.body.result as { result: { proposal: number } }).result.proposal;
@@ -108,23 +107,34 @@ describe('chain params and upgrades from governance', { timeout: 90_000 }, () =>
       expiry,
       ++nonce,
     );
-    // Evidence txs of ~470 bytes: under the 600 in force, over the coming 350.
-    const medium = Array.from({ length: 3 }, (_, k) =>
-      makeTx(
-        admin,
-        chainId,
-        {
-          module: 'evidence',
-          method: 'submit',
-          args: {
-            digests: [{ algorithm: 'sha256', value: toHex(new Uint8Array(32).fill(200 + k)) }],
-            tags: Array.from({ length: 3 }, (_, i) => String(i).repeat(64)),
-          },
+    return { vote, expiry };
+  };
+  /** An evidence tx of ~470 bytes (one digest filled with `fill`, three 64-char tags). */
+  const mediumTx = (fill: number, expiry: number) =>
+    makeTx(
+      admin,
+      chainId,
+      {
+        module: 'evidence',
+        method: 'submit',
+        args: {
+          digests: [{ algorithm: 'sha256', value: toHex(new Uint8Array(32).fill(fill)) }],
+          tags: Array.from({ length: 3 }, (_, i) => String(i).repeat(64)),
         },
-        expiry,
-        ++nonce,
-      ),
+      },
+      expiry,
+      ++nonce,
     );
+
+  it('setParams: pending txs over a lowered maxTxBytes are purged from the mempool, not committed as failed receipts', async () => {
+    // One tx per block, so txs admitted together with the vote are still pending when it executes.
+    await pass({ type: 'setParams', params: { maxBlockTxs: 1 } });
+    await evidence();
+    assert.equal(((await status()).params as { maxBlockTxs: number }).maxBlockTxs, 1);
+    const limit = 350;
+    const { vote, expiry } = await proposeSmallerTxs(limit, 'smaller txs');
+    // Evidence txs of ~470 bytes: under the 600 in force, over the coming 350.
+    const medium = Array.from({ length: 3 }, (_, k) => mediumTx(200 + k, expiry));
     for (const t of medium)
       assert.ok(t.bytes.length > limit && t.bytes.length <= 600, `${t.bytes.length} bytes`);
     assert.ok(vote.bytes.length <= limit);
@@ -162,34 +172,8 @@ describe('chain params and upgrades from governance', { timeout: 90_000 }, () =>
   it('a tx waiting for commit when maxTxBytes is lowered gets TX_TOO_LARGE (413), not a failed receipt', async () => {
     await pass({ type: 'setParams', params: { maxBlockTxs: 1 } });
     await evidence();
-    const p = await send('governance', 'propose', {
-      action: { type: 'setParams', params: { maxTxBytes: 350, maxBlockTxs: 5000 } },
-      title: 'smaller txs again',
-      deadlineHeight: node.height() + 50,
-    });
-    const proposal = (p.body.result as { result: { proposal: number } }).result.proposal;
-    const expiry = node.height() + 500;
-    const vote = makeTx(
-      admin,
-      chainId,
-      { module: 'governance', method: 'vote', args: { proposal, choice: 'yes' } },
-      expiry,
-      ++nonce,
-    );
-    const medium = makeTx(
-      admin,
-      chainId,
-      {
-        module: 'evidence',
-        method: 'submit',
-        args: {
-          digests: [{ algorithm: 'sha256', value: toHex(new Uint8Array(32).fill(77)) }],
-          tags: Array.from({ length: 3 }, (_, i) => String(i).repeat(64)),
-        },
-      },
-      expiry,
-      ++nonce,
-    );
+    const { vote, expiry } = await proposeSmallerTxs(350, 'smaller txs again');
+    const medium = mediumTx(77, expiry);
     const batch = await http(`${node.apiUrl}/v1/txs/batch`, {
       body: { txs: [vote, filler(expiry), medium].map((t) => toBase64(t.bytes)) },
     });
