@@ -210,15 +210,34 @@ function makeDriver(
     },
     { signer: suiteSigner(suite, keys[3]!), verifier: suiteVerifier(suite), app: node.app },
   );
+  return driverOver(node, net, core, {
+    selfIndex: undefined,
+    wal: undefined,
+    rebroadcastMs: 40,
+    onCommit: (c) => commits.push(c),
+  });
+}
+
+/** A BftDriver over `node`'s store and `net` with `core`; the rest of its options as in every test here. */
+function driverOver(
+  node: Awaited<ReturnType<typeof chainParts>>,
+  net: FakePeerNet,
+  core: TendermintCore,
+  opts: {
+    selfIndex: number | undefined;
+    wal: ConsensusWal | undefined;
+    rebroadcastMs: number;
+    onCommit: (c: CommittedBlock) => void;
+  },
+): BftDriver {
   const nodeMetrics = new NodeMetrics();
-  const metrics = new BftMetrics(nodeMetrics.registry);
   return new BftDriver(
     {
       chainId: CHAIN,
       validatorSet: set,
       organizations: [null, null, null, null],
-      selfIndex: undefined,
-      rebroadcastMs: 40,
+      selfIndex: opts.selfIndex,
+      rebroadcastMs: opts.rebroadcastMs,
       emptyBlockMs: 60_000,
       commitDelayMs: 0,
       silentAfterMs: 60_000,
@@ -226,7 +245,7 @@ function makeDriver(
     {
       core,
       app: node.app,
-      wal: undefined,
+      wal: opts.wal,
       network: net,
       store: node.store,
       suite,
@@ -234,10 +253,10 @@ function makeDriver(
       clock: { now: () => Date.now() },
       timers,
       logger,
-      metrics,
+      metrics: new BftMetrics(nodeMetrics.registry),
       nodeMetrics,
       admitGossip: async () => undefined,
-      onCommit: (c) => commits.push(c),
+      onCommit: opts.onCommit,
     },
     genesisHead(),
   );
@@ -419,36 +438,12 @@ describe('BftDriver and the WAL', { timeout: 30_000 }, () => {
     const net = new RecordingNet();
     net.linked = false; // no peer: no block sync request
     const wal = new GatedWal();
-    const nodeMetrics = new NodeMetrics();
-    const driver = new BftDriver(
-      {
-        chainId: CHAIN,
-        validatorSet: set,
-        organizations: [null, null, null, null],
-        selfIndex: self,
-        rebroadcastMs: 60_000,
-        emptyBlockMs: 60_000,
-        commitDelayMs: 0,
-        silentAfterMs: 60_000,
-      },
-      {
-        core: coreOf(self),
-        app: node.app,
-        wal,
-        network: net,
-        store: node.store,
-        suite,
-        mempool: node.mempool,
-        clock: { now: () => Date.now() },
-        timers,
-        logger,
-        metrics: new BftMetrics(nodeMetrics.registry),
-        nodeMetrics,
-        admitGossip: async () => undefined,
-        onCommit: () => undefined,
-      },
-      genesisHead(),
-    );
+    const driver = driverOver(node, net, coreOf(self), {
+      selfIndex: self,
+      wal,
+      rebroadcastMs: 60_000,
+      onCommit: () => undefined,
+    });
     node.setHead(genesisHead());
     try {
       await driver.start();
