@@ -34,34 +34,35 @@ describe('xinlian gov / regulator', { timeout: 300_000 }, () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** `xinlian gov propose --action <action> --title <title>` signed by `key`, expecting exit `code`. */
+  const propose = (key: string, action: string, title: string, code = 0) =>
+    run(['gov', 'propose', '--node', url, '--key', key, '--action', action, '--title', title], code);
+  /** Polls `xinlian gov show <id>` (100 times at most, 100 ms apart) until it says executed. */
+  const untilExecuted = async <T extends { status: string }>(id: number, initial: T): Promise<T> => {
+    let shown = initial;
+    for (let i = 0; i < 100 && shown.status !== 'executed'; i++) {
+      shown = (await run(['gov', 'show', String(id), '--node', url])).proposal as T;
+      if (shown.status !== 'executed') await new Promise((r) => setTimeout(r, 100));
+    }
+    return shown;
+  };
+
   test('propose, vote (passes: one organization), list, show; the filing appears in status', async () => {
     const action = JSON.stringify({
       type: 'setFiling',
       filing: { operator: 'Xinlian Co.', serviceName: 'Xinlian Evidence', filingNumber: 'BJ-2026-0001' },
     });
-    const p = await run([
-      'gov',
-      'propose',
-      '--node',
-      url,
-      '--key',
-      admin,
-      '--action',
-      action,
-      '--title',
-      'record our filing',
-    ]);
+    const p = await propose(admin, action, 'record our filing');
     assert.equal(p.ok, true);
     const id = p.proposal as number;
     const v = await run(['gov', 'vote', String(id), 'yes', '--node', url, '--key', admin]);
     assert.equal(v.status, 'passed');
     const again = await run(['gov', 'vote', String(id), 'yes', '--node', url, '--key', admin], 1);
     assert.equal((again.error as { code: string }).code, 'GOV_PROPOSAL_CLOSED');
-    let shown: { status: string; history: { event: string }[] } = { status: '', history: [] };
-    for (let i = 0; i < 100 && shown.status !== 'executed'; i++) {
-      shown = (await run(['gov', 'show', String(id), '--node', url])).proposal as typeof shown;
-      if (shown.status !== 'executed') await new Promise((r) => setTimeout(r, 100));
-    }
+    const shown = await untilExecuted<{ status: string; history: { event: string }[] }>(id, {
+      status: '',
+      history: [],
+    });
     assert.deepEqual(
       shown.history.map((h) => h.event),
       ['proposed', 'voted', 'passed', 'executed'],
@@ -132,21 +133,7 @@ describe('xinlian gov / regulator', { timeout: 300_000 }, () => {
     assert.equal((denied.error as { code: string }).code, 'PERM_ROLE_NOT_ALLOWED');
     const f = await supervise('freeze', regKey, 'Cybersecurity Law art. 47', 'CASE-1');
     assert.equal(f.ok, true);
-    const refused = await run(
-      [
-        'gov',
-        'propose',
-        '--node',
-        url,
-        '--key',
-        client,
-        '--action',
-        '{"type":"setModule","module":"evidence","enabled":false}',
-        '--title',
-        't',
-      ],
-      1,
-    );
+    const refused = await propose(client, '{"type":"setModule","module":"evidence","enabled":false}', 't', 1);
     assert.equal((refused.error as { code: string }).code, 'SUPERVISION_FROZEN');
     await supervise('unfreeze', regKey, 'lifted', 'CASE-1b');
     const members = await run(['gov', 'members', '--node', url, '--org', 'dev']);
@@ -227,29 +214,13 @@ describe('xinlian gov / regulator', { timeout: 300_000 }, () => {
       name: 'Acme',
       caCertificate: await readFile(join(caDir, 'ca.pem'), 'utf8'),
     });
-    const p = await run([
-      'gov',
-      'propose',
-      '--node',
-      url,
-      '--key',
-      admin,
-      '--action',
-      action,
-      '--title',
-      'admit acme',
-    ]);
+    const p = await propose(admin, action, 'admit acme');
     const id = p.proposal as number;
     assert.equal(
       (await run(['gov', 'vote', String(id), 'yes', '--node', url, '--key', admin])).status,
       'passed',
     );
-    let status = '';
-    for (let i = 0; i < 100 && status !== 'executed'; i++) {
-      status = ((await run(['gov', 'show', String(id), '--node', url])).proposal as { status: string })
-        .status;
-      if (status !== 'executed') await new Promise((r) => setTimeout(r, 100));
-    }
+    const { status } = await untilExecuted(id, { status: '' });
     assert.equal(status, 'executed');
 
     // The new admin registers itself, then its client's certificate.
@@ -291,21 +262,7 @@ describe('xinlian gov / regulator', { timeout: 300_000 }, () => {
     // Revoked on chain: the member's next tx is refused. (This chain is open: anyone may submit
     // evidence, but governance txs need a valid membership, checked before the role.)
     const clientPropose = async (code: string) => {
-      const r = await run(
-        [
-          'gov',
-          'propose',
-          '--node',
-          url,
-          '--key',
-          acmeClient,
-          '--action',
-          '{"type":"setModule","module":"evidence","enabled":false}',
-          '--title',
-          't',
-        ],
-        1,
-      );
+      const r = await propose(acmeClient, '{"type":"setModule","module":"evidence","enabled":false}', 't', 1);
       assert.equal((r.error as { code: string }).code, code);
     };
     await clientPropose('PERM_ROLE_NOT_ALLOWED');
