@@ -10,24 +10,21 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decryptKeyFile, type PrivateKey } from '@xinlian/crypto';
+import type { PrivateKey } from '@xinlian/crypto';
 import type { Genesis } from '@xinlian/schemas';
 import { buildTx, digestOf, evidenceArgs, XinlianClient } from '@xinlian/sdk';
 import { toBase64 } from '@xinlian/utils';
 import {
-  directPorts,
-  freePorts,
+  bftTestNetwork,
   generateKey,
   http,
   makeTx,
   type NodeProcess,
-  PASSPHRASE,
   spawnNode,
-  testNetwork,
   until,
   untilLinked,
 } from './helpers.js';
@@ -89,17 +86,8 @@ describe('scheduled upgrade on a 4-validator BFT network (real processes)', { ti
 
   before(async () => {
     dir = join(tmpdir(), `xinlian-upgrade-${process.pid}-${Date.now()}`);
-    const direct = directPorts(await freePorts(4));
-    homes = await testNetwork({ dir, orgs: 4, suite: SUITE }, (config, i) => {
-      direct(config, i);
-      // Empty blocks every 300 ms: the upgrade height comes quickly.
-      config.consensus = { emptyBlockMs: 300 };
-    });
-    admins = await Promise.all(
-      homes.map(async (h) =>
-        decryptKeyFile(await readFile(join(h, 'keys', 'validator.key'), 'utf8'), PASSPHRASE),
-      ),
-    );
+    // Empty blocks every 300 ms: the upgrade height comes quickly.
+    ({ homes, admins } = await bftTestNetwork(dir, { orgs: 4, suite: SUITE, emptyBlockMs: 300 }));
     clients = [];
     const settled = await Promise.allSettled(homes.map((_, i) => start(i)));
     for (const r of settled) if (r.status === 'rejected') throw r.reason;

@@ -24,15 +24,13 @@ import type { Genesis, Receipt } from '@xinlian/schemas';
 import { buildTx, digestOf, evidenceArgs, verifyReceipt, XinlianClient } from '@xinlian/sdk';
 import { fromBase64, toHex } from '@xinlian/utils';
 import {
-  directPorts,
-  freePorts,
+  bftTestNetwork,
   generateKey,
   makeTx,
   metric,
   type NodeProcess,
   PASSPHRASE,
   spawnNode,
-  testNetwork,
   until,
   untilLinked,
 } from './helpers.js';
@@ -129,20 +127,13 @@ describe('validator-set changes by governance (real processes)', { timeout: 300_
 
   before(async () => {
     dir = join(tmpdir(), `xinlian-valset-${process.pid}-${Date.now()}`);
-    const p2pPorts = await freePorts(6);
-    const direct = directPorts(p2pPorts);
-    homes = await testNetwork({ dir, orgs: 4, observers: 2, suite: SUITE }, (config, i) => {
-      direct(config, i);
-      // Empty blocks every 300 ms: the heights to an effective change pass quickly.
-      config.consensus = { emptyBlockMs: 300 };
-    });
-    admins = await Promise.all(
-      homes
-        .slice(0, 4)
-        .map(async (h) =>
-          decryptKeyFile(await readFile(join(h, 'keys', 'validator.key'), 'utf8'), PASSPHRASE),
-        ),
-    );
+    // Empty blocks every 300 ms: the heights to an effective change pass quickly.
+    ({ homes, admins } = await bftTestNetwork(dir, {
+      orgs: 4,
+      observers: 2,
+      suite: SUITE,
+      emptyBlockMs: 300,
+    }));
     // Each started node is recorded at once, so `after` stops it even if another fails to start.
     const settled = await Promise.allSettled(
       homes.map((h, i) =>

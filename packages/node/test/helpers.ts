@@ -340,3 +340,33 @@ export async function loadUntilKilled(
   running = false;
   await Promise.all(loops);
 }
+
+/**
+ * A BFT network of `orgs` validators (+ `observers`) in `dir` for real processes: direct P2P ports,
+ * log level warn, an empty block every `emptyBlockMs`. Resolves with the homes in order and the
+ * admin key of each org (a genesis without governance section: the validator keys).
+ */
+export async function bftTestNetwork(
+  dir: string,
+  opts: { orgs: number; observers?: number; suite: SuiteId; emptyBlockMs: number },
+): Promise<{ homes: string[]; admins: PrivateKey[] }> {
+  const direct = directPorts(await freePorts(opts.orgs + (opts.observers ?? 0)));
+  const homes = await testNetwork(
+    {
+      dir,
+      orgs: opts.orgs,
+      ...(opts.observers === undefined ? {} : { observers: opts.observers }),
+      suite: opts.suite,
+    },
+    (config, i) => {
+      direct(config, i);
+      config.consensus = { emptyBlockMs: opts.emptyBlockMs };
+    },
+  );
+  const admins = await Promise.all(
+    homes
+      .slice(0, opts.orgs)
+      .map(async (h) => decryptKeyFile(await readFile(join(h, 'keys', 'validator.key'), 'utf8'), PASSPHRASE)),
+  );
+  return { homes, admins };
+}
