@@ -5,7 +5,7 @@
  * full key = utf8(moduleName) ‖ 0x00 ‖ moduleKey.
  */
 import type { TxEvent } from '@xinlian/codec';
-import { compareBytes, concatBytes, toHex, utf8 } from '@xinlian/utils';
+import { compareBytes, concatBytes, startsWithBytes, toHex, utf8 } from '@xinlian/utils';
 import type { ExecutionStateReader, KeyValue, ModuleQueryState, ModuleState, StateWrite } from './types.js';
 
 export interface ScanOptions {
@@ -20,14 +20,8 @@ export function namespacePrefix(moduleName: string): Uint8Array {
   return concatBytes(utf8(moduleName), new Uint8Array([0]));
 }
 
-function startsWith(key: Uint8Array, prefix: Uint8Array): boolean {
-  if (key.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return false;
-  return true;
-}
-
 function inRange(key: Uint8Array, prefix: Uint8Array, opts: ScanOptions): boolean {
-  if (!startsWith(key, prefix)) return false;
+  if (!startsWithBytes(key, prefix)) return false;
   if (opts.start !== undefined && compareBytes(key, opts.start) < 0) return false;
   return opts.end === undefined || compareBytes(key, opts.end) < 0;
 }

@@ -156,6 +156,13 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** Whether `bytes` begins with `prefix`. */
+export function startsWithBytes(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}
+
 /** Lexicographic comparison, -1 / 0 / 1. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   // Short keys: a loop beats creating two Buffer views for Buffer.compare.

@@ -7,6 +7,7 @@ export {
   fromUtf8,
   isHex,
   readU64be,
+  startsWithBytes,
   toBase64,
   toHex,
   u64be,

@@ -5,7 +5,7 @@
  */
 import { canonicalJson, type JsonValue, parseCanonicalJson } from '@xinlian/codec';
 import { namespacePrefix, type StateView } from '@xinlian/execution';
-import { compareBytes, concatBytes, fromUtf8, toHex } from '@xinlian/utils';
+import { compareBytes, concatBytes, fromUtf8, startsWithBytes, toHex } from '@xinlian/utils';
 import { govError } from './errors.js';
 import { GOVERNANCE_MODULE, K, targetId } from './keys.js';
 import type {
@@ -70,17 +70,11 @@ export function memoParser(max = 4096): (bytes: Uint8Array) => unknown {
   };
 }
 
-function startsWith(key: Uint8Array, prefix: Uint8Array): boolean {
-  if (key.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return false;
-  return true;
-}
-
 /** Scan over the seed map with the same semantics as state scans. */
 function scanSeed(seed: Seed, prefix: Uint8Array, opts: ScanOpts = {}): KV[] {
   let out = [...seed.values()].filter(
     (kv) =>
-      startsWith(kv.key, prefix) &&
+      startsWithBytes(kv.key, prefix) &&
       (opts.start === undefined || compareBytes(kv.key, opts.start) >= 0) &&
       (opts.end === undefined || compareBytes(kv.key, opts.end) < 0),
   );

@@ -12,7 +12,7 @@ import { namespacePrefix } from '@xinlian/execution';
 import { type MemberInfo, type MemberRegistry, PeerNetwork } from '@xinlian/network';
 import type { Genesis } from '@xinlian/schemas';
 import type { ChainStore } from '@xinlian/store';
-import { type Clock, compareBytes, fromHex, toHex, XinlianError } from '@xinlian/utils';
+import { type Clock, compareBytes, fromHex, startsWithBytes, toHex, XinlianError } from '@xinlian/utils';
 import type { Logger } from 'pino';
 import type { ConsensusConfig, P2pConfig } from '../config.js';
 import type { Mempool } from '../mempool.js';
@@ -252,7 +252,7 @@ export function createBftChain(
     // A validator set that decided this height and not the next: its removed keys leave the window.
     const h = c.block.header.height;
     const setEnded = sets.at(h).since !== sets.at(h + 1).since;
-    if (!due && !setEnded && !c.execution.stateWrites.some((w) => startsWith(w.key, governancePrefix)))
+    if (!due && !setEnded && !c.execution.stateWrites.some((w) => startsWithBytes(w.key, governancePrefix)))
       return;
     lastRecheckTime = c.block.header.time;
     for (const peer of network.peers()) {
@@ -306,12 +306,6 @@ export function createBftChain(
     head,
   );
   return { driver, sets };
-}
-
-function startsWith(key: Uint8Array, prefix: Uint8Array): boolean {
-  if (key.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return false;
-  return true;
 }
 
 function sameHost(configured: string, remote: string): boolean {
