@@ -570,13 +570,16 @@ class CheckSnapshot implements StateView {
   }
 }
 
+/** The TX_TOO_LARGE error of a `size`-byte tx against the chain's maxTxBytes (`note` is appended to the message). */
+export function txTooLarge(size: number, limit: number, note = ''): XinlianError {
+  return new XinlianError('TX_TOO_LARGE', `transaction is ${size} bytes, limit ${limit}${note}`, {
+    size,
+    limit,
+  });
+}
+
 function checkSize(size: number, maxTxBytes: number): void {
-  if (size > maxTxBytes) {
-    throw new XinlianError('TX_TOO_LARGE', `transaction is ${size} bytes, limit ${maxTxBytes}`, {
-      size,
-      limit: maxTxBytes,
-    });
-  }
+  if (size > maxTxBytes) throw txTooLarge(size, maxTxBytes);
 }
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {

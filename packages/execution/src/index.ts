@@ -8,7 +8,13 @@ export {
   TX_ERROR_CODES,
   type TxErrorCode,
 } from './errors.js';
-export { type CheckTxOptions, Executor, type ExecutorModules, type ExecutorOptions } from './executor.js';
+export {
+  type CheckTxOptions,
+  Executor,
+  type ExecutorModules,
+  type ExecutorOptions,
+  txTooLarge,
+} from './executor.js';
 export { MemoryState } from './memory.js';
 export { MemoryChain, type MemoryChainCall, type MemoryChainOptions } from './memory-chain.js';
 export { queryModule } from './query.js';

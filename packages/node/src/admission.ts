@@ -1,6 +1,6 @@
 import { MerkleTree, parseCanonicalJson } from '@xinlian/codec';
 import type { CryptoSuite, VerifyItem } from '@xinlian/crypto';
-import type { CheckedTx, TxIndexReader } from '@xinlian/execution';
+import { type CheckedTx, type TxIndexReader, txTooLarge } from '@xinlian/execution';
 import { type Clock, equalBytes, fromHex, isXinlianError, toHex, XinlianError } from '@xinlian/utils';
 import { LEAF_BYTES } from './batch.js';
 import type { Mempool } from './mempool.js';
@@ -198,7 +198,7 @@ export class Admission {
     const limit = this.#m.maxTxBytes?.();
     const size = checked.bytes.length;
     if (limit !== undefined && size > limit) {
-      throw new XinlianError('TX_TOO_LARGE', `transaction is ${size} bytes, limit ${limit}`, { size, limit });
+      throw txTooLarge(size, limit);
     }
   }
 

@@ -5,7 +5,7 @@ import { decodeBlock, type JsonValue, validatorSetHash } from '@xinlian/codec';
 import { genesisValidatorSet, SoloProposer } from '@xinlian/consensus';
 import { consoleAssetsDir } from '@xinlian/console';
 import { createSuite, decryptKeyFile, VerifierPool } from '@xinlian/crypto';
-import { Executor, genesisAppHash, type StateView } from '@xinlian/execution';
+import { Executor, genesisAppHash, type StateView, txTooLarge } from '@xinlian/execution';
 import { createEvidenceModule } from '@xinlian/module-evidence';
 import { createTraceabilityModule, type EventRecord } from '@xinlian/module-traceability';
 import type { TxCommitted } from '@xinlian/schemas';
@@ -187,17 +187,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
           metrics.mempoolSize.set(mempool.size);
           for (const t of purged) {
             const size = t.checked.bytes.length;
-            service?.onDrop(
-              [t],
-              new XinlianError(
-                'TX_TOO_LARGE',
-                `transaction is ${size} bytes, limit ${limit} since height ${height + 1}`,
-                {
-                  size,
-                  limit,
-                },
-              ),
-            );
+            service?.onDrop([t], txTooLarge(size, limit, ` since height ${height + 1}`));
           }
         }
       }
