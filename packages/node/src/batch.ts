@@ -59,7 +59,7 @@ export const FAN_IN = 8;
  * so this bounds its pause (~0.3 s); runs too big to merge further stay as they are (a lookup
  * checks every run's Bloom filter in memory, so many runs cost little).
  */
-export const MAX_MERGE_RECORDS = 1_000_000;
+const MAX_MERGE_RECORDS = 1_000_000;
 const RUN_ID_BYTES = 1 + 8 + 32;
 /** u8(version=1) ‖ u32be(records) ‖ u32be(batches) ‖ u32be(chunks) ‖ u32be(bloom bytes). */
 const RUN_SUMMARY_BYTES = 17;
@@ -293,10 +293,17 @@ export interface RunInfo {
  * `(h1 + j·h2) mod bits` (double hashing) with h1 = u32be(digest[4..8]), h2 = u32be(digest[8..12])
  * | 1 — digests are already hashes; bytes 0–3 order the runs, so they are not reused here.
  */
-function bloomSeeds(d: Uint8Array, at: number): [number, number] {
-  const h1 = ((d[at + 4]! << 24) | (d[at + 5]! << 16) | (d[at + 6]! << 8) | d[at + 7]!) >>> 0;
-  const h2 = ((d[at + 8]! << 24) | (d[at + 9]! << 16) | (d[at + 10]! << 8) | d[at + 11]! | 1) >>> 0;
-  return [h1, h2];
+function bloomH1(d: Uint8Array, at: number): number {
+  return ((d[at + 4]! << 24) | (d[at + 5]! << 16) | (d[at + 6]! << 8) | d[at + 7]!) >>> 0;
+}
+
+function bloomH2(d: Uint8Array, at: number): number {
+  return ((d[at + 8]! << 24) | (d[at + 9]! << 16) | (d[at + 10]! << 8) | d[at + 11]! | 1) >>> 0;
+}
+
+/** Bit index of probe j: one expression shared by building and checking the filter. */
+function bloomBit(h1: number, h2: number, j: number, mask: number): number {
+  return (h1 + Math.imul(j, h2)) & mask;
 }
 
 function buildBloom(d: Uint8Array, count: number): Uint8Array {
@@ -306,10 +313,10 @@ function buildBloom(d: Uint8Array, count: number): Uint8Array {
   const mask = bytes * 8 - 1;
   for (let r = 0; r < count; r++) {
     const at = r * RECORD_BYTES;
-    const h1 = ((d[at + 4]! << 24) | (d[at + 5]! << 16) | (d[at + 6]! << 8) | d[at + 7]!) >>> 0;
-    const h2 = ((d[at + 8]! << 24) | (d[at + 9]! << 16) | (d[at + 10]! << 8) | d[at + 11]! | 1) >>> 0;
+    const h1 = bloomH1(d, at);
+    const h2 = bloomH2(d, at);
     for (let j = 0; j < BLOOM_PROBES; j++) {
-      const b = (h1 + Math.imul(j, h2)) & mask;
+      const b = bloomBit(h1, h2, j, mask);
       bloom[b >>> 3]! |= 1 << (b & 7);
     }
   }
@@ -318,9 +325,10 @@ function buildBloom(d: Uint8Array, count: number): Uint8Array {
 
 function mayContain(bloom: Uint8Array, digest: Uint8Array): boolean {
   const mask = bloom.length * 8 - 1;
-  const [h1, h2] = bloomSeeds(digest, 0);
+  const h1 = bloomH1(digest, 0);
+  const h2 = bloomH2(digest, 0);
   for (let j = 0; j < BLOOM_PROBES; j++) {
-    const b = (h1 + Math.imul(j, h2)) & mask;
+    const b = bloomBit(h1, h2, j, mask);
     if ((bloom[b >>> 3]! & (1 << (b & 7))) === 0) return false;
   }
   return true;
