@@ -193,11 +193,6 @@ export class BftDriver {
     return this.#o.selfKey === undefined ? undefined : set.index.get(this.#o.selfKey);
   }
 
-  /** The set deciding the height the core works on. */
-  get validatorSet(): HeightValidatorSet {
-    return this.#set;
-  }
-
   get head(): HeadState {
     return this.#head;
   }
